@@ -1,0 +1,105 @@
+import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
+import ValidationPlugin from '@pothos/plugin-validation';
+import { z } from 'zod';
+import type { Context } from './context.js';
+import { ValidationError } from './common/errors.js';
+import type PrismaTypes from './generated/pothos-prisma-types.js';
+import { getDatamodel } from './generated/pothos-prisma-types.js';
+
+/** The largest page any connection serves; asking for more is an error, not a silent clamp. */
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** The single schema builder. Every domain module under src/ adds its types to it. */
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: { public: boolean };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    Date: { Input: Date; Output: Date };
+  };
+  DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: false;
+}>({
+  plugins: [
+    ScopeAuthPlugin,
+    ErrorsPlugin,
+    PrismaPlugin,
+    RelayPlugin,
+    ValidationPlugin,
+    DataloaderPlugin,
+    SimpleObjectsPlugin,
+  ],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    // Issue #5 brings real roles; until then everything the API exposes is public.
+    authScopes: () => ({ public: true }),
+    authorizeOnSubscribe: true,
+  },
+  errors: {
+    // Malformed or wrong-type IDs and rejected arguments become typed ValidationError results.
+    unsafelyHandleInputErrors: true,
+  },
+  validation: {
+    validationError: (failure) =>
+      new ValidationError(
+        failure.issues.map((issue) => ({
+          path: (issue.path ?? [])
+            .map((part) => String(typeof part === 'object' ? part.key : part))
+            .join('.'),
+          message: issue.message,
+        })),
+      ),
+  },
+  prisma: {
+    dmmf: getDatamodel(),
+    client: (ctx) => ctx.prisma,
+    exposeDescriptions: true,
+    filterConnectionTotalCount: true,
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
+    maxConnectionSize: MAX_PAGE_SIZE,
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    idFieldOptions: { description: 'Globally unique, opaque identifier of this object.' },
+    nodeTypeOptions: { description: 'An object with a globally unique ID, fetchable with `node(id:)`.' },
+    nodeQueryOptions: { description: 'Fetches any object by its global ID, or null when none exists.' },
+    nodesQueryOptions: { description: 'Fetches several objects by global ID, in the same order.' },
+    pageInfoTypeOptions: { description: 'Where a page sits in a connection, for cursor pagination.' },
+    hasNextPageFieldOptions: { description: 'Whether more items follow this page.' },
+    hasPreviousPageFieldOptions: { description: 'Whether items precede this page.' },
+    startCursorFieldOptions: { description: 'Cursor of the first item on this page.' },
+    endCursorFieldOptions: { description: 'Cursor of the last item on this page; pass it as `after`.' },
+    cursorFieldOptions: { description: 'Opaque cursor of this edge, for `after` and `before`.' },
+    nodeFieldOptions: { description: 'The item at the end of this edge.' },
+    edgesFieldOptions: { description: 'The items on this page, with their cursors.' },
+    pageInfoFieldOptions: { description: 'Pagination details of this page.' },
+    firstArgOptions: {
+      description: `Return the first n items (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).`,
+      validate: z
+        .number()
+        .int()
+        .min(0, 'first must not be negative')
+        .max(MAX_PAGE_SIZE, `first may be at most ${MAX_PAGE_SIZE}`),
+    },
+    lastArgOptions: {
+      description: `Return the last n items (at most ${MAX_PAGE_SIZE}).`,
+      validate: z
+        .number()
+        .int()
+        .min(0, 'last must not be negative')
+        .max(MAX_PAGE_SIZE, `last may be at most ${MAX_PAGE_SIZE}`),
+    },
+    afterArgOptions: { description: 'Return items after this cursor.' },
+    beforeArgOptions: { description: 'Return items before this cursor.' },
+  },
+});

@@ -1,0 +1,115 @@
+import { PothosValidationError } from '@pothos/core';
+import { DateResolver, DateTimeResolver } from 'graphql-scalars';
+import { builder } from '../builder.js';
+import {
+  ConflictError,
+  DuplicateNameError,
+  DuplicatePhoneError,
+  type FieldError,
+  InvalidStatusTransitionError,
+  NotFoundError,
+  ValidationError,
+} from './errors.js';
+
+builder.addScalarType('DateTime', DateTimeResolver, {
+  description:
+    'An instant in ISO 8601 with a time-zone offset, e.g. 2026-07-07T08:00:00+08:00. Returned in UTC (Z). The city keeps Asia/Shanghai time.',
+});
+builder.addScalarType('Date', DateResolver, {
+  description: 'A calendar date in ISO 8601 (YYYY-MM-DD), meant in Asia/Shanghai.',
+});
+
+builder.queryType({ description: 'Everything a client can read.' });
+builder.mutationType({
+  description:
+    'Everything a client can change. Each mutation takes one `input` and returns a union of its success payload and typed errors; query `... on Error { message }` for any failure.',
+});
+
+export const OrderDirection = builder.enumType('OrderDirection', {
+  description: 'Sort direction.',
+  values: {
+    ASC: { description: 'Ascending: A→Z, oldest first, smallest first.' },
+    DESC: { description: 'Descending: Z→A, newest first, largest first.' },
+  } as const,
+});
+
+export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
+  description: 'A failure a mutation reports as data. Every error type implements it.',
+  fields: (t) => ({
+    message: t.exposeString('message', { description: 'What went wrong, for people.' }),
+  }),
+});
+
+const FieldErrorType = builder.objectRef<FieldError>('FieldError').implement({
+  description: 'A problem with one input field.',
+  fields: (t) => ({
+    path: t.exposeString('path', {
+      description: 'Dotted path of the field within the arguments, e.g. "input.phone".',
+    }),
+    message: t.exposeString('message', { description: 'What is wrong with it.' }),
+  }),
+});
+
+// Registered on Pothos's base class so that argument-mapping failures (malformed global IDs,
+// IDs of the wrong type, out-of-range `first`) are reported as ValidationError too.
+builder.objectType(PothosValidationError, {
+  name: 'ValidationError',
+  description: 'The input breaks a rule of form or range; nothing was written.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    fields: t.field({
+      type: [FieldErrorType],
+      description: 'Each offending field with its own message.',
+      resolve: (error) =>
+        error instanceof ValidationError ? error.fieldErrors : [{ path: '', message: error.message }],
+    }),
+  }),
+});
+
+builder.objectType(NotFoundError, {
+  name: 'NotFoundError',
+  description: 'An ID in the input names nothing that exists.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    typename: t.exposeString('typename', { description: 'The type of object that was looked for.' }),
+    id: t.string({ description: 'The global ID that was not found.', resolve: (e) => e.globalId }),
+  }),
+});
+
+builder.objectType(DuplicatePhoneError, {
+  name: 'DuplicatePhoneError',
+  description: 'Another volunteer is already registered with this phone number.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    phone: t.exposeString('phone', { description: 'The normalised (E.164) number in conflict.' }),
+  }),
+});
+
+builder.objectType(DuplicateNameError, {
+  name: 'DuplicateNameError',
+  description: 'The name is already taken where it must be unique.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    name: t.exposeString('duplicateName', { description: 'The name in conflict.' }),
+  }),
+});
+
+builder.objectType(InvalidStatusTransitionError, {
+  name: 'InvalidStatusTransitionError',
+  description: 'The object cannot move from its current status to the one requested.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    from: t.exposeString('from', { description: 'The current status.' }),
+    to: t.exposeString('to', { description: 'The requested status.' }),
+    allowed: t.exposeStringList('allowed', { description: 'The statuses reachable from `from`.' }),
+  }),
+});
+
+builder.objectType(ConflictError, {
+  name: 'ConflictError',
+  description: 'The request conflicts with the current state of the data.',
+  interfaces: [ErrorInterface],
+});
+
+/** The errors every mutation can return. */
+export const COMMON_ERRORS = [PothosValidationError, NotFoundError] as const;

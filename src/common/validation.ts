@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { ValidationError } from './errors.js';
+
+/**
+ * Parses input with a zod schema inside a business rule. Failures become one ValidationError with
+ * a message per field, paths prefixed by `prefix` (the GraphQL argument, usually "input").
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix = 'input'): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.map((issue) => ({
+      path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
+      message: issue.message,
+    })),
+  );
+}
+
+/** A trimmed, non-empty string of at most `max` characters. */
+export const text = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${label} must not be empty`)
+    .max(max, `${label} may be at most ${max} characters`);
+
+/** An optional free-text field; blank becomes null. */
+export const optionalText = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${label} may be at most ${max} characters`)
+    .transform((s) => (s === '' ? null : s))
+    .nullish();
+
+/** A short list of short labels (skills, services), trimmed and de-duplicated. */
+export const labelList = (label: string, maxItems: number, maxLength: number) =>
+  z
+    .array(text(label, maxLength))
+    .max(maxItems, `at most ${maxItems} ${label}s`)
+    .transform((items) => [...new Set(items)]);
+
+/** Sanitises a search string for a substring match; blank means no filter. */
+export function searchTerm(search: string | null | undefined): string | undefined {
+  const term = search?.trim();
+  return term ? term.slice(0, 100) : undefined;
+}

@@ -1,0 +1,128 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.js';
+import type { SqlDriver } from './sql.js';
+
+export type { PrismaClient } from '../generated/prisma/client.js';
+export type { SqlDriver, SqlSession } from './sql.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface DatabaseOptions {
+  /** A postgresql:// URL; without it the embedded PGlite database is used. */
+  databaseUrl?: string;
+  /** PGlite's data directory, or 'memory'. Ignored with databaseUrl. */
+  dataDir?: string;
+  /** Called with every SQL statement Prisma sends (for logs and the statement-count benchmarks). */
+  onQuery?: (sql: string) => void;
+}
+
+export interface Database {
+  kind: DatabaseKind;
+  prisma: PrismaClient;
+  sql: SqlDriver;
+  /** True when the database answers a trivial query. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Interactive transactions wait on row locks when many volunteers sign up for the same shift at
+ * once; Prisma's defaults (2 s to get a connection, 5 s to finish) are too tight for that burst.
+ */
+const transactionOptions = { maxWait: 20_000, timeout: 30_000 };
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const database = options.databaseUrl
+    ? openPostgres(options.databaseUrl)
+    : await openPglite(options.dataDir ?? './.data');
+  if (options.onQuery) {
+    const onQuery = options.onQuery;
+    database.prisma.$on('query' as never, (event: { query: string }) => onQuery(event.query));
+  }
+  return database;
+}
+
+function openPostgres(url: string): Database {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // A dropped idle connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool),
+    transactionOptions,
+    log: [{ emit: 'event', level: 'query' }],
+  });
+  const sql: SqlDriver = {
+    async withSession(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn({
+          query: async (text, params) => (await client.query(text, params)).rows,
+          exec: async (script) => {
+            await client.query(script);
+          },
+        });
+      } finally {
+        client.release();
+      }
+    },
+  };
+  return {
+    kind: 'postgres',
+    prisma,
+    sql,
+    ping: () => ping(sql),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  let client: PGlite;
+  if (dataDir === 'memory') {
+    client = new PGlite();
+  } else {
+    mkdirSync(dataDir, { recursive: true });
+    client = new PGlite(dataDir);
+  }
+  await client.waitReady;
+  const prisma = new PrismaClient({
+    adapter: new PrismaPGlite(client),
+    transactionOptions,
+    log: [{ emit: 'event', level: 'query' }],
+  });
+  const sql: SqlDriver = {
+    // PGlite is a single in-process connection: every session is that connection.
+    withSession: (fn) =>
+      fn({
+        query: async (text, params) => (await client.query(text, params)).rows as never,
+        exec: async (script) => {
+          await client.exec(script);
+        },
+      }),
+  };
+  return {
+    kind: 'pglite',
+    prisma,
+    sql,
+    ping: () => ping(sql),
+    async close() {
+      await prisma.$disconnect();
+      await client.close();
+    },
+  };
+}
+
+async function ping(sql: SqlDriver): Promise<boolean> {
+  try {
+    await sql.withSession((s) => s.query('SELECT 1'));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,57 @@
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/index.js';
+import { migrate } from './db/migrate.js';
+import { createLogger } from './logger.js';
+import { seedIfEmpty } from './seed/index.js';
+import { startServer } from './server.js';
+
+/** `npm start`: migrate, seed demo data on first start, serve, and shut down gracefully. */
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrate(db.sql);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const seeded = await seedIfEmpty(db.prisma);
+  if (seeded) logger.info(seeded, 'demo data seeded');
+
+  const server = await startServer({ db, logger, env: config.env }, { port: config.port, host: config.host });
+  logger.info(
+    { url: server.url, database: db.kind === 'pglite' ? `pglite:${config.dataDir}` : 'postgresql' },
+    'server listening',
+  );
+  // The one line people look for; printed plainly on stdout as well.
+  console.log(`\n  Volunteer service API ready: ${server.url}  (open it in a browser for GraphiQL)\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    await server.close();
+    await db.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,162 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ExecutionArgs } from 'graphql';
+import { type Plugin, createYoga, useReadinessCheck } from 'graphql-yoga';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { type AppServices, createContext } from './context.js';
+import type { Database } from './db/index.js';
+import { GRAPHIQL_EXAMPLES } from './graphiql.js';
+import type { Logger } from './logger.js';
+import { type PubSub, createAppPubSub } from './pubsub.js';
+import { schema } from './schema.js';
+
+export interface ServerOptions {
+  db: Database;
+  logger: Logger;
+  pubsub?: PubSub;
+  /** Production masks unexpected errors; development and test show them. */
+  env?: 'development' | 'production' | 'test';
+}
+
+export interface RunningServer {
+  url: string;
+  /** ws:// URL of the GraphQL-over-WebSocket endpoint. */
+  wsUrl: string;
+  httpServer: Server;
+  services: AppServices;
+  /** Stops accepting, lets in-flight requests finish, closes sockets. Does not close the database. */
+  close(): Promise<void>;
+}
+
+/** Logs one JSON line per GraphQL operation: its name, type and duration. */
+function useOperationLog(logger: Logger): Plugin {
+  const log = (args: ExecutionArgs, started: number, errors: number) => {
+    const definition = args.document.definitions.find((d) => d.kind === 'OperationDefinition');
+    logger.info(
+      {
+        operation: args.operationName ?? (definition && 'name' in definition ? definition.name?.value : undefined) ?? null,
+        type: definition && 'operation' in definition ? definition.operation : undefined,
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+        errors,
+      },
+      'graphql operation',
+    );
+  };
+  return {
+    onExecute({ args }) {
+      const started = performance.now();
+      return {
+        onExecuteDone({ result }) {
+          const errors = 'errors' in result && Array.isArray(result.errors) ? result.errors.length : 0;
+          log(args, started, errors);
+        },
+      };
+    },
+    onSubscribe({ args }) {
+      const started = performance.now();
+      return {
+        onSubscribeResult() {
+          log(args, started, 0);
+        },
+      };
+    },
+  };
+}
+
+/** Builds the Yoga app and serves it (HTTP, SSE and WebSocket) on host:port. Port 0 picks a free port. */
+export async function startServer(
+  options: ServerOptions,
+  listen: { port: number; host: string },
+): Promise<RunningServer> {
+  const { db, logger } = options;
+  const services: AppServices = {
+    db,
+    prisma: db.prisma,
+    pubsub: options.pubsub ?? createAppPubSub(),
+    logger,
+  };
+  const production = options.env === 'production';
+
+  const yoga = createYoga({
+    schema,
+    context: () => createContext(services),
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/healthz',
+    landingPage: false,
+    logging: {
+      debug: (...args) => logger.debug({ yoga: args.map(String).join(' ') }),
+      info: (...args) => logger.info({ yoga: args.map(String).join(' ') }),
+      warn: (...args) => logger.warn({ yoga: args.map(String).join(' ') }),
+      error: (...args) => logger.error({ yoga: args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' ') }),
+    },
+    maskedErrors: production ? true : { isDev: true },
+    graphiql: {
+      title: 'Volunteer service API',
+      defaultQuery: GRAPHIQL_EXAMPLES,
+      subscriptionsProtocol: 'WS',
+    },
+    plugins: [
+      useOperationLog(logger),
+      useReadinessCheck({ endpoint: '/readyz', check: () => db.ping() }),
+    ],
+  });
+
+  const httpServer = createHttpServer(yoga);
+  const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint });
+  const wsDisposable = useServer(
+    {
+      // Run WebSocket operations through Yoga's envelop, so its plugins and context apply too.
+      execute: (args: any) => args.rootValue.execute(args),
+      subscribe: (args: any) => args.rootValue.subscribe(args),
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } =
+          yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
+        const args = {
+          schema: envelopedSchema,
+          operationName: params.operationName,
+          document: parse(params.query),
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        if (errors.length) return errors;
+        return args;
+      },
+    },
+    wsServer,
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(listen.port, listen.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const displayHost = listen.host === 'localhost' ? 'localhost' : host;
+  const base = `${displayHost}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${base}/graphql`,
+    wsUrl: `ws://${base}/graphql`,
+    httpServer,
+    services,
+    close() {
+      closing ??= (async () => {
+        const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        // graphql-ws closes each socket with 1001 Going Away.
+        await wsDisposable.dispose();
+        await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+        httpServer.closeIdleConnections();
+        await httpClosed;
+        await yoga.dispose();
+      })();
+      return closing;
+    },
+  };
+}
