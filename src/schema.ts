@@ -2,6 +2,10 @@ import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.js';
 import './common/schema-base.js';
 import './sites/schema.js';
+import './volunteers/schema.js';
+import './teams/schema.js';
+import './brands/schema.js';
+import './projects/schema.js';
 
 /** The whole API, assembled from each domain module's types. */
 export const schema = builder.toSchema();

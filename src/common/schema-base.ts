@@ -43,8 +43,10 @@ export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
 const FieldErrorType = builder.objectRef<FieldError>('FieldError').implement({
   description: 'A problem with one input field.',
   fields: (t) => ({
-    path: t.exposeString('path', {
-      description: 'Dotted path of the field within the arguments, e.g. "input.phone".',
+    path: t.string({
+      nullable: true,
+      description: 'Dotted path of the field within the arguments, e.g. "input.phone"; null when the failure is not tied to one field.',
+      resolve: (e) => e.path || null,
     }),
     message: t.exposeString('message', { description: 'What is wrong with it.' }),
   }),
@@ -60,8 +62,9 @@ builder.objectType(PothosValidationError, {
     fields: t.field({
       type: [FieldErrorType],
       description: 'Each offending field with its own message.',
+      // The errors plugin hands resolvers a proxy of the thrown error, so read fields, not instanceof.
       resolve: (error) =>
-        error instanceof ValidationError ? error.fieldErrors : [{ path: '', message: error.message }],
+        (error as Partial<ValidationError>).fieldErrors ?? [{ path: '', message: error.message }],
     }),
   }),
 });

@@ -1,0 +1,25 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/**
+ * Typed documents for the operations the tests and examples send. Operations live in .graphql
+ * files; `npm run codegen` turns them into TypedDocumentStrings in test/generated/.
+ */
+const config: CodegenConfig = {
+  schema: 'schema/schema.graphql',
+  documents: ['test/operations/**/*.graphql', 'examples/**/*.graphql'],
+  ignoreNoDocuments: false,
+  generates: {
+    'test/generated/': {
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        documentMode: 'string',
+        enumsAsTypes: true,
+        useTypeImports: true,
+        scalars: { DateTime: 'string', Date: 'string', ID: 'string' },
+      },
+    },
+  },
+};
+
+export default config;

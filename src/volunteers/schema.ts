@@ -1,0 +1,231 @@
+import { builder } from '../builder.js';
+import { DuplicatePhoneError } from '../common/errors.js';
+import { dbId, optionalDbId } from '../common/ids.js';
+import { payloadType } from '../common/payload.js';
+import { COMMON_ERRORS, OrderDirection } from '../common/schema-base.js';
+import { searchTerm } from '../common/validation.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { SiteRef } from '../sites/schema.js';
+import { subtreeFilter } from '../sites/service.js';
+import type { Context } from '../context.js';
+import { registerVolunteer, updateVolunteer } from './service.js';
+import { minutesForStarLevel, starLevel } from './stars.js';
+
+export const GenderEnum = builder.enumType('Gender', {
+  description: 'A volunteer’s gender as they registered it.',
+  values: {
+    MALE: { description: 'Male (男).' },
+    FEMALE: { description: 'Female (女).' },
+    UNDISCLOSED: { description: 'Not stated.' },
+  } as const,
+});
+
+export const VolunteerStatusEnum = builder.enumType('VolunteerStatus', {
+  description: 'Whether a volunteer may be rostered.',
+  values: {
+    ACTIVE: { description: 'In good standing; can be assigned to duty.' },
+    SUSPENDED: { description: 'Suspended; cannot be assigned to duty.' },
+  } as const,
+});
+
+export const VolunteerRef = builder.prismaNode('Volunteer', {
+  description: 'A registered volunteer (志愿者).',
+  id: { field: 'id' },
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'Full name.' }),
+    phone: t.exposeString('phone', { description: 'Mobile number in E.164, e.g. +8613812345678.' }),
+    gender: t.expose('gender', { type: GenderEnum, description: 'Gender.' }),
+    birthDate: t.expose('birthDate', { type: 'Date', nullable: true, description: 'Date of birth.' }),
+    skills: t.exposeStringList('skills', { description: 'Skills offered, e.g. 急救, 手语, 交通引导.' }),
+    status: t.expose('status', { type: VolunteerStatusEnum, description: 'Whether the volunteer may be rostered.' }),
+    registeredAt: t.expose('registeredAt', { type: 'DateTime', description: 'When the volunteer registered.' }),
+    homeSite: t.relation('homeSite', { description: 'The site the volunteer belongs to.' }),
+    serviceMinutes: t.exposeInt('serviceMinutes', {
+      description: 'Total service time in minutes: completed duty plus approved service records.',
+    }),
+    serviceHours: t.float({
+      description: 'Total service time in hours, to one decimal place.',
+      select: { serviceMinutes: true },
+      resolve: (v) => Math.round((v.serviceMinutes / 60) * 10) / 10,
+    }),
+    starLevel: t.int({
+      description: 'Star level 0–5 of the national scheme: 1★ at 100 h, 2★ 300 h, 3★ 600 h, 4★ 1000 h, 5★ 1500 h.',
+      select: { serviceMinutes: true },
+      resolve: (v) => starLevel(v.serviceMinutes),
+    }),
+    teams: t.relatedConnection(
+      'memberships',
+      {
+        cursor: 'id',
+        totalCount: true,
+        description: 'The teams this volunteer belongs to, most recently joined first.',
+        query: () => ({ orderBy: [{ joinedAt: 'desc' }, { id: 'desc' }] }),
+      },
+      { name: 'VolunteerTeamsConnection', description: 'A page of a volunteer’s team memberships.' },
+      { name: 'VolunteerTeamsEdge', description: 'A team membership on a page.' },
+    ),
+  }),
+});
+
+const VolunteerFilter = builder.inputType('VolunteerFilter', {
+  description: 'Narrows a list of volunteers. All given conditions must hold.',
+  fields: (t) => ({
+    search: t.string({ description: 'Substring of the name, e.g. 李 or 建国.' }),
+    homeSiteId: t.globalID({ for: SiteRef, description: 'Only volunteers whose home site is this site or below it.' }),
+    teamId: t.globalID({ description: 'Only members of this team (a Team ID).' }),
+    skill: t.string({ description: 'Only volunteers with exactly this skill, e.g. 急救.' }),
+    status: t.field({ type: VolunteerStatusEnum, description: 'Only volunteers with this status.' }),
+    minStarLevel: t.int({ description: 'Only volunteers with at least this star level (0–5).' }),
+  }),
+});
+
+const VolunteerOrderField = builder.enumType('VolunteerOrderField', {
+  description: 'What volunteers can be sorted by.',
+  values: {
+    NAME: { description: 'Name.' },
+    REGISTERED_AT: { description: 'Registration time.' },
+    SERVICE_MINUTES: { description: 'Total service time.' },
+  } as const,
+});
+
+const VolunteerOrder = builder.inputType('VolunteerOrder', {
+  description: 'Sort order for volunteers; ties are broken by ID.',
+  fields: (t) => ({
+    field: t.field({ type: VolunteerOrderField, required: true, description: 'What to sort by.' }),
+    direction: t.field({ type: OrderDirection, required: true, description: 'Which way.' }),
+  }),
+});
+
+const ORDER_COLUMN = { NAME: 'name', REGISTERED_AT: 'registeredAt', SERVICE_MINUTES: 'serviceMinutes' } as const;
+
+async function volunteerWhere(
+  ctx: Context,
+  filter: typeof VolunteerFilter.$inferInput | null | undefined,
+): Promise<Prisma.VolunteerWhereInput> {
+  if (!filter) return {};
+  const term = searchTerm(filter.search);
+  const homeSiteId = optionalDbId(filter.homeSiteId, 'filter.homeSiteId');
+  const teamId = optionalDbId(filter.teamId, 'filter.teamId', 'Team');
+  return {
+    ...(term && { name: { contains: term, mode: 'insensitive' } }),
+    ...(homeSiteId != null && { homeSite: await subtreeFilter(ctx.prisma, homeSiteId) }),
+    ...(teamId != null && { memberships: { some: { teamId } } }),
+    ...(filter.skill && { skills: { has: filter.skill.trim() } }),
+    ...(filter.status && { status: filter.status }),
+    ...(filter.minStarLevel != null &&
+      filter.minStarLevel > 0 && { serviceMinutes: { gte: minutesForStarLevel(filter.minStarLevel) } }),
+  };
+}
+
+builder.queryFields((t) => ({
+  volunteer: t.prismaField({
+    type: 'Volunteer',
+    nullable: true,
+    description: 'A volunteer by global ID.',
+    args: { id: t.arg.globalID({ for: VolunteerRef, required: true, description: 'The volunteer’s global ID.' }) },
+    resolve: (query, _root, { id }, ctx) =>
+      ctx.prisma.volunteer.findUnique({ ...query, where: { id: dbId(id, 'id') } }),
+  }),
+  volunteers: t.prismaConnection(
+    {
+      type: 'Volunteer',
+      cursor: 'id',
+      description: 'Registered volunteers, filtered and sorted (by name unless told otherwise).',
+      args: {
+        filter: t.arg({ type: VolunteerFilter, description: 'Conditions the volunteers must meet.' }),
+        orderBy: t.arg({ type: VolunteerOrder, description: 'Sort order; default NAME ascending.' }),
+      },
+      totalCount: async (_parent, args, ctx) =>
+        ctx.prisma.volunteer.count({ where: await volunteerWhere(ctx, args.filter) }),
+      resolve: async (query, _root, args, ctx) => {
+        const order = args.orderBy ?? { field: 'NAME', direction: 'ASC' };
+        const direction = order.direction === 'DESC' ? 'desc' : 'asc';
+        return ctx.prisma.volunteer.findMany({
+          ...query,
+          where: await volunteerWhere(ctx, args.filter),
+          orderBy: [{ [ORDER_COLUMN[order.field]]: direction }, { id: direction }],
+        });
+      },
+    },
+    { name: 'VolunteerConnection', description: 'A page of volunteers.' },
+    { name: 'VolunteerEdge', description: 'A volunteer on a page.' },
+  ),
+}));
+
+// ---------------------------------------------------------------- mutations
+
+const RegisterVolunteerInput = builder.inputType('RegisterVolunteerInput', {
+  description: 'A new volunteer.',
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'Full name, 1–50 characters.' }),
+    phone: t.string({
+      required: true,
+      description: 'Mainland mobile number as typed, e.g. 13812345678 or +86 138 1234 5678. Stored in E.164; must be unique.',
+    }),
+    gender: t.field({ type: GenderEnum, description: 'Gender; default UNDISCLOSED.' }),
+    birthDate: t.field({ type: 'Date', description: 'Date of birth, not in the future.' }),
+    skills: t.stringList({ description: 'Skills offered, up to 20, each 1–30 characters.' }),
+    homeSiteId: t.globalID({ for: SiteRef, required: true, description: 'The site the volunteer belongs to.' }),
+  }),
+});
+
+builder.mutationField('registerVolunteer', (t) =>
+  t.field({
+    description: 'Registers a new volunteer.',
+    type: payloadType('RegisterVolunteerPayload', 'The volunteer was registered.', 'volunteer', VolunteerRef, 'The new volunteer.'),
+    args: { input: t.arg({ type: RegisterVolunteerInput, required: true, description: 'The new volunteer.' }) },
+    errors: {
+      types: [...COMMON_ERRORS, DuplicatePhoneError],
+      directResult: true,
+      union: { name: 'RegisterVolunteerResult', description: 'The new volunteer, or why registration was refused.' },
+    },
+    resolve: async (_root, { input }, ctx) => ({
+      volunteer: await registerVolunteer(ctx.prisma, {
+        name: input.name,
+        phone: input.phone,
+        gender: input.gender ?? undefined,
+        birthDate: input.birthDate,
+        skills: input.skills ?? undefined,
+        homeSiteId: dbId(input.homeSiteId, 'input.homeSiteId'),
+      }),
+    }),
+  }),
+);
+
+const UpdateVolunteerInput = builder.inputType('UpdateVolunteerInput', {
+  description: 'Changes to a volunteer. Omitted fields stay as they are.',
+  fields: (t) => ({
+    id: t.globalID({ for: VolunteerRef, required: true, description: 'The volunteer to change.' }),
+    name: t.string({ description: 'New full name.' }),
+    phone: t.string({ description: 'New mobile number; must stay unique.' }),
+    gender: t.field({ type: GenderEnum, description: 'New gender.' }),
+    birthDate: t.field({ type: 'Date', description: 'New date of birth; null clears it.' }),
+    skills: t.stringList({ description: 'Replaces the skills.' }),
+    homeSiteId: t.globalID({ for: SiteRef, description: 'New home site.' }),
+    status: t.field({ type: VolunteerStatusEnum, description: 'Suspend or reinstate the volunteer.' }),
+  }),
+});
+
+builder.mutationField('updateVolunteer', (t) =>
+  t.field({
+    description: 'Changes a volunteer’s details or status.',
+    type: payloadType('UpdateVolunteerPayload', 'The volunteer was updated.', 'volunteer', VolunteerRef, 'The volunteer as it now stands.'),
+    args: { input: t.arg({ type: UpdateVolunteerInput, required: true, description: 'What to change.' }) },
+    errors: {
+      types: [...COMMON_ERRORS, DuplicatePhoneError],
+      directResult: true,
+      union: { name: 'UpdateVolunteerResult', description: 'The updated volunteer, or why the change was refused.' },
+    },
+    resolve: async (_root, { input }, ctx) => ({
+      volunteer: await updateVolunteer(ctx.prisma, dbId(input.id, 'input.id'), {
+        name: input.name ?? undefined,
+        phone: input.phone ?? undefined,
+        gender: input.gender ?? undefined,
+        birthDate: input.birthDate,
+        skills: input.skills ?? undefined,
+        homeSiteId: optionalDbId(input.homeSiteId, 'input.homeSiteId') ?? undefined,
+        status: input.status ?? undefined,
+      }),
+    }),
+  }),
+);
