@@ -8,6 +8,8 @@ const config: CodegenConfig = {
   schema: 'schema/schema.graphql',
   documents: ['test/operations/**/*.graphql', 'examples/**/*.graphql'],
   ignoreNoDocuments: false,
+  // ESM output with .js import suffixes, as NodeNext requires.
+  emitLegacyCommonJSImports: false,
   generates: {
     'test/generated/': {
       preset: 'client',

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/index.js';
 import { migrate } from './db/migrate.js';
 import { createLogger } from './logger.js';
+import { createPubSubService } from './pubsub.js';
 import { seedIfEmpty } from './seed/index.js';
 import { startServer } from './server.js';
 
@@ -24,9 +25,10 @@ async function main() {
   const seeded = await seedIfEmpty(db.prisma);
   if (seeded) logger.info(seeded, 'demo data seeded');
 
-  const server = await startServer({ db, logger, env: config.env }, { port: config.port, host: config.host });
+  const pubsub = createPubSubService({ redisUrl: config.redisUrl, logger });
+  const server = await startServer({ db, logger, env: config.env, pubsub }, { port: config.port, host: config.host });
   logger.info(
-    { url: server.url, database: db.kind === 'pglite' ? `pglite:${config.dataDir}` : 'postgresql' },
+    { url: server.url, database: db.kind === 'pglite' ? `pglite:${config.dataDir}` : 'postgresql', events: pubsub.transport },
     'server listening',
   );
   // The one line people look for; printed plainly on stdout as well.
@@ -43,6 +45,7 @@ async function main() {
     }, 10_000);
     force.unref();
     await server.close();
+    await pubsub.close();
     await db.close();
     logger.info('stopped');
     process.exit(0);

@@ -8,13 +8,14 @@ import { type AppServices, createContext } from './context.js';
 import type { Database } from './db/index.js';
 import { GRAPHIQL_EXAMPLES } from './graphiql.js';
 import type { Logger } from './logger.js';
-import { type PubSub, createAppPubSub } from './pubsub.js';
+import { type PubSubService, createPubSubService } from './pubsub.js';
 import { schema } from './schema.js';
 
 export interface ServerOptions {
   db: Database;
   logger: Logger;
-  pubsub?: PubSub;
+  /** The event bus; in memory when omitted. The caller closes it. */
+  pubsub?: PubSubService;
   /** Production masks unexpected errors; development and test show them. */
   env?: 'development' | 'production' | 'test';
 }
@@ -70,12 +71,8 @@ export async function startServer(
   listen: { port: number; host: string },
 ): Promise<RunningServer> {
   const { db, logger } = options;
-  const services: AppServices = {
-    db,
-    prisma: db.prisma,
-    pubsub: options.pubsub ?? createAppPubSub(),
-    logger,
-  };
+  const bus = options.pubsub ?? createPubSubService({ logger });
+  const services: AppServices = { db, prisma: db.prisma, pubsub: bus.pubsub, logger };
   const production = options.env === 'production';
 
   const yoga = createYoga({
@@ -98,7 +95,18 @@ export async function startServer(
     },
     plugins: [
       useOperationLog(logger),
-      useReadinessCheck({ endpoint: '/readyz', check: () => db.ping() }),
+      useReadinessCheck({
+        endpoint: '/readyz',
+        // Ready when the database answers and the event bus (Redis, if used) is connected.
+        check: async ({ fetchAPI }) => {
+          const database = await db.ping();
+          const events = bus.healthy();
+          return new fetchAPI.Response(
+            JSON.stringify({ database: database ? 'up' : 'down', events: `${bus.transport}:${events ? 'up' : 'down'}` }),
+            { status: database && events ? 200 : 503, headers: { 'content-type': 'application/json' } },
+          );
+        },
+      }),
     ],
   });
 
