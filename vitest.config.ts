@@ -1,6 +1,14 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // graphql@16 ships CJS (main) and ESM (module) builds. Node, and so Pothos and Yoga, load the
+    // CJS one; point our own imports at the same file so there is one graphql "realm" in tests.
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // Each file starts its own servers and databases; two cores run two files at a time.

@@ -72,8 +72,14 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     idFieldOptions: { description: 'Globally unique, opaque identifier of this object.' },
     nodeTypeOptions: { description: 'An object with a globally unique ID, fetchable with `node(id:)`.' },
-    nodeQueryOptions: { description: 'Fetches any object by its global ID, or null when none exists.' },
-    nodesQueryOptions: { description: 'Fetches several objects by global ID, in the same order.' },
+    nodeQueryOptions: {
+      description: 'Fetches any object by its global ID, or null when none exists.',
+      args: { id: { description: 'The global ID of the object.' } },
+    },
+    nodesQueryOptions: {
+      description: 'Fetches several objects by global ID, in the same order.',
+      args: { ids: { description: 'The global IDs of the objects.' } },
+    },
     pageInfoTypeOptions: { description: 'Where a page sits in a connection, for cursor pagination.' },
     hasNextPageFieldOptions: { description: 'Whether more items follow this page.' },
     hasPreviousPageFieldOptions: { description: 'Whether items precede this page.' },

@@ -1,4 +1,4 @@
-import { lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLObjectType, lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.js';
 import './common/schema-base.js';
 import './sites/schema.js';
@@ -9,6 +9,16 @@ import './projects/schema.js';
 
 /** The whole API, assembled from each domain module's types. */
 export const schema = builder.toSchema();
+
+// The prisma plugin adds `totalCount` to connections without a description; give every one the same.
+for (const type of Object.values(schema.getTypeMap())) {
+  if (type instanceof GraphQLObjectType && type.name.endsWith('Connection')) {
+    const totalCount = type.getFields().totalCount;
+    if (totalCount && !totalCount.description) {
+      totalCount.description = 'How many items match, across all pages.';
+    }
+  }
+}
 
 /** The SDL committed as schema/schema.graphql. */
 export function printSDL(): string {

@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn, type SpawnOptions } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +27,11 @@ export class ChildRun {
   readonly stderr: string[] = [];
   /** Resolves once the process has exited and its stdio streams are closed. */
   readonly closed: Promise<ExitStatus>;
+  /**
+   * Resolves as soon as the process itself has exited, even if a grandchild it left behind still
+   * holds stdout open (so `closed` would never resolve).
+   */
+  readonly exited: Promise<ExitStatus>;
   private waiters: LineWaiter[] = [];
   private done = false;
 
@@ -42,6 +48,10 @@ export class ChildRun {
       }
     });
     createInterface({ input: this.child.stderr! }).on('line', (line) => this.stderr.push(line));
+    this.exited = new Promise<ExitStatus>((resolve) => {
+      this.child.once('exit', (code, signal) => resolve({ code, signal }));
+      this.child.once('error', () => resolve({ code: null, signal: null }));
+    });
     this.closed = new Promise<ExitStatus>((resolve) => {
       const finish = (status: ExitStatus) => {
         if (this.done) return;
@@ -118,12 +128,30 @@ export function descendants(pid: number): number[] {
   return children.flatMap((child) => [child, ...descendants(child)]);
 }
 
-/** True if a process with this id exists. */
+/** True if a process with this id exists and is not a zombie (exited, waiting to be reaped). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) state …"; comm may contain spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no procfs: trust kill(0)
+  }
+}
+
+/** Sends signal to each pid that is still alive (processes this test started, by id). */
+export function killAll(pids: number[], signal: NodeJS.Signals = 'SIGKILL'): void {
+  for (const pid of pids) {
+    if (!isAlive(pid)) continue;
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
   }
 }

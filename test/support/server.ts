@@ -1,7 +1,7 @@
 import { type Database, openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
-import type { PubSub } from '../../src/pubsub.js';
+import type { PubSubService } from '../../src/pubsub.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import { createScratchDatabase, type ScratchDatabase } from './postgres.js';
 
@@ -22,7 +22,7 @@ export interface TestServer {
 export interface TestServerOptions {
   /** Reuse an existing database (e.g. a second instance on the same PostgreSQL database). */
   databaseUrl?: string;
-  pubsub?: PubSub;
+  pubsub?: PubSubService;
 }
 
 /**
