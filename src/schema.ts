@@ -6,6 +6,7 @@ import './volunteers/schema.js';
 import './teams/schema.js';
 import './brands/schema.js';
 import './projects/schema.js';
+import './roster/schema.js';
 
 /** The whole API, assembled from each domain module's types. */
 export const schema = builder.toSchema();

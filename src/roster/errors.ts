@@ -1,6 +1,23 @@
 import { DomainError } from '../common/errors.js';
 import { formatShanghai } from './time.js';
 
+/** "A", "A or B", "A, B or C". */
+function orList(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+/** What was attempted on an assignment, for InvalidAssignmentStateError. */
+export type AssignmentAction = 'ASSIGN' | 'CANCEL' | 'CHECK_IN' | 'CHECK_OUT' | 'MARK_NO_SHOW';
+
+const ACTION_TEXT: Record<AssignmentAction, string> = {
+  ASSIGN: 'signing up again',
+  CANCEL: 'cancelling',
+  CHECK_IN: 'checking in',
+  CHECK_OUT: 'checking out',
+  MARK_NO_SHOW: 'marking a no-show',
+};
+
 /**
  * Refusals of the duty-roster rules. Besides these the roster throws the common NotFoundError,
  * ValidationError, InvalidStatusTransitionError and ConflictError from src/common/errors.ts.
@@ -49,15 +66,12 @@ export class InvalidAssignmentStateError extends DomainError {
     readonly assignmentId: number,
     /** The assignment's current status. */
     readonly status: string,
-    /** What was attempted: ASSIGN, CANCEL, CHECK_IN, CHECK_OUT, MARK_NO_SHOW. */
-    readonly action: string,
+    /** What was attempted: ASSIGN, CANCEL, CHECK_IN, CHECK_OUT or MARK_NO_SHOW. */
+    readonly action: AssignmentAction,
     /** The statuses from which the action is allowed. */
     readonly allowedFrom: readonly string[],
   ) {
-    super(
-      `Cannot ${action.toLowerCase().replace(/_/g, ' ')} an assignment that is ${status}; ` +
-        `allowed only from ${allowedFrom.join(' or ')}.`,
-    );
+    super(`The assignment is ${status}; ${ACTION_TEXT[action]} is only possible from ${orList(allowedFrom)}.`);
   }
 }
 
@@ -114,7 +128,7 @@ export class ProjectNotRecruitingError extends DomainError {
     /** The statuses in which the action is allowed. */
     readonly allowed: readonly string[],
   ) {
-    super(`The project is ${status}; this is only possible while it is ${allowed.join(' or ')}.`);
+    super(`The project is ${status}; this is only possible while it is ${orList(allowed)}.`);
   }
 }
 
