@@ -23,6 +23,13 @@ const EnvSchema = z.object({
     .string()
     .regex(/^rediss?:\/\/.+/, 'REDIS_URL must be a redis:// connection string')
     .optional(),
+  REDIS_CHANNEL_PREFIX: z.string().max(100).default('volunteer-api:'),
+  WS_MAX_SUBSCRIPTIONS: z.coerce
+    .number({ error: 'WS_MAX_SUBSCRIPTIONS must be a number' })
+    .int()
+    .min(1, 'WS_MAX_SUBSCRIPTIONS must be at least 1')
+    .max(10_000)
+    .default(20),
 });
 
 export type Config = {
@@ -35,6 +42,9 @@ export type Config = {
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   redisUrl?: string;
+  redisChannelPrefix: string;
+  /** Most concurrent subscriptions one WebSocket connection may hold. */
+  wsMaxSubscriptions: number;
 };
 
 export class ConfigError extends Error {
@@ -64,5 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,
+    redisChannelPrefix: e.REDIS_CHANNEL_PREFIX,
+    wsMaxSubscriptions: e.WS_MAX_SUBSCRIPTIONS,
   };
 }

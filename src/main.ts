@@ -25,8 +25,8 @@ async function main() {
   const seeded = await seedIfEmpty(db.prisma);
   if (seeded) logger.info(seeded, 'demo data seeded');
 
-  const pubsub = createPubSubService({ redisUrl: config.redisUrl, logger });
-  const server = await startServer({ db, logger, env: config.env, pubsub }, { port: config.port, host: config.host });
+  const pubsub = createPubSubService({ redisUrl: config.redisUrl, channelPrefix: config.redisChannelPrefix, logger });
+  const server = await startServer({ db, logger, env: config.env, pubsub, wsMaxSubscriptions: config.wsMaxSubscriptions }, { port: config.port, host: config.host });
   logger.info(
     { url: server.url, database: db.kind === 'pglite' ? `pglite:${config.dataDir}` : 'postgresql', events: pubsub.transport },
     'server listening',

@@ -7,6 +7,7 @@ import './teams/schema.js';
 import './brands/schema.js';
 import './projects/schema.js';
 import './roster/schema.js';
+import './roster/live.js';
 
 /** The whole API, assembled from each domain module's types. */
 export const schema = builder.toSchema();

@@ -1,7 +1,8 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ExecutionArgs } from 'graphql';
-import { type Plugin, createYoga, useReadinessCheck } from 'graphql-yoga';
+import { PothosValidationError } from '@pothos/core';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { type Plugin, createYoga, maskError, useReadinessCheck } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type AppServices, createContext } from './context.js';
@@ -16,6 +17,8 @@ export interface ServerOptions {
   logger: Logger;
   /** The event bus; in memory when omitted. The caller closes it. */
   pubsub?: PubSubService;
+  /** Most concurrent operations one WebSocket connection may run (default 20). */
+  wsMaxSubscriptions?: number;
   /** Production masks unexpected errors; development and test show them. */
   env?: 'development' | 'production' | 'test';
 }
@@ -26,8 +29,12 @@ export interface RunningServer {
   wsUrl: string;
   httpServer: Server;
   services: AppServices;
-  /** Stops accepting, lets in-flight requests finish, closes sockets. Does not close the database. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, closes WebSocket clients (1001 Going Away), lets in-flight requests finish
+   * for up to `drainMs` (default 5 s), then cuts what is left (e.g. SSE streams). Does not close
+   * the database.
+   */
+  close(drainMs?: number): Promise<void>;
 }
 
 /** Logs one JSON line per GraphQL operation: its name, type and duration. */
@@ -87,7 +94,21 @@ export async function startServer(
       warn: (...args) => logger.warn({ yoga: args.map(String).join(' ') }),
       error: (...args) => logger.error({ yoga: args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' ') }),
     },
-    maskedErrors: production ? true : { isDev: true },
+    maskedErrors: {
+      isDev: !production,
+      // Rejected arguments (bad IDs, `first` over 100) are the client's to see, even in production.
+      maskError: (error, message, isDev) => {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original instanceof PothosValidationError && error instanceof GraphQLError) {
+          return new GraphQLError(original.message, {
+            nodes: error.nodes,
+            path: error.path,
+            extensions: { code: 'BAD_USER_INPUT' },
+          });
+        }
+        return maskError(error, message, isDev);
+      },
+    },
     graphiql: {
       title: 'Volunteer service API',
       defaultQuery: GRAPHIQL_EXAMPLES,
@@ -112,18 +133,35 @@ export async function startServer(
 
   const httpServer = createHttpServer(yoga);
   const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint });
+  const maxOperations = options.wsMaxSubscriptions ?? 20;
   const wsDisposable = useServer(
     {
       // Run WebSocket operations through Yoga's envelop, so its plugins and context apply too.
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
+        // graphql-ws registers each operation (this one included) in ctx.subscriptions on arrival
+        // and removes it when the client completes it, so this count is exact and race-free.
+        if (Object.keys(ctx.subscriptions).length > maxOperations) {
+          return [
+            new GraphQLError(`At most ${maxOperations} subscriptions may run on one connection.`, {
+              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+            }),
+          ];
+        }
         const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } =
           yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
+        let document;
+        try {
+          document = parse(params.query);
+        } catch (error) {
+          // A syntax error fails this operation only; the socket stays open.
+          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+        }
         const args = {
           schema: envelopedSchema,
           operationName: params.operationName,
-          document: parse(params.query),
+          document,
           variableValues: params.variables,
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },
@@ -154,14 +192,26 @@ export async function startServer(
     wsUrl: `ws://${base}/graphql`,
     httpServer,
     services,
-    close() {
+    close(drainMs = 5_000) {
       closing ??= (async () => {
         const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         // graphql-ws closes each socket with 1001 Going Away.
         await wsDisposable.dispose();
         await new Promise<void>((resolve) => wsServer.close(() => resolve()));
         httpServer.closeIdleConnections();
-        await httpClosed;
+        let deadline: NodeJS.Timeout | undefined;
+        const drained = await Promise.race([
+          httpClosed.then(() => true),
+          new Promise<false>((resolve) => {
+            deadline = setTimeout(() => resolve(false), drainMs);
+          }),
+        ]);
+        clearTimeout(deadline);
+        if (!drained) {
+          // Long-lived responses (SSE subscriptions) never finish by themselves.
+          httpServer.closeAllConnections();
+          await httpClosed;
+        }
         await yoga.dispose();
       })();
       return closing;

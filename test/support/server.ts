@@ -13,6 +13,8 @@ export interface TestServer {
   url: string;
   wsUrl: string;
   db: Database;
+  /** The PostgreSQL URL, for a second instance on the same database. */
+  databaseUrl?: string;
   server: RunningServer;
   /** SQL statements Prisma has sent since the last reset (for N+1 checks). */
   queries: string[];
@@ -23,6 +25,7 @@ export interface TestServerOptions {
   /** Reuse an existing database (e.g. a second instance on the same PostgreSQL database). */
   databaseUrl?: string;
   pubsub?: PubSubService;
+  wsMaxSubscriptions?: number;
 }
 
 /**
@@ -33,6 +36,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
   let scratch: ScratchDatabase | undefined;
   let databaseUrl = options.databaseUrl;
   if (kind === 'postgres' && !databaseUrl) {
+    // Only a database this server created is dropped by close().
     scratch = await createScratchDatabase();
     databaseUrl = scratch.url;
   }
@@ -44,12 +48,13 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
   });
   await migrate(db.sql);
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const server = await startServer({ db, logger, env: 'test', pubsub: options.pubsub }, { port: 0, host: '127.0.0.1' });
+  const server = await startServer({ db, logger, env: 'test', pubsub: options.pubsub, wsMaxSubscriptions: options.wsMaxSubscriptions }, { port: 0, host: '127.0.0.1' });
   return {
     kind,
     url: server.url,
     wsUrl: server.wsUrl,
     db,
+    databaseUrl: kind === 'postgres' ? databaseUrl : undefined,
     server,
     queries,
     async close() {

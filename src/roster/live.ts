@@ -1,0 +1,218 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { filter, pipe, Repeater } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
+import { builder } from '../builder.js';
+import { dbId, optionalDbId } from '../common/ids.js';
+import type { Context } from '../context.js';
+import type { RosterEventMessage } from '../pubsub.js';
+import { SiteRef } from '../sites/schema.js';
+import { type DutyBoardSnapshot, dutyBoard } from './board.js';
+import { ROSTER_CHANGE_KINDS } from './events.js';
+import { ProjectRef } from '../projects/schema.js';
+import { DutyPostRef, ShiftRef } from './schema.js';
+
+/** The shortest gap between two duty-board snapshots sent to one subscriber. */
+export const DUTY_BOARD_MIN_INTERVAL_MS = 250;
+
+const KIND_DESCRIPTIONS: Record<(typeof ROSTER_CHANGE_KINDS)[number], string> = {
+  SHIFT_CREATED: 'A shift was created.',
+  SHIFT_UPDATED: 'A shift’s times, capacity, minimum, duty or notes changed, or it was closed.',
+  SHIFT_CANCELLED: 'A shift was cancelled.',
+  ASSIGNED: 'A volunteer took a place on a shift.',
+  WAITLISTED: 'A volunteer joined a shift’s waitlist.',
+  PROMOTED: 'A waitlisted volunteer moved up to a place.',
+  UNASSIGNED: 'A volunteer left a shift or its waitlist.',
+  CHECKED_IN: 'A volunteer checked in for duty.',
+  CHECKED_OUT: 'A volunteer checked out; their minutes were credited.',
+  NO_SHOW: 'A volunteer was marked as not turning up.',
+  STAFFING_CHANGED: 'A shift’s staffing level (UNDERSTAFFED, STAFFED, FULL) changed.',
+};
+
+const RosterEventKindEnum = builder.enumType('RosterEventKind', {
+  description: 'What happened on the roster.',
+  values: Object.fromEntries(ROSTER_CHANGE_KINDS.map((kind) => [kind, { description: KIND_DESCRIPTIONS[kind] }])) as {
+    [K in (typeof ROSTER_CHANGE_KINDS)[number]]: { description: string };
+  },
+});
+
+const RosterEventRef = builder.objectRef<RosterEventMessage>('RosterEvent').implement({
+  description:
+    'A change on the duty roster. `shift` is loaded when the event is delivered, so it carries the current counts, open slots and staffing.',
+  fields: (t) => ({
+    kind: t.field({ type: RosterEventKindEnum, description: 'What happened.', resolve: (e) => e.kind as never }),
+    occurredAt: t.field({ type: 'DateTime', description: 'When it happened.', resolve: (e) => new Date(e.occurredAt) }),
+    shift: t.prismaField({
+      type: 'Shift',
+      description: 'The shift concerned, as it is now.',
+      resolve: (query, e, _args, ctx) => ctx.prisma.shift.findUniqueOrThrow({ ...query, where: { id: e.shiftId } }),
+    }),
+    assignment: t.prismaField({
+      type: 'ShiftAssignment',
+      nullable: true,
+      description: 'The assignment concerned; null for changes to the shift as a whole.',
+      resolve: (query, e, _args, ctx) =>
+        e.assignmentId == null ? null : ctx.prisma.shiftAssignment.findUnique({ ...query, where: { id: e.assignmentId } }),
+    }),
+    volunteer: t.prismaField({
+      type: 'Volunteer',
+      nullable: true,
+      description: 'The volunteer concerned; null for changes to the shift as a whole.',
+      resolve: (query, e, _args, ctx) =>
+        e.volunteerId == null ? null : ctx.prisma.volunteer.findUnique({ ...query, where: { id: e.volunteerId } }),
+    }),
+  }),
+});
+
+const RosterChangedFilter = builder.inputType('RosterChangedFilter', {
+  description: 'Which roster changes to receive. All given conditions must hold; none means every change.',
+  fields: (t) => ({
+    siteId: t.globalID({ for: SiteRef, description: 'Changes at posts of this site or any site below it.' }),
+    postId: t.globalID({ for: DutyPostRef, description: 'Changes at this post.' }),
+    projectId: t.globalID({ for: ProjectRef, description: 'Changes to this project’s shifts.' }),
+    shiftId: t.globalID({ for: ShiftRef, description: 'Changes to this shift.' }),
+  }),
+});
+
+/** Loads a site for a subscription, or fails the subscription with a clean NOT_FOUND error. */
+async function requireSite(ctx: Context, id: number): Promise<{ id: number; path: string }> {
+  const site = await ctx.prisma.site.findUnique({ where: { id }, select: { id: true, path: true } });
+  if (!site) {
+    throw new GraphQLError(`No Site with ID ${encodeGlobalID('Site', id)} exists.`, {
+      extensions: { code: 'NOT_FOUND' },
+    });
+  }
+  return site;
+}
+
+const underSite = (path: string) => (e: RosterEventMessage) => e.sitePath === path || e.sitePath.startsWith(`${path}.`);
+
+builder.subscriptionType({ description: 'Live updates, over WebSocket (graphql-ws) or Server-Sent Events.' });
+
+builder.subscriptionFields((t) => ({
+  rosterChanged: t.field({
+    type: RosterEventRef,
+    description: 'Every roster change that matches the filter, as it is committed, in order.',
+    args: { filter: t.arg({ type: RosterChangedFilter, description: 'Which changes to receive.' }) },
+    subscribe: async (_root, args, ctx) => {
+      const f = args.filter;
+      const siteId = optionalDbId(f?.siteId, 'filter.siteId');
+      const site = siteId == null ? null : await requireSite(ctx, siteId);
+      const postId = optionalDbId(f?.postId, 'filter.postId');
+      const projectId = optionalDbId(f?.projectId, 'filter.projectId');
+      const shiftId = optionalDbId(f?.shiftId, 'filter.shiftId');
+      const inSite = site ? underSite(site.path) : () => true;
+      return pipe(
+        ctx.pubsub.subscribe('rosterChanged'),
+        filter(
+          (e: RosterEventMessage) =>
+            inSite(e) &&
+            (postId == null || e.postId === postId) &&
+            (projectId == null || e.projectId === projectId) &&
+            (shiftId == null || e.shiftId === shiftId),
+        ),
+      );
+    },
+    resolve: (event: RosterEventMessage) => event,
+  }),
+  dutyBoard: t.field({
+    type: DutyBoardRef,
+    description: `A duty-board snapshot of a site and everything below it: one at once, then a fresh one after changes there, at most one every ${DUTY_BOARD_MIN_INTERVAL_MS} ms (bursts are coalesced).`,
+    args: { siteId: t.arg.globalID({ for: SiteRef, required: true, description: 'The site.' }) },
+    subscribe: async (_root, args, ctx) => {
+      const site = await requireSite(ctx, dbId(args.siteId, 'siteId'));
+      return coalescedBoard(ctx, site);
+    },
+    resolve: (snapshot: DutyBoardSnapshot) => snapshot,
+  }),
+}));
+
+/**
+ * The stream behind `dutyBoard`: a snapshot now, then after relevant changes a new snapshot no
+ * sooner than DUTY_BOARD_MIN_INTERVAL_MS after the previous one. Changes arriving while a snapshot
+ * is already scheduled join it, so a burst of 720 changes produces one or two snapshots, not 720.
+ */
+function coalescedBoard(ctx: Context, site: { id: number; path: string }): AsyncIterable<DutyBoardSnapshot> {
+  return new Repeater<DutyBoardSnapshot>(async (push, stop) => {
+    const changes = ctx.pubsub.subscribe('rosterChanged')[Symbol.asyncIterator]();
+    const relevant = underSite(site.path);
+    let lastSent = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let sending: Promise<void> = Promise.resolve();
+
+    const send = () => {
+      timer = undefined;
+      lastSent = Date.now();
+      // Snapshots go out one after another, never overlapping.
+      sending = sending.then(async () => {
+        await push(await dutyBoard(ctx.prisma, site));
+      });
+      sending.catch((error) => stop(error));
+    };
+    const schedule = () => {
+      timer ??= setTimeout(send, Math.max(0, lastSent + DUTY_BOARD_MIN_INTERVAL_MS - Date.now()));
+    };
+
+    send();
+    const listening = (async () => {
+      for (;;) {
+        const next = await changes.next();
+        if (next.done) return;
+        if (relevant(next.value)) schedule();
+      }
+    })();
+    await stop;
+    clearTimeout(timer);
+    await changes.return?.();
+    await listening.catch(() => {});
+  });
+}
+
+export const DutyBoardRef = builder.objectRef<DutyBoardSnapshot>('DutyBoard').implement({
+  description: 'Duty at a site and every site below it, today (Asia/Shanghai) and right now.',
+  fields: (t) => ({
+    site: t.prismaField({
+      type: 'Site',
+      description: 'The site the board covers (with everything below it).',
+      resolve: (query, b, _args, ctx) => ctx.prisma.site.findUniqueOrThrow({ ...query, where: { id: b.siteId } }),
+    }),
+    generatedAt: t.field({ type: 'DateTime', description: 'When this snapshot was taken.', resolve: (b) => b.generatedAt }),
+    onDutyNow: t.int({ description: 'Volunteers checked in right now.', resolve: (b) => b.onDutyNow }),
+    expectedNow: t.int({
+      description: 'Volunteers holding a place on shifts in progress now, checked in or not.',
+      resolve: (b) => b.expectedNow,
+    }),
+    understaffedCount: t.int({
+      description: 'How many of today’s shifts are below their minimum.',
+      resolve: (b) => b.understaffedShiftIds.length,
+    }),
+    understaffedShifts: t.prismaField({
+      type: ['Shift'],
+      description: 'Today’s OPEN shifts below their minimum, by start time (at most `first`).',
+      args: { first: t.arg.int({ defaultValue: 50, description: 'How many to list, at most 100.' }) },
+      resolve: (query, b, args, ctx) =>
+        ctx.prisma.shift.findMany({
+          ...query,
+          where: { id: { in: b.understaffedShiftIds.slice(0, Math.min(Math.max(args.first ?? 50, 0), 100)) } },
+          orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+        }),
+    }),
+    openSlotsToday: t.int({ description: 'Free places on today’s OPEN shifts.', resolve: (b) => b.openSlotsToday }),
+    serviceMinutesToday: t.int({
+      description: 'Service minutes credited today by check-outs at these sites.',
+      resolve: (b) => b.serviceMinutesToday,
+    }),
+  }),
+});
+
+builder.queryField('dutyBoard', (t) =>
+  t.field({
+    type: DutyBoardRef,
+    nullable: true,
+    description: 'The duty board of a site now, once (subscribe to `dutyBoard` for live updates). Null for an unknown site.',
+    args: { siteId: t.arg.globalID({ for: SiteRef, required: true, description: 'The site.' }) },
+    resolve: async (_root, args, ctx) => {
+      const site = await ctx.prisma.site.findUnique({ where: { id: dbId(args.siteId, 'siteId') }, select: { id: true, path: true } });
+      return site ? dutyBoard(ctx.prisma, site) : null;
+    },
+  }),
+);
