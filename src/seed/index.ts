@@ -1,7 +1,63 @@
+/**
+ * The deterministic demo data: a county (云溪县) with its civilisation-practice sites, ~2,000
+ * volunteers, teams, brands and projects. Same rows, same ids, on every run.
+ *
+ * The seed is made of parts, run in order in one transaction. Each part builds its rows from its
+ * own random stream (`Random.stream('<part>')`), so adding a part never changes the others:
+ *   1. city    — src/seed/city.ts: sites, volunteers, teams and memberships, brands, projects.
+ *   2. (roster — src/seed/roster.ts: duty posts, shifts, assignments; appended in seedParts.)
+ */
 import type { PrismaClient } from '../db/index.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { buildCity, writeCity, type DemoCity } from './city.js';
+
+export { Random, DEMO_SEED } from './random.js';
+export {
+  buildCity,
+  writeCity,
+  insertInBatches,
+  resetIdSequences,
+  DEMO_AS_OF,
+  VOLUNTEER_COUNT,
+  type DemoCity,
+  type SiteRow,
+  type VolunteerRow,
+  type TeamRow,
+  type MembershipRow,
+  type BrandRow,
+  type ProjectRow,
+} from './city.js';
+
+export type SeedCounts = Record<string, number>;
+
+/** Seeding writes a few thousand rows at once: allow more than the interactive default. */
+const SEED_TRANSACTION = { maxWait: 20_000, timeout: 120_000 };
+
+/** Serialises concurrent first starts on one PostgreSQL database (an arbitrary fixed key). */
+const SEED_ADVISORY_LOCK = 72707370;
+
+/** Runs every seed part in order inside the transaction and adds up their counts. */
+async function seedParts(tx: Prisma.TransactionClient, city: DemoCity): Promise<SeedCounts> {
+  const counts: SeedCounts = { ...(await writeCity(tx, city)) };
+  // Later parts go here, each drawing on its own Random.stream, e.g.
+  //   Object.assign(counts, await seedRoster(tx, city));
+  return counts;
+}
+
+/** Seeds the demo data unconditionally, in one transaction. Meant for an empty database. */
+export async function seed(prisma: PrismaClient): Promise<SeedCounts> {
+  const city = buildCity();
+  return prisma.$transaction((tx) => seedParts(tx, city), SEED_TRANSACTION);
+}
 
 /** Seeds the demo city when the database has no sites yet. Returns counts, or null if it did nothing. */
-export async function seedIfEmpty(prisma: PrismaClient): Promise<Record<string, number> | null> {
+export async function seedIfEmpty(prisma: PrismaClient): Promise<SeedCounts | null> {
   if ((await prisma.site.count()) > 0) return null;
-  return null;
+  const city = buildCity();
+  return prisma.$transaction(async (tx) => {
+    // Another process may be seeding the same database right now: wait for it, then look again.
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${SEED_ADVISORY_LOCK})`);
+    if ((await tx.site.count()) > 0) return null;
+    return seedParts(tx, city);
+  }, SEED_TRANSACTION);
 }
