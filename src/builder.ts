@@ -7,6 +7,9 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { z } from 'zod';
+import type { AuthScopes } from './auth/policy.js';
+import { scopesFor } from './auth/policy.js';
+import { forbidden } from './auth/errors.js';
 import type { Context } from './context.js';
 import { ValidationError } from './common/errors.js';
 import type PrismaTypes from './generated/pothos-prisma-types.js';
@@ -20,7 +23,7 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
-  AuthScopes: { public: boolean };
+  AuthScopes: AuthScopes;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     Date: { Input: Date; Output: Date };
@@ -39,9 +42,12 @@ export const builder = new SchemaBuilder<{
   ],
   defaultFieldNullability: false,
   scopeAuth: {
-    // Issue #5 brings real roles; until then everything the API exposes is public.
-    authScopes: () => ({ public: true }),
+    // The rules live in src/auth/policy.ts.
+    authScopes: (ctx) => scopesFor(ctx),
     authorizeOnSubscribe: true,
+    // A refused field is null (where nullable) with a FORBIDDEN error; the rest of the query stands.
+    unauthorizedError: (_parent, context) =>
+      context.viewer ? forbidden() : forbidden('Log in to see or do this (send Authorization: Bearer <access token>).'),
   },
   errors: {
     // Malformed or wrong-type IDs and rejected arguments become typed ValidationError results.

@@ -24,6 +24,16 @@ const EnvSchema = z.object({
     .regex(/^rediss?:\/\/.+/, 'REDIS_URL must be a redis:// connection string')
     .optional(),
   REDIS_CHANNEL_PREFIX: z.string().max(100).default('volunteer-api:'),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 86_400).default(30 * 86_400),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  GRAPHQL_INTROSPECTION: z.enum(['true', 'false'], { error: 'GRAPHQL_INTROSPECTION must be true or false' }).optional(),
+  PERSISTED_OPERATIONS: z.enum(['off', 'only'], { error: 'PERSISTED_OPERATIONS must be off or only' }).default('off'),
+  PERSISTED_OPERATIONS_MANIFEST: z.string().default('test/generated/persisted-documents.json'),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   WS_MAX_SUBSCRIPTIONS: z.coerce
     .number({ error: 'WS_MAX_SUBSCRIPTIONS must be a number' })
     .int()
@@ -45,7 +55,17 @@ export type Config = {
   redisChannelPrefix: string;
   /** Most concurrent subscriptions one WebSocket connection may hold. */
   wsMaxSubscriptions: number;
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  loginLimits: { maxFailures: number; maxFailuresPerIp: number; windowMinutes: number };
+  introspection: boolean;
+  persistedOperations: { mode: 'off' | 'only'; manifestPath: string };
+  maxBodyBytes: number;
 };
+
+/** Used outside production when JWT_SECRET is not set. Never valid in production. */
+export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -66,6 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
+    throw new ConfigError(['JWT_SECRET: required in production (at least 32 random characters)']);
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -76,5 +99,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisChannelPrefix: e.REDIS_CHANNEL_PREFIX,
     wsMaxSubscriptions: e.WS_MAX_SUBSCRIPTIONS,
+    jwtSecret: e.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    loginLimits: {
+      maxFailures: e.LOGIN_MAX_FAILURES,
+      maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
+      windowMinutes: e.LOGIN_WINDOW_MINUTES,
+    },
+    introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
+    persistedOperations: { mode: e.PERSISTED_OPERATIONS, manifestPath: e.PERSISTED_OPERATIONS_MANIFEST },
+    maxBodyBytes: e.MAX_BODY_BYTES,
   };
 }

@@ -1,18 +1,30 @@
+import type { LoginLimits } from './auth/service.js';
+import type { TokenSettings } from './auth/tokens.js';
+import type { Viewer } from './auth/viewer.js';
 import type { Database, PrismaClient } from './db/index.js';
 import type { Logger } from './logger.js';
 import type { PubSub } from './pubsub.js';
 
-/** What every resolver receives. One per request (or per WebSocket operation). */
-export interface Context {
+/** The long-lived services a server instance shares between requests. */
+export interface AppServices {
   prisma: PrismaClient;
   db: Database;
   pubsub: PubSub;
   logger: Logger;
+  tokens: TokenSettings;
+  loginLimits: LoginLimits;
 }
 
-/** The long-lived services a server instance shares between requests. */
-export type AppServices = Omit<Context, never>;
+/** What every resolver receives. One per request (or per WebSocket operation). */
+export interface Context extends AppServices {
+  /** Who is asking; null when anonymous. */
+  viewer: Viewer | null;
+  /** The client's address, for login rate limits. */
+  clientIp: string;
+  /** Per-request memo of authorization lookups (src/auth/policy.ts). */
+  authCache?: Map<string, Promise<unknown>>;
+}
 
-export function createContext(services: AppServices): Context {
-  return { ...services };
+export function createContext(services: AppServices, viewer: Viewer | null, clientIp: string): Context {
+  return { ...services, viewer, clientIp };
 }

@@ -26,7 +26,19 @@ async function main() {
   if (seeded) logger.info(seeded, 'demo data seeded');
 
   const pubsub = createPubSubService({ redisUrl: config.redisUrl, channelPrefix: config.redisChannelPrefix, logger });
-  const server = await startServer({ db, logger, env: config.env, pubsub, wsMaxSubscriptions: config.wsMaxSubscriptions }, { port: config.port, host: config.host });
+  const server = await startServer({
+      db,
+      logger,
+      env: config.env,
+      pubsub,
+      wsMaxSubscriptions: config.wsMaxSubscriptions,
+      tokens: {
+        secret: new TextEncoder().encode(config.jwtSecret),
+        accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+        refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+      },
+      loginLimits: config.loginLimits,
+    }, { port: config.port, host: config.host });
   logger.info(
     { url: server.url, database: db.kind === 'pglite' ? `pglite:${config.dataDir}` : 'postgresql', events: pubsub.transport },
     'server listening',

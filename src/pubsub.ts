@@ -18,6 +18,8 @@ export interface RosterEventMessage {
   sitePath: string;
   postId: number;
   projectId: number;
+  /** The team organising the shift's project, for team leaders' scope. */
+  organizerId: number;
 }
 
 /** The typed topics of the one pubsub. */

@@ -8,6 +8,7 @@ import './brands/schema.js';
 import './projects/schema.js';
 import './roster/schema.js';
 import './roster/live.js';
+import './auth/schema.js';
 
 /** The whole API, assembled from each domain module's types. */
 export const schema = builder.toSchema();

@@ -1,10 +1,14 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PothosValidationError } from '@pothos/core';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { type Plugin, createYoga, maskError, useReadinessCheck } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/service.js';
+import type { TokenSettings } from './auth/tokens.js';
+import { authenticate } from './auth/viewer.js';
+import { DEVELOPMENT_JWT_SECRET } from './config.js';
 import { type AppServices, createContext } from './context.js';
 import type { Database } from './db/index.js';
 import { GRAPHIQL_EXAMPLES } from './graphiql.js';
@@ -17,6 +21,9 @@ export interface ServerOptions {
   logger: Logger;
   /** The event bus; in memory when omitted. The caller closes it. */
   pubsub?: PubSubService;
+  /** Access/refresh token settings; a development secret when omitted. */
+  tokens?: TokenSettings;
+  loginLimits?: LoginLimits;
   /** Most concurrent operations one WebSocket connection may run (default 20). */
   wsMaxSubscriptions?: number;
   /** Production masks unexpected errors; development and test show them. */
@@ -79,12 +86,30 @@ export async function startServer(
 ): Promise<RunningServer> {
   const { db, logger } = options;
   const bus = options.pubsub ?? createPubSubService({ logger });
-  const services: AppServices = { db, prisma: db.prisma, pubsub: bus.pubsub, logger };
+  const services: AppServices = {
+    db,
+    prisma: db.prisma,
+    pubsub: bus.pubsub,
+    logger,
+    tokens: options.tokens ?? developmentTokens(),
+    loginLimits: options.loginLimits ?? DEFAULT_LOGIN_LIMITS,
+  };
   const production = options.env === 'production';
 
   const yoga = createYoga({
     schema,
-    context: () => createContext(services),
+    // HTTP and SSE send "Authorization: Bearer …"; graphql-ws sends connectionParams.authorization.
+    context: async (initial: {
+      request?: Request;
+      req?: IncomingMessage;
+      connectionParams?: Record<string, unknown>;
+    }) => {
+      const authorization = initial.connectionParams
+        ? (initial.connectionParams.authorization as string | undefined)
+        : initial.request?.headers.get('authorization');
+      const viewer = await authenticate(services.prisma, services.tokens, authorization);
+      return createContext(services, viewer, initial.req?.socket.remoteAddress ?? 'unknown');
+    },
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
@@ -139,6 +164,16 @@ export async function startServer(
       // Run WebSocket operations through Yoga's envelop, so its plugins and context apply too.
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
+      // A token that is present but bad closes the socket with 4401 Unauthorized.
+      onConnect: async (ctx) => {
+        try {
+          await authenticate(services.prisma, services.tokens, ctx.connectionParams?.authorization as string | undefined);
+          return true;
+        } catch (error) {
+          ctx.extra.socket.close(4401, 'Unauthorized');
+          return false;
+        }
+      },
       onSubscribe: async (ctx, _id, params) => {
         // graphql-ws registers each operation (this one included) in ctx.subscriptions on arrival
         // and removes it when the client completes it, so this count is exact and race-free.
@@ -158,12 +193,23 @@ export async function startServer(
           // A syntax error fails this operation only; the socket stays open.
           return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
         }
+        let contextValue;
+        try {
+          contextValue = await contextFactory();
+        } catch (error) {
+          // The token expired or was revoked since the connection opened.
+          if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') {
+            ctx.extra.socket.close(4401, 'Unauthorized');
+            return [error];
+          }
+          throw error;
+        }
         const args = {
           schema: envelopedSchema,
           operationName: params.operationName,
           document,
           variableValues: params.variables,
-          contextValue: await contextFactory(),
+          contextValue,
           rootValue: { execute, subscribe },
         };
         const errors = validate(args.schema, args.document);
@@ -216,5 +262,14 @@ export async function startServer(
       })();
       return closing;
     },
+  };
+}
+
+/** Token settings for development and tests: the fixed development secret, 15-minute access tokens. */
+export function developmentTokens(): TokenSettings {
+  return {
+    secret: new TextEncoder().encode(DEVELOPMENT_JWT_SECRET),
+    accessTokenTtlSeconds: 900,
+    refreshTokenTtlSeconds: 30 * 86_400,
   };
 }

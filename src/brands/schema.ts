@@ -71,7 +71,13 @@ const CreateBrandInput = builder.inputType('CreateBrandInput', {
 
 builder.mutationField('createBrand', (t) =>
   t.field({
-    description: 'Creates a service brand.',
+    description: 'Creates a service brand. Needs the owning team’s leader or a manager of the owning site.',
+    authScopes: (_root, args) =>
+      args.input.teamId
+        ? { manageTeam: args.input.teamId }
+        : args.input.siteId
+          ? { manageSite: args.input.siteId }
+          : { staff: true },
     type: payloadType('CreateBrandPayload', 'The brand was created.', 'brand', BrandRef, 'The new brand.'),
     args: { input: t.arg({ type: CreateBrandInput, required: true, description: 'The new brand.' }) },
     errors: {

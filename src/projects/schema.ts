@@ -40,8 +40,10 @@ export const ProjectStatusEnum = builder.enumType('ProjectStatus', {
 });
 
 export const ProjectRef = builder.prismaNode('Project', {
-  description: 'A volunteer service project (志愿服务项目), often under a brand.',
+  description:
+    'A volunteer service project (志愿服务项目), often under a brand. RECRUITING and ACTIVE projects are public; others need a login.',
   id: { field: 'id' },
+  authScopes: (project) => (PUBLIC_PROJECT_STATUSES.includes(project.status) ? { public: true } : { authenticated: true }),
   fields: (t) => ({
     title: t.exposeString('title', { description: 'Title, e.g. 旅游旺季文明引导行动.' }),
     description: t.exposeString('description', { description: 'What the project does.' }),
@@ -94,14 +96,20 @@ const ProjectOrder = builder.inputType('ProjectOrder', {
 
 const PROJECT_ORDER_COLUMN = { STARTS_ON: 'startsOn', TITLE: 'title', CREATED_AT: 'createdAt' } as const;
 
+/** What anonymous clients may see of projects. */
+export const PUBLIC_PROJECT_STATUSES: readonly string[] = ['RECRUITING', 'ACTIVE'];
+
 async function projectWhere(
   ctx: Context,
   filter: typeof ProjectFilter.$inferInput | null | undefined,
 ): Promise<Prisma.ProjectWhereInput> {
-  if (!filter) return {};
+  // Anonymous lists show only public projects rather than a page of refusals.
+  const visible: Prisma.ProjectWhereInput = ctx.viewer ? {} : { status: { in: ['RECRUITING', 'ACTIVE'] } };
+  if (!filter) return visible;
   const term = searchTerm(filter.search);
   const siteId = optionalDbId(filter.siteId, 'filter.siteId');
   return {
+    AND: [visible],
     ...(filter.status?.length && { status: { in: filter.status } }),
     ...(filter.category?.length && { category: { in: filter.category } }),
     ...(siteId != null && { site: await subtreeFilter(ctx.prisma, siteId) }),
@@ -172,7 +180,10 @@ const CreateProjectInput = builder.inputType('CreateProjectInput', {
 
 builder.mutationField('createProject', (t) =>
   t.field({
-    description: 'Creates a project in DRAFT.',
+    description: 'Creates a project in DRAFT. Needs a manager of its site or the leader of the organising team.',
+    authScopes: (_root, args) => ({
+      $any: { manageSite: args.input.siteId, manageTeam: args.input.organizerId },
+    }),
     type: ProjectPayload('CreateProjectPayload', 'The project was created.'),
     args: { input: t.arg({ type: CreateProjectInput, required: true, description: 'The new project.' }) },
     errors: {
@@ -209,7 +220,8 @@ const UpdateProjectInput = builder.inputType('UpdateProjectInput', {
 
 builder.mutationField('updateProject', (t) =>
   t.field({
-    description: 'Changes a project’s details.',
+    description: 'Changes a project’s details. Needs a manager of its site or the leader of its organising team.',
+    authScopes: (_root, args) => ({ manageProject: args.input.id }),
     type: ProjectPayload('UpdateProjectPayload', 'The project was updated.'),
     args: { input: t.arg({ type: UpdateProjectInput, required: true, description: 'What to change.' }) },
     errors: {
@@ -246,7 +258,9 @@ const ChangeProjectStatusInput = builder.inputType('ChangeProjectStatusInput', {
 
 builder.mutationField('changeProjectStatus', (t) =>
   t.field({
-    description: 'Moves a project along its life cycle (DRAFT → RECRUITING → ACTIVE → COMPLETED, or CANCELLED).',
+    description:
+      'Moves a project along its life cycle (DRAFT → RECRUITING → ACTIVE → COMPLETED, or CANCELLED). Needs a manager of its site or the leader of its organising team.',
+    authScopes: (_root, args) => ({ manageProject: args.input.id }),
     type: ProjectPayload('ChangeProjectStatusPayload', 'The project’s status changed.'),
     args: { input: t.arg({ type: ChangeProjectStatusInput, required: true, description: 'The project and its new status.' }) },
     errors: {

@@ -5,6 +5,7 @@ import { builder } from '../builder.js';
 import { dbId, optionalDbId } from '../common/ids.js';
 import type { Context } from '../context.js';
 import type { RosterEventMessage } from '../pubsub.js';
+import { isScopedStaff, managesPath } from '../auth/viewer.js';
 import { SiteRef } from '../sites/schema.js';
 import { type DutyBoardSnapshot, dutyBoard } from './board.js';
 import { ROSTER_CHANGE_KINDS } from './events.js';
@@ -84,6 +85,17 @@ async function requireSite(ctx: Context, id: number): Promise<{ id: number; path
   return site;
 }
 
+/**
+ * What scoped staff (site managers, team leaders; not admins) may watch: changes at the sites
+ * they manage, and to their teams' projects. Null for everyone else: admins see everything, and
+ * volunteers and anonymous clients get events whose personal fields the type rules guard.
+ */
+function staffScope(ctx: Context): ((e: Pick<RosterEventMessage, 'sitePath' | 'organizerId'>) => boolean) | null {
+  const viewer = ctx.viewer;
+  if (!isScopedStaff(viewer)) return null;
+  return (e) => managesPath(viewer, e.sitePath) || viewer.ledTeamIds.includes(e.organizerId);
+}
+
 const underSite = (path: string) => (e: RosterEventMessage) => e.sitePath === path || e.sitePath.startsWith(`${path}.`);
 
 builder.subscriptionType({ description: 'Live updates, over WebSocket (graphql-ws) or Server-Sent Events.' });
@@ -101,10 +113,12 @@ builder.subscriptionFields((t) => ({
       const projectId = optionalDbId(f?.projectId, 'filter.projectId');
       const shiftId = optionalDbId(f?.shiftId, 'filter.shiftId');
       const inSite = site ? underSite(site.path) : () => true;
+      const inScope = staffScope(ctx);
       return pipe(
         ctx.pubsub.subscribe('rosterChanged'),
         filter(
           (e: RosterEventMessage) =>
+            (!inScope || inScope(e)) &&
             inSite(e) &&
             (postId == null || e.postId === postId) &&
             (projectId == null || e.projectId === projectId) &&

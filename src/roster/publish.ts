@@ -10,7 +10,13 @@ export async function publishRosterChanges(ctx: Context, changes: RosterChange[]
   if (changes.length === 0) return;
   const shifts = await ctx.prisma.shift.findMany({
     where: { id: { in: [...new Set(changes.map((c) => c.shiftId))] } },
-    select: { id: true, postId: true, projectId: true, post: { select: { site: { select: { path: true } } } } },
+    select: {
+      id: true,
+      postId: true,
+      projectId: true,
+      post: { select: { site: { select: { path: true } } } },
+      project: { select: { organizerId: true } },
+    },
   });
   const byId = new Map(shifts.map((s) => [s.id, s]));
   for (const change of changes) {
@@ -25,6 +31,7 @@ export async function publishRosterChanges(ctx: Context, changes: RosterChange[]
       sitePath: shift.post.site.path,
       postId: shift.postId,
       projectId: shift.projectId,
+      organizerId: shift.project.organizerId,
     });
   }
 }

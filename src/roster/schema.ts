@@ -180,8 +180,11 @@ function assignmentWhere(filter: typeof AssignmentFilter.$inferInput | null | un
 }
 
 export const ShiftRef = builder.prismaNode('Shift', {
-  description: 'One stretch of duty at a post for a project, e.g. 08:00–12:00 at the old town’s south gate.',
+  description:
+    'One stretch of duty at a post for a project, e.g. 08:00–12:00 at the old town’s south gate. Open shifts with free places are public; others need a login.',
   id: { field: 'id' },
+  authScopes: (shift) =>
+    shift.status === 'OPEN' && shift.assignedCount < shift.capacity ? { public: true } : { authenticated: true },
   fields: (t) => ({
     project: t.relation('project', { description: 'The project the shift serves.' }),
     post: t.relation('post', { description: 'Where the shift takes place.' }),
@@ -220,7 +223,9 @@ export const ShiftRef = builder.prismaNode('Shift', {
       {
         cursor: 'id',
         totalCount: true,
-        description: 'The volunteers on this shift, in sign-up order (the waitlist in its order).',
+        nullable: true,
+        authScopes: { authenticated: true },
+        description: 'The volunteers on this shift, in sign-up order (the waitlist in its order). Needs a login.',
         args: { filter: t.arg({ type: AssignmentFilter, description: 'Which assignments.' }) },
         query: (args) => ({ where: assignmentWhere(args.filter), orderBy: [{ assignedAt: 'asc' }, { id: 'asc' }] }),
       },
@@ -231,8 +236,9 @@ export const ShiftRef = builder.prismaNode('Shift', {
 });
 
 export const ShiftAssignmentRef = builder.prismaNode('ShiftAssignment', {
-  description: 'A volunteer on a shift, from sign-up to check-out.',
+  description: 'A volunteer on a shift, from sign-up to check-out. Needs a login.',
   id: { field: 'id' },
+  authScopes: { authenticated: true },
   fields: (t) => ({
     shift: t.relation('shift', { description: 'The shift.' }),
     volunteer: t.relation('volunteer', { description: 'The volunteer.' }),
@@ -257,8 +263,10 @@ export const ShiftAssignmentRef = builder.prismaNode('ShiftAssignment', {
 });
 
 export const ServiceRecordRef = builder.prismaNode('ServiceRecord', {
-  description: 'Service time outside the roster (e.g. a one-off event), entered by a team leader; counts once APPROVED.',
+  description:
+    'Service time outside the roster (e.g. a one-off event), entered by a team leader; counts once APPROVED. Needs a login.',
   id: { field: 'id' },
+  authScopes: { authenticated: true },
   fields: (t) => ({
     volunteer: t.relation('volunteer', { description: 'Who served.' }),
     team: t.relation('team', { description: 'The team the service was for.' }),
@@ -394,7 +402,15 @@ async function rosterFilterWhere(ctx: Context, filter: typeof RosterFilterInput.
     staffing: filter?.staffing,
     status: filter?.status,
   };
-  return rosterWhere(ctx.prisma, criteria);
+  const where = await rosterWhere(ctx.prisma, criteria);
+  if (ctx.viewer) return where;
+  // Anonymous clients see the public roster: open shifts with free places of public projects.
+  const publicShifts: Prisma.ShiftWhereInput = {
+    status: 'OPEN',
+    assignedCount: { lt: ctx.prisma.shift.fields.capacity },
+    project: { status: { in: ['RECRUITING', 'ACTIVE'] } },
+  };
+  return { AND: [where, publicShifts] };
 }
 
 const laterOf = (a?: Date | null, b?: Date | null) => (a && b ? (a > b ? a : b) : (a ?? b ?? null));
@@ -467,6 +483,7 @@ builder.queryFields((t) => ({
     {
       type: 'ServiceRecord',
       cursor: 'id',
+      authScopes: { authenticated: true },
       description: 'Service records, newest first.',
       args: { filter: t.arg({ type: ServiceRecordFilter, description: 'Conditions the records must meet.' }) },
       totalCount: (_parent, args, ctx) => ctx.prisma.serviceRecord.count({ where: serviceRecordWhere(args.filter) }),
@@ -617,7 +634,8 @@ const DutyPostPayload = (name: string, description: string) =>
 
 builder.mutationField('createDutyPost', (t) =>
   t.field({
-    description: 'Sets up a duty post.',
+    description: 'Sets up a duty post. Needs a manager of its site.',
+    authScopes: (_root, args) => ({ manageSite: args.input.siteId }),
     type: DutyPostPayload('CreateDutyPostPayload', 'The duty post was created.'),
     args: { input: t.arg({ type: CreateDutyPostInput, required: true, description: 'The new post.' }) },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: 'CreateDutyPostResult', description: 'The new post, or why it was refused.' } },
@@ -643,7 +661,11 @@ const UpdateDutyPostInput = builder.inputType('UpdateDutyPostInput', {
 
 builder.mutationField('updateDutyPost', (t) =>
   t.field({
-    description: 'Changes a duty post.',
+    description: 'Changes a duty post. Needs a manager of its site (and of the new site when moving it).',
+    authScopes: (_root, args) =>
+      args.input.siteId
+        ? { $all: { manageDutyPost: args.input.id, manageSite: args.input.siteId } }
+        : { manageDutyPost: args.input.id },
     type: DutyPostPayload('UpdateDutyPostPayload', 'The duty post was updated.'),
     args: { input: t.arg({ type: UpdateDutyPostInput, required: true, description: 'What to change.' }) },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: 'UpdateDutyPostResult', description: 'The updated post, or why the change was refused.' } },
@@ -697,7 +719,9 @@ const CreateShiftsPayload = builder.simpleObject('CreateShiftsPayload', {
 
 builder.mutationField('createShifts', (t) =>
   t.field({
-    description: 'Creates a campaign of shifts in bulk, in one transaction, and reports how many.',
+    description:
+      'Creates a campaign of shifts in bulk, in one transaction, and reports how many. Needs a manager of the project’s site or the leader of its organising team.',
+    authScopes: (_root, args) => ({ manageProject: args.input.projectId }),
     type: CreateShiftsPayload,
     args: { input: t.arg({ type: CreateShiftsInput, required: true, description: 'The campaign.' }) },
     errors: {
@@ -744,7 +768,8 @@ const UpdateShiftInput = builder.inputType('UpdateShiftInput', {
 
 builder.mutationField('updateShift', (t) =>
   t.field({
-    description: 'Changes a shift’s times, capacity, minimum, duty or notes.',
+    description: 'Changes a shift’s times, capacity, minimum, duty or notes. Needs whoever manages the shift.',
+    authScopes: (_root, args) => ({ manageShift: args.input.id }),
     type: ShiftPayload('UpdateShiftPayload', 'The shift was updated.'),
     args: { input: t.arg({ type: UpdateShiftInput, required: true, description: 'What to change.' }) },
     errors: {
@@ -780,7 +805,8 @@ const CancelShiftInput = builder.inputType('CancelShiftInput', {
 builder.mutationField('cancelShift', (t) =>
   t.field({
     description:
-      'Calls off a shift. Its assignments are cancelled and kept as history; volunteers already on duty are checked out and credited.',
+      'Calls off a shift. Its assignments are cancelled and kept as history; volunteers already on duty are checked out and credited. Needs whoever manages the shift.',
+    authScopes: (_root, args) => ({ manageShift: args.input.id }),
     type: ShiftPayload('CancelShiftPayload', 'The shift was cancelled.'),
     args: { input: t.arg({ type: CancelShiftInput, required: true, description: 'The shift and the reason.' }) },
     errors: {
@@ -803,7 +829,8 @@ const CloseShiftInput = builder.inputType('CloseShiftInput', {
 builder.mutationField('closeShift', (t) =>
   t.field({
     description:
-      'Closes a shift: volunteers still checked in are checked out at the shift’s end (or now, if earlier) and credited; ASSIGNED volunteers become NO_SHOW; the waitlist is cancelled.',
+      'Closes a shift: volunteers still checked in are checked out at the shift’s end (or now, if earlier) and credited; ASSIGNED volunteers become NO_SHOW; the waitlist is cancelled. Needs whoever manages the shift.',
+    authScopes: (_root, args) => ({ manageShift: args.input.id }),
     type: ShiftPayload('CloseShiftPayload', 'The shift was closed.'),
     args: { input: t.arg({ type: CloseShiftInput, required: true, description: 'The shift.' }) },
     errors: {
@@ -840,7 +867,8 @@ const AssignVolunteerInput = builder.inputType('AssignVolunteerInput', {
 builder.mutationField('assignVolunteer', (t) =>
   t.field({
     description:
-      'Puts a volunteer on a shift. When the shift is full they join its waitlist (status WAITLISTED) instead of being refused.',
+      'Puts a volunteer on a shift. When the shift is full they join its waitlist (status WAITLISTED) instead of being refused. Needs a manager of the post’s site or the project’s team leader.',
+    authScopes: (_root, args) => ({ manageShift: args.input.shiftId }),
     type: AssignmentPayload('AssignVolunteerPayload', 'The volunteer is on the shift or its waitlist.'),
     args: { input: t.arg({ type: AssignVolunteerInput, required: true, description: 'Who goes on which shift.' }) },
     errors: { types: [...SIGN_UP_ERRORS], directResult: true, union: { name: 'AssignVolunteerResult', description: 'The assignment, or why it was refused.' } },
@@ -864,7 +892,9 @@ const SelfSignUpInput = builder.inputType('SelfSignUpInput', {
 
 builder.mutationField('selfSignUp', (t) =>
   t.field({
-    description: 'A volunteer signs up for a shift themselves; same rules as assignVolunteer (a full shift waitlists).',
+    description:
+      'A volunteer signs up for a shift themselves; same rules as assignVolunteer (a full shift waitlists). Only the volunteer themself.',
+    authScopes: (_root, args) => ({ selfVolunteer: args.input.volunteerId }),
     type: AssignmentPayload('SelfSignUpPayload', 'The volunteer is on the shift or its waitlist.'),
     args: { input: t.arg({ type: SelfSignUpInput, required: true, description: 'The shift and the volunteer.' }) },
     errors: { types: [...SIGN_UP_ERRORS], directResult: true, union: { name: 'SelfSignUpResult', description: 'The assignment, or why the sign-up was refused.' } },
@@ -888,7 +918,9 @@ const CancelAssignmentInput = builder.inputType('CancelAssignmentInput', {
 
 builder.mutationField('cancelAssignment', (t) =>
   t.field({
-    description: 'Withdraws a volunteer from a shift or its waitlist. A freed place goes to the first on the waitlist.',
+    description:
+      'Withdraws a volunteer from a shift or its waitlist. A freed place goes to the first on the waitlist. The volunteer themself, or whoever manages the shift.',
+    authScopes: (_root, args) => ({ actOnAssignment: args.input.id }),
     type: AssignmentPayload('CancelAssignmentPayload', 'The assignment was cancelled.'),
     args: { input: t.arg({ type: CancelAssignmentInput, required: true, description: 'The assignment and the reason.' }) },
     errors: {
@@ -912,7 +944,9 @@ const ASSIGNMENT_ACTION_ERRORS = [...COMMON_ERRORS, InvalidAssignmentStateError,
 
 builder.mutationField('checkIn', (t) =>
   t.field({
-    description: 'Checks a volunteer in for duty: allowed from 30 minutes before the shift starts until it ends.',
+    description:
+      'Checks a volunteer in for duty: allowed from 30 minutes before the shift starts until it ends. The volunteer themself, or whoever manages the shift.',
+    authScopes: (_root, args) => ({ actOnAssignment: args.input.id }),
     type: AssignmentPayload('CheckInPayload', 'The volunteer is on duty.'),
     args: { input: t.arg({ type: AssignmentActionInput, required: true, description: 'The assignment.' }) },
     errors: {
@@ -930,7 +964,8 @@ builder.mutationField('checkIn', (t) =>
 builder.mutationField('checkOut', (t) =>
   t.field({
     description:
-      'Checks a volunteer out and credits the minutes since check-in, capped at the shift’s length plus 30 minutes.',
+      'Checks a volunteer out and credits the minutes since check-in, capped at the shift’s length plus 30 minutes. The volunteer themself, or whoever manages the shift.',
+    authScopes: (_root, args) => ({ actOnAssignment: args.input.id }),
     type: AssignmentPayload('CheckOutPayload', 'The volunteer’s duty is complete.'),
     args: { input: t.arg({ type: AssignmentActionInput, required: true, description: 'The assignment.' }) },
     errors: {
@@ -947,7 +982,9 @@ builder.mutationField('checkOut', (t) =>
 
 builder.mutationField('markNoShow', (t) =>
   t.field({
-    description: 'Marks an ASSIGNED volunteer who did not turn up, once the shift has started. Frees the place.',
+    description:
+      'Marks an ASSIGNED volunteer who did not turn up, once the shift has started. Frees the place. Needs whoever manages the shift.',
+    authScopes: (_root, args) => ({ manageAssignment: args.input.id }),
     type: AssignmentPayload('MarkNoShowPayload', 'The volunteer was marked as a no-show.'),
     args: { input: t.arg({ type: AssignmentActionInput, required: true, description: 'The assignment.' }) },
     errors: {
@@ -978,7 +1015,9 @@ const RecordServiceInput = builder.inputType('RecordServiceInput', {
 
 builder.mutationField('recordService', (t) =>
   t.field({
-    description: 'Records service outside the roster. It is PENDING, and counts once approved.',
+    description:
+      'Records service outside the roster. It is PENDING, and counts once approved. Needs the team’s leader or a manager of its site.',
+    authScopes: (_root, args) => ({ manageTeam: args.input.teamId }),
     type: ServiceRecordPayload('RecordServicePayload', 'The service was recorded for review.'),
     args: { input: t.arg({ type: RecordServiceInput, required: true, description: 'The service.' }) },
     errors: {
@@ -1016,7 +1055,9 @@ const ReviewServiceRecordInput = builder.inputType('ReviewServiceRecordInput', {
 
 builder.mutationField('reviewServiceRecord', (t) =>
   t.field({
-    description: 'Approves or rejects a PENDING service record; approval adds its minutes to the volunteer’s total.',
+    description:
+      'Approves or rejects a PENDING service record; approval adds its minutes to the volunteer’s total. Needs the team’s leader or a manager of its site.',
+    authScopes: (_root, args) => ({ manageServiceRecord: args.input.id }),
     type: ServiceRecordPayload('ReviewServiceRecordPayload', 'The record was reviewed.'),
     args: { input: t.arg({ type: ReviewServiceRecordInput, required: true, description: 'The record and the decision.' }) },
     errors: {

@@ -127,7 +127,8 @@ const CreateSiteInput = builder.inputType('CreateSiteInput', {
 
 builder.mutationField('createSite', (t) =>
   t.field({
-    description: 'Adds a civilisation-practice site to the tree.',
+    description: 'Adds a civilisation-practice site to the tree. Needs a manager of the parent site (a CENTER: an admin).',
+    authScopes: (_root, args) => (args.input.parentId ? { manageSite: args.input.parentId } : { admin: true }),
     type: SitePayload('CreateSitePayload', 'The site was created.'),
     args: { input: t.arg({ type: CreateSiteInput, required: true, description: 'The new site.' }) },
     errors: {
@@ -162,7 +163,10 @@ const UpdateSiteInput = builder.inputType('UpdateSiteInput', {
 
 builder.mutationField('updateSite', (t) =>
   t.field({
-    description: 'Changes a site’s details or moves it in the tree.',
+    description: 'Changes a site’s details or moves it in the tree. Needs a manager of the site (and of the new parent when moving).',
+    authScopes: (_root, args) => ({
+      manageSites: args.input.parentId ? [args.input.id, args.input.parentId] : [args.input.id],
+    }),
     type: SitePayload('UpdateSitePayload', 'The site was updated.'),
     args: { input: t.arg({ type: UpdateSiteInput, required: true, description: 'What to change.' }) },
     errors: {

@@ -32,6 +32,8 @@ export const TeamRef = builder.prismaNode('Team', {
       {
         cursor: 'id',
         totalCount: true,
+        nullable: true,
+        authScopes: { authenticated: true },
         description: 'The team’s members with their roles, in order of joining.',
         query: () => ({ orderBy: [{ joinedAt: 'asc' }, { id: 'asc' }] }),
       },
@@ -44,7 +46,8 @@ export const TeamRef = builder.prismaNode('Team', {
 
 export const TeamMemberRef = builder.prismaObject('TeamMembership', {
   name: 'TeamMember',
-  description: 'A volunteer’s membership of a team.',
+  description: 'A volunteer’s membership of a team. Visible to logged-in accounts.',
+  authScopes: { authenticated: true },
   fields: (t) => ({
     volunteer: t.relation('volunteer', { description: 'The member.' }),
     team: t.relation('team', { description: 'The team.' }),
@@ -146,7 +149,8 @@ const CreateTeamInput = builder.inputType('CreateTeamInput', {
 
 builder.mutationField('createTeam', (t) =>
   t.field({
-    description: 'Forms a new volunteer team at a site.',
+    description: 'Forms a new volunteer team at a site. Needs a manager of the site.',
+    authScopes: (_root, args) => ({ manageSite: args.input.siteId }),
     type: TeamPayload('CreateTeamPayload', 'The team was created.'),
     args: { input: t.arg({ type: CreateTeamInput, required: true, description: 'The new team.' }) },
     errors: {
@@ -180,7 +184,8 @@ const UpdateTeamInput = builder.inputType('UpdateTeamInput', {
 
 builder.mutationField('updateTeam', (t) =>
   t.field({
-    description: 'Renames a team, changes its description or appoints its leader.',
+    description: 'Renames a team, changes its description or appoints its leader. Needs its leader or a manager of its site.',
+    authScopes: (_root, args) => ({ manageTeam: args.input.id }),
     type: TeamPayload('UpdateTeamPayload', 'The team was updated.'),
     args: { input: t.arg({ type: UpdateTeamInput, required: true, description: 'What to change.' }) },
     errors: {
@@ -209,7 +214,8 @@ const AddTeamMemberInput = builder.inputType('AddTeamMemberInput', {
 
 builder.mutationField('addTeamMember', (t) =>
   t.field({
-    description: 'Adds a volunteer to a team.',
+    description: 'Adds a volunteer to a team. Needs its leader or a manager of its site.',
+    authScopes: (_root, args) => ({ manageTeam: args.input.teamId }),
     type: payloadType('AddTeamMemberPayload', 'The volunteer joined the team.', 'member', TeamMemberRef, 'The new membership.'),
     args: { input: t.arg({ type: AddTeamMemberInput, required: true, description: 'Who joins which team.' }) },
     errors: {
@@ -237,7 +243,9 @@ const RemoveTeamMemberInput = builder.inputType('RemoveTeamMemberInput', {
 
 builder.mutationField('removeTeamMember', (t) =>
   t.field({
-    description: 'Removes a volunteer from a team. Removing the leader leaves the team without one.',
+    description:
+      'Removes a volunteer from a team. Removing the leader leaves the team without one. Needs its leader or a manager of its site.',
+    authScopes: (_root, args) => ({ manageTeam: args.input.teamId }),
     type: TeamPayload('RemoveTeamMemberPayload', 'The volunteer left the team.'),
     args: { input: t.arg({ type: RemoveTeamMemberInput, required: true, description: 'Who leaves which team.' }) },
     errors: {

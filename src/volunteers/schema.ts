@@ -29,13 +29,24 @@ export const VolunteerStatusEnum = builder.enumType('VolunteerStatus', {
 });
 
 export const VolunteerRef = builder.prismaNode('Volunteer', {
-  description: 'A registered volunteer (志愿者).',
+  description: 'A registered volunteer (志愿者). Visible to logged-in accounts; phone and birth date only to those entitled.',
   id: { field: 'id' },
+  authScopes: { authenticated: true },
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Full name.' }),
-    phone: t.exposeString('phone', { description: 'Mobile number in E.164, e.g. +8613812345678.' }),
+    phone: t.exposeString('phone', {
+      nullable: true,
+      description:
+        'Mobile number in E.164, e.g. +8613812345678. Personal data: only for the volunteer, their team leaders, managers of their home site and above, and admins; null with a FORBIDDEN error for others.',
+      authScopes: (v) => ({ seePersonalData: v.id }),
+    }),
     gender: t.expose('gender', { type: GenderEnum, description: 'Gender.' }),
-    birthDate: t.expose('birthDate', { type: 'Date', nullable: true, description: 'Date of birth.' }),
+    birthDate: t.expose('birthDate', {
+      type: 'Date',
+      nullable: true,
+      description: 'Date of birth. Personal data, visible as `phone` is.',
+      authScopes: (v) => ({ seePersonalData: v.id }),
+    }),
     skills: t.exposeStringList('skills', { description: 'Skills offered, e.g. 急救, 手语, 交通引导.' }),
     status: t.expose('status', { type: VolunteerStatusEnum, description: 'Whether the volunteer may be rostered.' }),
     registeredAt: t.expose('registeredAt', { type: 'DateTime', description: 'When the volunteer registered.' }),
@@ -130,6 +141,7 @@ builder.queryFields((t) => ({
     {
       type: 'Volunteer',
       cursor: 'id',
+      authScopes: { authenticated: true },
       description: 'Registered volunteers, filtered and sorted (by name unless told otherwise).',
       args: {
         filter: t.arg({ type: VolunteerFilter, description: 'Conditions the volunteers must meet.' }),
@@ -171,7 +183,8 @@ const RegisterVolunteerInput = builder.inputType('RegisterVolunteerInput', {
 
 builder.mutationField('registerVolunteer', (t) =>
   t.field({
-    description: 'Registers a new volunteer.',
+    description: 'Registers a new volunteer. Needs a manager of the home site.',
+    authScopes: (_root, args) => ({ manageSite: args.input.homeSiteId }),
     type: payloadType('RegisterVolunteerPayload', 'The volunteer was registered.', 'volunteer', VolunteerRef, 'The new volunteer.'),
     args: { input: t.arg({ type: RegisterVolunteerInput, required: true, description: 'The new volunteer.' }) },
     errors: {
@@ -208,7 +221,17 @@ const UpdateVolunteerInput = builder.inputType('UpdateVolunteerInput', {
 
 builder.mutationField('updateVolunteer', (t) =>
   t.field({
-    description: 'Changes a volunteer’s details or status.',
+    description:
+      'Changes a volunteer’s details or status. Volunteers may change their own name, phone, gender, birth date and skills; status and home site need a manager of the home site.',
+    authScopes: (_root, args) =>
+      args.input.status != null || args.input.homeSiteId != null
+        ? {
+            $all: {
+              manageVolunteer: args.input.id,
+              manageSites: args.input.homeSiteId ? [args.input.homeSiteId] : [],
+            },
+          }
+        : { $any: { selfVolunteer: args.input.id, manageVolunteer: args.input.id } },
     type: payloadType('UpdateVolunteerPayload', 'The volunteer was updated.', 'volunteer', VolunteerRef, 'The volunteer as it now stands.'),
     args: { input: t.arg({ type: UpdateVolunteerInput, required: true, description: 'What to change.' }) },
     errors: {

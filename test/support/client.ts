@@ -5,16 +5,36 @@ export interface GraphQLResponse<T> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
+/**
+ * Headers sent to a server when a test gives none. startTestServer registers an admin's
+ * Authorization here, so tests about other things run as the city office; tests about access
+ * pass their own headers (`{}` for anonymous).
+ */
+const defaultHeaders = new Map<string, Record<string, string>>();
+
+export function setDefaultHeaders(url: string, headers: Record<string, string> | undefined): void {
+  if (headers) defaultHeaders.set(url, headers);
+  else defaultHeaders.delete(url);
+}
+
+export function headersFor(url: string, headers?: Record<string, string>): Record<string, string> {
+  return headers ?? defaultHeaders.get(url) ?? {};
+}
+
 /** Sends one typed operation over HTTP and returns the raw GraphQL response. */
 export async function request<TResult, TVariables>(
   url: string,
   document: TypedDocumentString<TResult, TVariables>,
   variables?: TVariables,
-  headers: Record<string, string> = {},
+  headers?: Record<string, string>,
 ): Promise<GraphQLResponse<TResult>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json',
+      ...headersFor(url, headers),
+    },
     body: JSON.stringify({ query: document.toString(), variables }),
   });
   return (await response.json()) as GraphQLResponse<TResult>;

@@ -2,6 +2,7 @@ import { type Client as SseClient, createClient as createSseClient } from 'graph
 import { type Client as WsClient, createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { TypedDocumentString } from '../generated/graphql.js';
+import { headersFor } from './client.js';
 
 /**
  * One subscription's results as a queue: `next()` waits for the next result. The wait has a
@@ -91,7 +92,7 @@ export function wsClient(url: string, connectionParams?: Record<string, unknown>
   const client: WsClient = createWsClient({
     url,
     webSocketImpl: WebSocket,
-    connectionParams,
+    connectionParams: connectionParams ?? headersFor(url),
     retryAttempts: 0,
     lazy: true,
     on: {
@@ -124,7 +125,7 @@ export function wsClient(url: string, connectionParams?: Record<string, unknown>
 
 /** A graphql-sse client in distinct-connections mode (one HTTP stream per subscription). */
 export function sseClient(url: string, headers?: Record<string, string>): LiveClient {
-  const client: SseClient = createSseClient({ url, singleConnection: false, retryAttempts: 0, headers });
+  const client: SseClient = createSseClient({ url, singleConnection: false, retryAttempts: 0, headers: headersFor(url, headers) });
   return {
     subscribe<T, V>(document: TypedDocumentString<T, V>, variables: V) {
       const results = new ResultQueue<T>();

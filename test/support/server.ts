@@ -1,8 +1,10 @@
+import { createAccount, login } from '../../src/auth/service.js';
 import { type Database, openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
 import type { PubSubService } from '../../src/pubsub.js';
-import { type RunningServer, startServer } from '../../src/server.js';
+import { type RunningServer, developmentTokens, startServer } from '../../src/server.js';
+import { setDefaultHeaders } from './client.js';
 import { createScratchDatabase, type ScratchDatabase } from './postgres.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -16,6 +18,8 @@ export interface TestServer {
   /** The PostgreSQL URL, for a second instance on the same database. */
   databaseUrl?: string;
   server: RunningServer;
+  /** An admin's access token; requests that give no headers are sent with it. */
+  adminToken: string;
   /** SQL statements Prisma has sent since the last reset (for N+1 checks). */
   queries: string[];
   close(): Promise<void>;
@@ -48,7 +52,14 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
   });
   await migrate(db.sql);
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const server = await startServer({ db, logger, env: 'test', pubsub: options.pubsub, wsMaxSubscriptions: options.wsMaxSubscriptions }, { port: 0, host: '127.0.0.1' });
+  const server = await startServer(
+    { db, logger, env: 'test', pubsub: options.pubsub, wsMaxSubscriptions: options.wsMaxSubscriptions },
+    { port: 0, host: '127.0.0.1' },
+  );
+  const adminToken = await adminAccessToken(db);
+  setDefaultHeaders(server.url, { authorization: `Bearer ${adminToken}` });
+  // graphql-ws clients take it as connectionParams.authorization.
+  setDefaultHeaders(server.wsUrl, { authorization: `Bearer ${adminToken}` });
   return {
     kind,
     url: server.url,
@@ -57,10 +68,25 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     databaseUrl: kind === 'postgres' ? databaseUrl : undefined,
     server,
     queries,
+    adminToken,
     async close() {
+      setDefaultHeaders(server.url, undefined);
+      setDefaultHeaders(server.wsUrl, undefined);
       await server.close();
       await db.close();
       await scratch?.drop();
     },
   };
+}
+
+let adminCounter = 0;
+
+/** An ADMIN account (a phone number unused by fixtures) and an access token for it. */
+async function adminAccessToken(db: Database): Promise<string> {
+  adminCounter += 1;
+  const phone = `+86199${String(process.pid % 10000).padStart(4, '0')}${String(adminCounter).padStart(4, '0')}`;
+  const password = 'admin-password-for-tests';
+  await createAccount(db.prisma, { phone, password, roles: [{ role: 'ADMIN' }] });
+  const tokens = await login(db.prisma, developmentTokens(), { phone, password, ip: '127.0.0.1' });
+  return tokens.accessToken;
 }

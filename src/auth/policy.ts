@@ -1,0 +1,173 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import type { Context } from '../context.js';
+import { type Viewer, managesPath } from './viewer.js';
+
+/**
+ * Who may do what — every authorization rule of the API, in one place. Fields declare which
+ * scope they need (`authScopes`); this file says what each scope means.
+ *
+ * - ADMIN: everything.
+ * - SITE_MANAGER of a site: everything at that site and below it.
+ * - TEAM_LEADER: their team's members, their team's projects and those projects' shifts, and the
+ *   team's service records.
+ * - VOLUNTEER: their own profile, self sign-up, cancelling their own assignment, their own check-in/out.
+ * - Anonymous: public information only (sites, posts, RECRUITING/ACTIVE projects, open shifts).
+ *
+ * Scope parameters are IDs as the client sent them (global IDs) or database ids. An ID that
+ * names nothing grants nothing, except to ADMIN, who then gets the resolver's own NotFoundError
+ * or ValidationError.
+ */
+export interface AuthScopes {
+  public: boolean;
+  authenticated: boolean;
+  admin: boolean;
+  /** Any staff role (admin, site manager or team leader). */
+  staff: boolean;
+  manageSite: IdParam;
+  /** Every one of these sites. */
+  manageSites: (IdParam)[];
+  /** Managers of the volunteer's home site (and admins). */
+  manageVolunteer: IdParam;
+  manageDutyPost: IdParam;
+  manageTeam: IdParam;
+  manageProject: IdParam;
+  manageShift: IdParam;
+  manageServiceRecord: IdParam;
+  /** Whoever manages the assignment's shift. */
+  manageAssignment: IdParam;
+  /** The assignment's own volunteer, or whoever manages its shift. */
+  actOnAssignment: IdParam;
+  /** The volunteer themself. */
+  selfVolunteer: IdParam;
+  /** Phone, birth date: the person, their team leaders, managers of their home site and above, admins. */
+  seePersonalData: IdParam;
+}
+
+/** An ID as a scope receives it: a database id, a global ID, or a global ID Pothos has decoded. */
+export type IdParam = number | string | { typename: string; id: string };
+
+/** A database id from an ID of the expected type, or null when it is not one. */
+function idOf(value: IdParam, typename: string): number | null {
+  if (typeof value === 'number') return value;
+  try {
+    const decoded = typeof value === 'string' ? decodeGlobalID(value) : value;
+    const n = Number(decoded.id);
+    return decoded.typename === typename && Number.isSafeInteger(n) && n > 0 && n <= 2147483647 ? n : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Memoises a lookup per request, so a list of fields sharing a rule asks the database once. */
+function cached<T>(ctx: Context, key: string, load: () => Promise<T>): Promise<T> {
+  const cache = (ctx.authCache ??= new Map());
+  if (!cache.has(key)) cache.set(key, load());
+  return cache.get(key) as Promise<T>;
+}
+
+const leads = (viewer: Viewer, teamId: number) => viewer.ledTeamIds.includes(teamId);
+
+export function scopesFor(ctx: Context) {
+  const viewer = ctx.viewer;
+  const admin = viewer?.admin ?? false;
+
+  /** Runs a rule for an id of a type; admins pass, unknown ids fail for everyone else. */
+  const rule =
+    (typename: string, check: (viewer: Viewer, id: number) => Promise<boolean>) =>
+    async (value: IdParam): Promise<boolean> => {
+      if (!viewer) return false;
+      if (admin) return true;
+      const id = idOf(value, typename);
+      return id != null && check(viewer, id);
+    };
+
+  const sitePath = (id: number) =>
+    cached(ctx, `site:${id}`, () => ctx.prisma.site.findUnique({ where: { id }, select: { path: true } }));
+  const team = (id: number) =>
+    cached(ctx, `team:${id}`, () =>
+      ctx.prisma.team.findUnique({ where: { id }, select: { id: true, site: { select: { path: true } } } }),
+    );
+  const project = (id: number) =>
+    cached(ctx, `project:${id}`, () =>
+      ctx.prisma.project.findUnique({ where: { id }, select: { organizerId: true, site: { select: { path: true } } } }),
+    );
+  const shift = (id: number) =>
+    cached(ctx, `shift:${id}`, () =>
+      ctx.prisma.shift.findUnique({
+        where: { id },
+        select: {
+          project: { select: { organizerId: true, site: { select: { path: true } } } },
+          post: { select: { site: { select: { path: true } } } },
+        },
+      }),
+    );
+
+  const canManageSite = async (v: Viewer, id: number) => {
+    const site = await sitePath(id);
+    return !!site && managesPath(v, site.path);
+  };
+
+  const canManageShift = async (v: Viewer, id: number) => {
+    const s = await shift(id);
+    return !!s && (leads(v, s.project.organizerId) || managesPath(v, s.post.site.path) || managesPath(v, s.project.site.path));
+  };
+
+  return {
+    public: true,
+    authenticated: !!viewer,
+    admin,
+    staff: admin || (!!viewer && (viewer.managedSitePaths.length > 0 || viewer.ledTeamIds.length > 0)),
+    manageSite: rule('Site', canManageSite),
+    manageSites: async (values: (IdParam)[]) => {
+      const checks = values.map(rule('Site', canManageSite));
+      return (await Promise.all(checks)).every(Boolean);
+    },
+    manageVolunteer: rule('Volunteer', async (v, id) => {
+      const person = await ctx.prisma.volunteer.findUnique({ where: { id }, select: { homeSite: { select: { path: true } } } });
+      return !!person && managesPath(v, person.homeSite.path);
+    }),
+    manageDutyPost: rule('DutyPost', async (v, id) => {
+      const post = await ctx.prisma.dutyPost.findUnique({ where: { id }, select: { site: { select: { path: true } } } });
+      return !!post && managesPath(v, post.site.path);
+    }),
+    manageTeam: rule('Team', async (v, id) => {
+      const t = await team(id);
+      return !!t && (leads(v, t.id) || managesPath(v, t.site.path));
+    }),
+    manageProject: rule('Project', async (v, id) => {
+      const p = await project(id);
+      return !!p && (leads(v, p.organizerId) || managesPath(v, p.site.path));
+    }),
+    manageShift: rule('Shift', canManageShift),
+    manageServiceRecord: rule('ServiceRecord', async (v, id) => {
+      const record = await ctx.prisma.serviceRecord.findUnique({
+        where: { id },
+        select: { teamId: true, team: { select: { site: { select: { path: true } } } } },
+      });
+      return !!record && (leads(v, record.teamId) || managesPath(v, record.team.site.path));
+    }),
+    manageAssignment: rule('ShiftAssignment', async (v, id) => {
+      const a = await ctx.prisma.shiftAssignment.findUnique({ where: { id }, select: { shiftId: true } });
+      return !!a && canManageShift(v, a.shiftId);
+    }),
+    actOnAssignment: rule('ShiftAssignment', async (v, id) => {
+      const a = await ctx.prisma.shiftAssignment.findUnique({ where: { id }, select: { volunteerId: true, shiftId: true } });
+      return !!a && (a.volunteerId === v.volunteerId || canManageShift(v, a.shiftId));
+    }),
+    selfVolunteer: rule('Volunteer', async (v, id) => v.volunteerId === id),
+    seePersonalData: rule('Volunteer', async (v, id) => {
+      if (v.volunteerId === id) return true;
+      const person = await cached(ctx, `person:${id}`, () =>
+        ctx.prisma.volunteer.findUnique({
+          where: { id },
+          select: { homeSite: { select: { path: true } }, memberships: { select: { teamId: true } } },
+        }),
+      );
+      return (
+        !!person && (managesPath(v, person.homeSite.path) || person.memberships.some((m) => leads(v, m.teamId)))
+      );
+    }),
+  } satisfies {
+    [K in keyof AuthScopes]: AuthScopes[K] extends boolean ? boolean : (param: AuthScopes[K]) => Promise<boolean>;
+  };
+}

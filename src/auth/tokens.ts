@@ -1,0 +1,87 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { SignJWT, errors, jwtVerify } from 'jose';
+
+export interface TokenSettings {
+  /** HMAC secret for access tokens (HS256). */
+  secret: Uint8Array;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+}
+
+const ISSUER = 'volunteer-api';
+const AUDIENCE = 'volunteer-api';
+
+export interface AccessClaims {
+  accountId: number;
+  sessionId: string;
+  expiresAt: Date;
+}
+
+export class TokenError extends Error {
+  constructor(
+    readonly reason: 'expired' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TokenError';
+  }
+}
+
+export async function signAccessToken(
+  settings: TokenSettings,
+  accountId: number,
+  sessionId: string,
+  now = new Date(),
+): Promise<{ token: string; expiresAt: Date }> {
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  const expiresAt = new Date((issuedAt + settings.accessTokenTtlSeconds) * 1000);
+  const token = await new SignJWT({ sid: sessionId })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(String(accountId))
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(settings.secret);
+  return { token, expiresAt };
+}
+
+export async function verifyAccessToken(settings: TokenSettings, token: string): Promise<AccessClaims> {
+  try {
+    const { payload } = await jwtVerify(token, settings.secret, {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['HS256'],
+    });
+    const accountId = Number(payload.sub);
+    if (!Number.isSafeInteger(accountId) || typeof payload.sid !== 'string' || !payload.exp) {
+      throw new TokenError('invalid', 'The access token is malformed.');
+    }
+    return { accountId, sessionId: payload.sid, expiresAt: new Date(payload.exp * 1000) };
+  } catch (error) {
+    if (error instanceof TokenError) throw error;
+    if (error instanceof errors.JWTExpired) throw new TokenError('expired', 'The access token has expired; refresh it.');
+    throw new TokenError('invalid', 'The access token is invalid.');
+  }
+}
+
+/** A refresh token is "<sessionId>.<generation>.<secret>"; only a hash of the secret is stored. */
+export function newRefreshSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export function formatRefreshToken(sessionId: string, generation: number, secret: string): string {
+  return `${sessionId}.${generation}.${secret}`;
+}
+
+export function parseRefreshToken(token: string): { sessionId: string; generation: number; secret: string } | null {
+  const match = /^([0-9a-f-]{36})\.(\d{1,9})\.([A-Za-z0-9_-]{20,})$/.exec(token.trim());
+  if (!match) return null;
+  return { sessionId: match[1]!, generation: Number(match[2]), secret: match[3]! };
+}
+
+export const newSessionId = () => randomUUID();
