@@ -38,38 +38,41 @@ export async function authenticate(
     if (error instanceof TokenError) throw unauthenticated(error.message);
     throw error;
   }
-  const session = await prisma.authSession.findUnique({
-    where: { id: claims.sessionId },
-    select: {
-      accountId: true,
-      revokedAt: true,
-      account: {
-        select: {
-          phone: true,
-          volunteerId: true,
-          roles: { select: { role: true, site: { select: { path: true } } } },
-          volunteer: { select: { ledTeams: { select: { id: true } } } },
-        },
-      },
-    },
-  });
-  if (!session || session.accountId !== claims.accountId || session.revokedAt) {
+  // One statement per request: the session, its account, and what the account holds.
+  const [row] = await prisma.$queryRaw<
+    {
+      accountId: number;
+      revokedAt: Date | null;
+      phone: string;
+      volunteerId: number | null;
+      admin: boolean;
+      managedSitePaths: string[];
+      ledTeamIds: number[];
+    }[]
+  >`
+    SELECT s."accountId", s."revokedAt", a."phone", a."volunteerId",
+      EXISTS (SELECT 1 FROM "StaffRoleGrant" g WHERE g."accountId" = a."id" AND g."role" = 'ADMIN') AS "admin",
+      COALESCE((SELECT array_agg(st."path" ORDER BY st."path") FROM "StaffRoleGrant" g
+                JOIN "Site" st ON st."id" = g."siteId"
+                WHERE g."accountId" = a."id" AND g."role" = 'SITE_MANAGER'), '{}') AS "managedSitePaths",
+      COALESCE((SELECT array_agg(t."id" ORDER BY t."id") FROM "Team" t WHERE t."leaderId" = a."volunteerId"), '{}') AS "ledTeamIds"
+    FROM "AuthSession" s JOIN "Account" a ON a."id" = s."accountId"
+    WHERE s."id" = ${claims.sessionId}`;
+  if (!row || row.accountId !== claims.accountId || row.revokedAt) {
     throw unauthenticated('The session has ended; log in again.');
   }
-  const { account } = session;
-  const admin = account.roles.some((r) => r.role === 'ADMIN');
-  const managedSitePaths = account.roles.flatMap((r) => (r.role === 'SITE_MANAGER' && r.site ? [r.site.path] : []));
-  const ledTeamIds = account.volunteer?.ledTeams.map((t) => t.id) ?? [];
+  const { admin, managedSitePaths } = row;
+  const ledTeamIds = row.ledTeamIds.map(Number);
   const roles: RoleName[] = [];
   if (admin) roles.push('ADMIN');
   if (managedSitePaths.length) roles.push('SITE_MANAGER');
   if (ledTeamIds.length) roles.push('TEAM_LEADER');
-  if (account.volunteerId != null) roles.push('VOLUNTEER');
+  if (row.volunteerId != null) roles.push('VOLUNTEER');
   return {
     accountId: claims.accountId,
     sessionId: claims.sessionId,
-    phone: account.phone,
-    volunteerId: account.volunteerId,
+    phone: row.phone,
+    volunteerId: row.volunteerId,
     admin,
     managedSitePaths,
     ledTeamIds,

@@ -854,6 +854,8 @@ const SIGN_UP_ERRORS = [
   VolunteerSuspendedError,
   DoubleBookingError,
   AlreadyAssignedError,
+  // A COMPLETED or NO_SHOW record on the shift is final.
+  InvalidAssignmentStateError,
 ] as const;
 
 const AssignVolunteerInput = builder.inputType('AssignVolunteerInput', {

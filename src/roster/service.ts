@@ -814,11 +814,14 @@ export async function closeShift(
 async function signUp(
   prisma: PrismaClient,
   raw: AssignInput,
-  now: Date,
+  at?: Date,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignInput, raw);
   return prisma.$transaction(async (tx) => {
     const shift = await lockShift(tx, input.shiftId);
+    // Stamped under the shift's lock, so sign-up times (the waitlist order) follow the order in
+    // which places are decided, even when many requests arrive at once.
+    const now = at ?? new Date();
     const volunteer = await lockVolunteer(tx, input.volunteerId);
     requireOpenShift(shift, now);
     if (volunteer.status !== 'ACTIVE') throw new VolunteerSuspendedError(volunteer.id);
@@ -878,7 +881,7 @@ async function signUp(
 export function assignVolunteer(
   prisma: PrismaClient,
   input: AssignInput,
-  now: Date = new Date(),
+  now?: Date,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   return signUp(prisma, input, now);
 }
@@ -887,7 +890,7 @@ export function assignVolunteer(
 export function selfSignUp(
   prisma: PrismaClient,
   input: AssignInput,
-  now: Date = new Date(),
+  now?: Date,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   return signUp(prisma, input, now);
 }

@@ -55,9 +55,9 @@ export const VolunteerRef = builder.prismaNode('Volunteer', {
       description: 'Total service time in minutes: completed duty plus approved service records.',
     }),
     serviceHours: t.float({
-      description: 'Total service time in hours, to one decimal place.',
+      description: 'Total service time in hours, rounded down to one decimal place (so it never shows a star threshold early).',
       select: { serviceMinutes: true },
-      resolve: (v) => Math.round((v.serviceMinutes / 60) * 10) / 10,
+      resolve: (v) => Math.floor(v.serviceMinutes / 6) / 10,
     }),
     starLevel: t.int({
       description: 'Star level 0–5 of the national scheme: 1★ at 100 h, 2★ 300 h, 3★ 600 h, 4★ 1000 h, 5★ 1500 h.',

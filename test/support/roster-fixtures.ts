@@ -193,10 +193,6 @@ export async function rosterRowCounts(prisma: PrismaClient) {
   return { dutyPosts, shifts, assignments, serviceRecords, serviceMinutes: minutes._sum.serviceMinutes ?? 0 };
 }
 
-/** Whole minutes between two ISO instants. */
-export const minutesBetween = (from: string | Date, to: string | Date) =>
-  Math.round((new Date(to).getTime() - new Date(from).getTime()) / MINUTE);
-
 /**
  * The roster's mutations and queries over HTTP, taking database ids (turned into global IDs here)
  * and returning the mutation's result union.

@@ -1,0 +1,164 @@
+/**
+ * npm run bench — SQL statements and latency per operation, on the seeded demo city.
+ *
+ * Statement counts are deterministic: they show whether a query's cost grows with its page
+ * (N+1) or stays flat. Latencies are medians of repeated runs on this machine, for comparison
+ * between versions, not absolute truth.
+ *
+ *   npm run bench                                   # embedded PGlite, in memory
+ *   BENCH_DATABASE_URL=postgresql://… npm run bench # a PostgreSQL database (it is migrated and seeded)
+ */
+import { createAccount, login } from '../src/auth/service.js';
+import { openDatabase } from '../src/db/index.js';
+import { migrate } from '../src/db/migrate.js';
+import { createLogger } from '../src/logger.js';
+import { createPubSubService } from '../src/pubsub.js';
+import { seedIfEmpty } from '../src/seed/index.js';
+import { developmentTokens, startServer } from '../src/server.js';
+import { wsClient } from '../test/support/live-clients.js';
+import { LiveRosterDocument } from '../test/generated/graphql.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+
+const statements: string[] = [];
+const db = await openDatabase({
+  databaseUrl: process.env.BENCH_DATABASE_URL,
+  dataDir: 'memory',
+  onQuery: (sql) => statements.push(sql),
+});
+await migrate(db.sql);
+const seeded = await seedIfEmpty(db.prisma);
+const logger = createLogger('silent');
+const bus = createPubSubService({ logger });
+const server = await startServer({ db, logger, pubsub: bus, env: 'production' }, { port: 0, host: '127.0.0.1' });
+
+const phone = '+8619900009999';
+if (!(await db.prisma.account.findUnique({ where: { phone } }))) {
+  await createAccount(db.prisma, { phone, password: 'bench-password', roles: [{ role: 'ADMIN' }] });
+}
+const { accessToken } = await login(db.prisma, developmentTokens(), { phone, password: 'bench-password', ip: 'bench' });
+const headers = { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` };
+
+async function post(query: string, variables: Record<string, unknown> = {}) {
+  const response = await fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as { data?: unknown; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(`${body.errors[0]!.message}\n${query}`);
+  return body.data as Record<string, any>;
+}
+
+interface Row {
+  operation: string;
+  statements: number;
+  medianMs: number;
+  p95Ms: number;
+}
+const rows: Row[] = [];
+
+async function measure(operation: string, run: () => Promise<unknown>) {
+  await run(); // warm-up (plans, caches)
+  statements.length = 0;
+  await run();
+  const count = statements.length;
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    await run();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  rows.push({
+    operation,
+    statements: count,
+    medianMs: round(times[Math.floor(times.length / 2)]!),
+    p95Ms: round(times[Math.min(times.length - 1, Math.floor(times.length * 0.95))]!),
+  });
+}
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const rosterQuery = (first: number) => `{
+  roster(filter: { date: "${today}" }, first: ${first}) {
+    totalCount
+    edges { node { id role startsAt assignedCount openSlots staffing
+      post { name site { name } } project { title }
+      assignments(first: 20) { totalCount edges { node { status volunteer { name phone } } } } } }
+  }
+}`;
+
+await measure('sites: institutes with 10 stations each', () =>
+  post(`{ sites(filter: { level: INSTITUTE }, first: 20) { totalCount edges { node { name children(first: 10) { totalCount edges { node { name services } } } } } } }`),
+);
+for (const first of [10, 100]) {
+  await measure(`volunteers: page of ${first} with home site and teams`, () =>
+    post(`{ volunteers(first: ${first}) { totalCount edges { node { name phone starLevel homeSite { name } teams(first: 3) { edges { node { role team { name } } } } } } } }`),
+  );
+}
+await measure('volunteers: search 王 + minStarLevel 1', () =>
+  post(`{ volunteers(filter: { search: "王", minStarLevel: 1 }, first: 20) { totalCount edges { node { name starLevel } } } }`),
+);
+for (const first of [5, 50]) {
+  await measure(`roster today: ${first} shifts with assignments and volunteers`, () => post(rosterQuery(first)));
+}
+await measure('projects: 20 with brand, organizer and shift count', () =>
+  post(`{ projects(first: 20) { totalCount edges { node { title status brand { name } organizer { name leader { name } } shifts(first: 1) { totalCount } } } } }`),
+);
+const site = (await db.prisma.site.findFirstOrThrow({ where: { level: 'CENTER' } })).id;
+const siteId = Buffer.from(`Site:${site}`).toString('base64');
+await measure('dutyBoard: the whole city', () =>
+  post(`query($id: ID!) { dutyBoard(siteId: $id) { onDutyNow expectedNow understaffedCount openSlotsToday serviceMinutesToday understaffedShifts(first: 10) { role post { name } } } }`, { id: siteId }),
+);
+
+// A write, repeated on fresh shifts so each run does the same work.
+const project = await db.prisma.project.findFirstOrThrow({ where: { status: 'ACTIVE' } });
+const post0 = await db.prisma.dutyPost.findFirstOrThrow();
+const volunteers = await db.prisma.volunteer.findMany({ where: { status: 'ACTIVE' }, take: RUNS + 2, orderBy: { id: 'desc' } });
+const benchShift = await db.prisma.shift.create({
+  data: {
+    projectId: project.id,
+    postId: post0.id,
+    startsAt: new Date(Date.now() + 400 * 86_400_000),
+    endsAt: new Date(Date.now() + 400 * 86_400_000 + 3 * 3600_000),
+    capacity: 500,
+    minimum: 1,
+    role: '基准测试',
+  },
+});
+let next = 0;
+await measure('assignVolunteer (row locks, counters, event)', () => {
+  const v = volunteers[next++]!;
+  return post(
+    `mutation($s: ID!, $v: ID!) { assignVolunteer(input: { shiftId: $s, volunteerId: $v }) { __typename ... on AssignVolunteerPayload { assignment { status shift { assignedCount openSlots staffing } } } } }`,
+    { s: Buffer.from(`Shift:${benchShift.id}`).toString('base64'), v: Buffer.from(`Volunteer:${v.id}`).toString('base64') },
+  );
+});
+
+// One roster event delivered to a graphql-ws subscriber: the SQL it costs to resolve.
+const client = wsClient(server.wsUrl, { authorization: `Bearer ${accessToken}` });
+const started = bus.subscriptionsStarted();
+const sub = client.subscribe(LiveRosterDocument, { filter: { shiftId: Buffer.from(`Shift:${benchShift.id}`).toString('base64') } });
+await bus.waitForSubscriptionsStarted(started + 1);
+const extra = await db.prisma.volunteer.findFirstOrThrow({ where: { status: 'ACTIVE', id: { notIn: volunteers.map((v) => v.id) } } });
+const { assignVolunteer } = await import('../src/roster/service.js');
+const { publishRosterChanges } = await import('../src/roster/publish.js');
+const { events } = await assignVolunteer(db.prisma, { shiftId: benchShift.id, volunteerId: extra.id });
+statements.length = 0;
+await publishRosterChanges({ ...server.services, viewer: null, clientIp: 'bench' }, events.slice(0, 1));
+const publishCost = statements.length;
+statements.length = 0;
+await sub.results.next();
+rows.push({ operation: 'rosterChanged: resolve one event for one subscriber', statements: statements.length, medianMs: NaN, p95Ms: NaN });
+rows.push({ operation: 'rosterChanged: publish (locate the shift)', statements: publishCost, medianMs: NaN, p95Ms: NaN });
+sub.stop();
+await client.dispose();
+
+console.log(`\nDatabase: ${db.kind}${seeded ? ' (seeded now)' : ''}; ${RUNS} timed runs per operation\n`);
+const width = Math.max(...rows.map((r) => r.operation.length));
+console.log(`${'operation'.padEnd(width)}  SQL  median ms  p95 ms`);
+for (const r of rows) {
+  const ms = (n: number) => (Number.isNaN(n) ? '-' : n.toFixed(1));
+  console.log(`${r.operation.padEnd(width)}  ${String(r.statements).padStart(3)}  ${ms(r.medianMs).padStart(9)}  ${ms(r.p95Ms).padStart(6)}`);
+}
+
+await server.close();
+await bus.close();
+await db.close();
