@@ -1,4 +1,5 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
+import { requestLoader } from '../common/loaders.js';
 import type { Context } from '../context.js';
 import { type Viewer, managesPath } from './viewer.js';
 
@@ -102,6 +103,20 @@ export function scopesFor(ctx: Context) {
       }),
     );
 
+  // Personal-data checks run once per volunteer in a list: batch them into one query.
+  const people = requestLoader<number, { homeSite: { path: string }; memberships: { teamId: number }[] } | null>(
+    ctx,
+    'policy:people',
+    async (ids) => {
+      const rows = await ctx.prisma.volunteer.findMany({
+        where: { id: { in: [...ids] } },
+        select: { id: true, homeSite: { select: { path: true } }, memberships: { select: { teamId: true } } },
+      });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+  );
+
   const canManageSite = async (v: Viewer, id: number) => {
     const site = await sitePath(id);
     return !!site && managesPath(v, site.path);
@@ -157,12 +172,7 @@ export function scopesFor(ctx: Context) {
     selfVolunteer: rule('Volunteer', async (v, id) => v.volunteerId === id),
     seePersonalData: rule('Volunteer', async (v, id) => {
       if (v.volunteerId === id) return true;
-      const person = await cached(ctx, `person:${id}`, () =>
-        ctx.prisma.volunteer.findUnique({
-          where: { id },
-          select: { homeSite: { select: { path: true } }, memberships: { select: { teamId: true } } },
-        }),
-      );
+      const person = await people.load(id);
       return (
         !!person && (managesPath(v, person.homeSite.path) || person.memberships.some((m) => leads(v, m.teamId)))
       );

@@ -46,8 +46,9 @@ import {
   staffingOf,
   updateDutyPost,
   updateShift,
-  waitlistPosition,
+  waitlistsOf,
 } from './service.js';
+import { requestLoader } from '../common/loaders.js';
 import { shanghaiDayRange } from './time.js';
 
 // ================================================================ enums
@@ -246,8 +247,17 @@ export const ShiftAssignmentRef = builder.prismaNode('ShiftAssignment', {
     waitlistPosition: t.int({
       nullable: true,
       description: '1-based place in the waitlist while WAITLISTED; null otherwise.',
-      select: { id: true, shiftId: true, status: true, assignedAt: true },
-      resolve: (a, _args, ctx) => waitlistPosition(ctx.prisma, a),
+      select: { id: true, shiftId: true, status: true },
+      resolve: async (a, _args, ctx) => {
+        if (a.status !== 'WAITLISTED') return null;
+        // All waitlists on the page load in one query.
+        const waitlist = await requestLoader<number, number[]>(ctx, 'waitlists', async (shiftIds) => {
+          const lists = await waitlistsOf(ctx.prisma, shiftIds);
+          return shiftIds.map((id) => lists.get(id) ?? []);
+        }).load(a.shiftId);
+        const index = waitlist.indexOf(a.id);
+        return index < 0 ? null : index + 1;
+      },
     }),
     assignedAt: t.expose('assignedAt', { type: 'DateTime', description: 'When the volunteer signed up (waitlist order).' }),
     promotedAt: t.expose('promotedAt', { type: 'DateTime', nullable: true, description: 'When the volunteer moved up from the waitlist, if they did.' }),

@@ -1133,21 +1133,17 @@ export async function rosterWhere(prisma: PrismaClient, filter: RosterFilter = {
   return and.length > 0 ? { AND: and } : {};
 }
 
-/** 1-based place of a WAITLISTED assignment in its shift's waitlist; null for other statuses. */
-export async function waitlistPosition(
-  prisma: PrismaClient,
-  assignment: Pick<ShiftAssignment, 'id' | 'shiftId' | 'status' | 'assignedAt'>,
-): Promise<number | null> {
-  if (assignment.status !== 'WAITLISTED') return null;
-  const ahead = await prisma.shiftAssignment.count({
-    where: {
-      shiftId: assignment.shiftId,
-      status: 'WAITLISTED',
-      OR: [
-        { assignedAt: { lt: assignment.assignedAt } },
-        { assignedAt: assignment.assignedAt, id: { lt: assignment.id } },
-      ],
-    },
+/**
+ * The waitlists of some shifts: for each shift, its WAITLISTED assignment ids in waitlist order
+ * (sign-up time, then id). One query for any number of shifts.
+ */
+export async function waitlistsOf(prisma: PrismaClient, shiftIds: readonly number[]): Promise<Map<number, number[]>> {
+  const rows = await prisma.shiftAssignment.findMany({
+    where: { shiftId: { in: [...shiftIds] }, status: 'WAITLISTED' },
+    select: { id: true, shiftId: true },
+    orderBy: [{ shiftId: 'asc' }, { assignedAt: 'asc' }, { id: 'asc' }],
   });
-  return ahead + 1;
+  const lists = new Map<number, number[]>(shiftIds.map((id) => [id, []]));
+  for (const row of rows) lists.get(row.shiftId)!.push(row.id);
+  return lists;
 }

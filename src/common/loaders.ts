@@ -1,0 +1,26 @@
+import DataLoader from 'dataloader';
+import type { Context } from '../context.js';
+
+const loaders = new WeakMap<Context, Map<string, DataLoader<unknown, unknown>>>();
+
+/**
+ * A DataLoader that lives as long as the request (context) and is shared by every resolver that
+ * asks for it by name, so a list of N items costs one batched query instead of N.
+ */
+export function requestLoader<K, V>(
+  ctx: Context,
+  name: string,
+  batch: (keys: readonly K[]) => Promise<(V | Error)[]>,
+): DataLoader<K, V> {
+  let byName = loaders.get(ctx);
+  if (!byName) {
+    byName = new Map();
+    loaders.set(ctx, byName);
+  }
+  let loader = byName.get(name) as DataLoader<K, V> | undefined;
+  if (!loader) {
+    loader = new DataLoader<K, V>(batch);
+    byName.set(name, loader as DataLoader<unknown, unknown>);
+  }
+  return loader;
+}
