@@ -3,7 +3,7 @@ import { openDatabase } from './db/index.js';
 import { migrate } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { createPubSubService } from './pubsub.js';
-import { seedIfEmpty } from './seed/index.js';
+import { DEMO_ACCOUNTS, seedIfEmpty } from './seed/index.js';
 import { startServer } from './server.js';
 
 /** `npm start`: migrate, seed demo data on first start, serve, and shut down gracefully. */
@@ -38,6 +38,10 @@ async function main() {
         refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       },
       loginLimits: config.loginLimits,
+      introspection: config.introspection,
+      operationLimits: config.operationLimits,
+      maxBodyBytes: config.maxBodyBytes,
+      persistedOperations: config.persistedOperations,
     }, { port: config.port, host: config.host });
   logger.info(
     { url: server.url, database: db.kind === 'pglite' ? `pglite:${config.dataDir}` : 'postgresql', events: pubsub.transport },
@@ -45,6 +49,7 @@ async function main() {
   );
   // The one line people look for; printed plainly on stdout as well.
   console.log(`\n  Volunteer service API ready: ${server.url}  (open it in a browser for GraphiQL)\n`);
+  if (config.env === 'development') await printDemoAccounts(db);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -64,6 +69,20 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** In development, lists the demo logins that exist in this database (never in production). */
+async function printDemoAccounts(db: Awaited<ReturnType<typeof openDatabase>>) {
+  const present = new Set(
+    (await db.prisma.account.findMany({ where: { phone: { in: DEMO_ACCOUNTS.map((a) => a.phone) } }, select: { phone: true } })).map(
+      (a) => a.phone,
+    ),
+  );
+  const accounts = DEMO_ACCOUNTS.filter((a) => present.has(a.phone));
+  if (!accounts.length) return;
+  console.log('  Demo logins (development only) — use them with the Login example in GraphiQL:');
+  for (const a of accounts) console.log(`    ${a.role.padEnd(13)} ${a.phone}  ${a.password.padEnd(20)} ${a.who}`);
+  console.log('  Then set the Headers tab to {"Authorization": "Bearer <accessToken>"}.\n');
 }
 
 main().catch((error) => {

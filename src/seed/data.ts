@@ -700,7 +700,8 @@ export const PROJECTS: ProjectDef[] = [
     description:
       '暑期旅游旺季，在云溪湖景区游客服务中心、停车场和主要景点设置志愿服务岗，提供咨询引导、文明劝导、走失寻人和应急救助服务。',
     category: 'TOURISM',
-    status: 'ACTIVE',
+    // The summer season is over; its 30-day campaign is roster history.
+    status: 'COMPLETED',
     organizer: 'scenic-team',
     site: 'scenic',
     brand: 'wenmingluyou',

@@ -5,11 +5,17 @@
  * The seed is made of parts, run in order in one transaction. Each part builds its rows from its
  * own random stream (`Random.stream('<part>')`), so adding a part never changes the others:
  *   1. city    — src/seed/city.ts: sites, volunteers, teams and memberships, brands, projects.
- *   2. (roster — src/seed/roster.ts: duty posts, shifts, assignments; appended in seedParts.)
+ *   2. roster  — src/seed/roster.ts: duty posts, shifts, assignments, service records. Its live
+ *                part (today's and tomorrow's shifts) is placed around `now`, the only input that
+ *                depends on the clock: pass a fixed `now` for identical rows.
+ *   3. accounts — src/seed/accounts.ts: one demo login per role (ADMIN, SITE_MANAGER, TEAM_LEADER,
+ *                VOLUNTEER), printed by `npm start` in development.
  */
 import type { PrismaClient } from '../db/index.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { buildCity, writeCity, type DemoCity } from './city.js';
+import { writeDemoAccounts } from './accounts.js';
+import { seedRoster } from './roster.js';
 
 export { Random, DEMO_SEED } from './random.js';
 export {
@@ -27,6 +33,8 @@ export {
   type BrandRow,
   type ProjectRow,
 } from './city.js';
+export { buildRoster, writeRoster, seedRoster, type DemoRoster } from './roster.js';
+export { DEMO_ACCOUNTS } from './accounts.js';
 
 export type SeedCounts = Record<string, number>;
 
@@ -37,27 +45,28 @@ const SEED_TRANSACTION = { maxWait: 20_000, timeout: 120_000 };
 const SEED_ADVISORY_LOCK = 72707370;
 
 /** Runs every seed part in order inside the transaction and adds up their counts. */
-async function seedParts(tx: Prisma.TransactionClient, city: DemoCity): Promise<SeedCounts> {
+async function seedParts(tx: Prisma.TransactionClient, city: DemoCity, now: Date): Promise<SeedCounts> {
   const counts: SeedCounts = { ...(await writeCity(tx, city)) };
-  // Later parts go here, each drawing on its own Random.stream, e.g.
-  //   Object.assign(counts, await seedRoster(tx, city));
+  // Later parts go here, each drawing on its own Random.stream.
+  Object.assign(counts, await seedRoster(tx, city, now));
+  Object.assign(counts, await writeDemoAccounts(tx, city));
   return counts;
 }
 
 /** Seeds the demo data unconditionally, in one transaction. Meant for an empty database. */
-export async function seed(prisma: PrismaClient): Promise<SeedCounts> {
+export async function seed(prisma: PrismaClient, now: Date = new Date()): Promise<SeedCounts> {
   const city = buildCity();
-  return prisma.$transaction((tx) => seedParts(tx, city), SEED_TRANSACTION);
+  return prisma.$transaction((tx) => seedParts(tx, city, now), SEED_TRANSACTION);
 }
 
 /** Seeds the demo city when the database has no sites yet. Returns counts, or null if it did nothing. */
-export async function seedIfEmpty(prisma: PrismaClient): Promise<SeedCounts | null> {
+export async function seedIfEmpty(prisma: PrismaClient, now: Date = new Date()): Promise<SeedCounts | null> {
   if ((await prisma.site.count()) > 0) return null;
   const city = buildCity();
   return prisma.$transaction(async (tx) => {
     // Another process may be seeding the same database right now: wait for it, then look again.
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${SEED_ADVISORY_LOCK})`);
     if ((await tx.site.count()) > 0) return null;
-    return seedParts(tx, city);
+    return seedParts(tx, city, now);
   }, SEED_TRANSACTION);
 }
