@@ -56,6 +56,7 @@ function subscribe<TResult, TVariables>(
 const stopRoster = subscribe(LiveRosterDocument, { filter: values.site ? { siteId: values.site } : undefined }, (data) => {
   const event = data.rosterChanged;
   const { shift } = event;
+  if (!shift) return console.log(`${time(event.occurredAt)}  ${event.kind} (a shift you may not see)`);
   console.log(
     `${time(event.occurredAt)}  ${event.kind.padEnd(16)} ${shift.post.name} ${time(shift.startsAt)}–${time(shift.endsAt)} ${shift.role}` +
       `${event.volunteer ? `  ${event.volunteer.name}` : ''}  [${shift.assignedCount} assigned, ${shift.openSlots} open, ${shift.staffing}]`,

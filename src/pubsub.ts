@@ -25,6 +25,8 @@ export interface RosterEventMessage {
 /** The typed topics of the one pubsub. */
 export type PubSubTopics = {
   rosterChanged: [RosterEventMessage];
+  /** A session was revoked (logout, reused refresh token): its live connections must end. */
+  sessionRevoked: [string];
 };
 
 export type PubSub = ReturnType<typeof createPubSub<PubSubTopics>>;

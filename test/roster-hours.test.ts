@@ -90,16 +90,16 @@ describe.each(DATABASE_KINDS)('service hours and stars on %s', (kind) => {
 
     const stillPending = await record(v.id, 45);
     const listed = await gql(t.url, RosterServiceRecordsDocument, { filter: { volunteerId: gid('Volunteer', v.id) }, first: 10 });
-    expect(listed.serviceRecords.edges.map((e) => [e.node.minutes, e.node.status])).toEqual([
+    expect(listed.serviceRecords!.edges.map((e) => [e.node.minutes, e.node.status])).toEqual([
       [45, 'PENDING'],
       [600, 'REJECTED'],
       [150, 'APPROVED'],
     ]);
     const pendingOnly = await gql(t.url, RosterServiceRecordsDocument, { filter: { volunteerId: gid('Volunteer', v.id), status: 'PENDING' } });
-    expect(pendingOnly.serviceRecords.edges.map((e) => e.node.id)).toEqual([stillPending.id]);
+    expect(pendingOnly.serviceRecords!.edges.map((e) => e.node.id)).toEqual([stillPending.id]);
     const team = await gql(t.url, RosterTeamServiceRecordsDocument, { id: gid('Team', w.teamId), status: 'APPROVED' });
-    expect(team.team?.serviceRecords.edges.map((e) => e.node.id)).toContain(approved.id);
-    expect(team.team?.serviceRecords.edges.every((e) => e.node.status === 'APPROVED')).toBe(true);
+    expect(team.team?.serviceRecords!.edges.map((e) => e.node.id)).toContain(approved.id);
+    expect(team.team?.serviceRecords!.edges.every((e) => e.node.status === 'APPROVED')).toBe(true);
   });
 
   it('awards the first star at exactly 100 hours: 99 h 59 min is still none', async () => {

@@ -132,27 +132,27 @@ describe.each(DATABASE_KINDS)('volunteers on %s', (kind) => {
       expectType(await register({ name, phone: uniquePhone(), homeSiteId: home, skills: [...skills] }), 'RegisterVolunteerPayload');
     }
     const bySearch = await gql(t.url, VolunteersDocument, { filter: { search: '孙' } });
-    expect(bySearch.volunteers.edges.map((e) => e.node.name).sort()).toEqual(['孙小美', '孙悟空']);
-    expect(bySearch.volunteers.totalCount).toBe(2);
+    expect(bySearch.volunteers!.edges.map((e) => e.node.name).sort()).toEqual(['孙小美', '孙悟空']);
+    expect(bySearch.volunteers!.totalCount).toBe(2);
     // The institute above station B sees station B's volunteers.
     const bySubtree = await gql(t.url, VolunteersDocument, { filter: { homeSiteId: gid('Site', sites.instituteB.id) }, first: 100 });
-    expect(bySubtree.volunteers.edges.map((e) => e.node.name)).toEqual(expect.arrayContaining(['孙悟空', '孙小美', '周星星']));
+    expect(bySubtree.volunteers!.edges.map((e) => e.node.name)).toEqual(expect.arrayContaining(['孙悟空', '孙小美', '周星星']));
     const bySkill = await gql(t.url, VolunteersDocument, { filter: { skill: '急救', homeSiteId: home } });
-    expect(bySkill.volunteers.edges.map((e) => e.node.name).sort()).toEqual(['周星星', '孙悟空']);
+    expect(bySkill.volunteers!.edges.map((e) => e.node.name).sort()).toEqual(['周星星', '孙悟空']);
     const suspended = await gql(t.url, VolunteersDocument, { filter: { status: 'SUSPENDED' } });
-    expect(suspended.volunteers.edges.map((e) => e.node.name)).toEqual(['赵六六']);
+    expect(suspended.volunteers!.edges.map((e) => e.node.name)).toEqual(['赵六六']);
 
     // Star levels follow service minutes (set directly here; the roster earns them for real).
     const [star1] = await t.db.prisma.volunteer.findMany({ where: { name: '孙悟空' } });
     await t.db.prisma.volunteer.update({ where: { id: star1!.id }, data: { serviceMinutes: 100 * 60 } });
     const stars = await gql(t.url, VolunteersDocument, { filter: { minStarLevel: 1 } });
-    expect(stars.volunteers.edges.map((e) => [e.node.name, e.node.starLevel])).toEqual([['孙悟空', 1]]);
+    expect(stars.volunteers!.edges.map((e) => [e.node.name, e.node.starLevel])).toEqual([['孙悟空', 1]]);
 
     const sorted = await gql(t.url, VolunteersDocument, {
       filter: { homeSiteId: home },
       orderBy: { field: 'SERVICE_MINUTES', direction: 'DESC' },
     });
-    expect(sorted.volunteers.edges[0]?.node.name).toBe('孙悟空');
+    expect(sorted.volunteers!.edges[0]?.node.name).toBe('孙悟空');
   });
 
   it('pages through volunteers without gaps or repeats', async () => {
@@ -161,10 +161,10 @@ describe.each(DATABASE_KINDS)('volunteers on %s', (kind) => {
     let after: string | null | undefined;
     do {
       const page = await gql(t.url, VolunteersDocument, { first: 3, after, orderBy: { field: 'NAME', direction: 'ASC' } });
-      ids.push(...page.volunteers.edges.map((e) => e.node.id));
-      after = page.volunteers.pageInfo.hasNextPage ? page.volunteers.pageInfo.endCursor : null;
+      ids.push(...page.volunteers!.edges.map((e) => e.node.id));
+      after = page.volunteers!.pageInfo.hasNextPage ? page.volunteers!.pageInfo.endCursor : null;
     } while (after);
-    expect(ids).toEqual(all.volunteers.edges.map((e) => e.node.id));
-    expect(new Set(ids).size).toBe(all.volunteers.totalCount);
+    expect(ids).toEqual(all.volunteers!.edges.map((e) => e.node.id));
+    expect(new Set(ids).size).toBe(all.volunteers!.totalCount);
   });
 });

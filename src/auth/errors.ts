@@ -20,7 +20,11 @@ export class TooManyRequestsError extends DomainError {
 /** A refresh token that is unknown, expired, revoked, or was already used. */
 export class InvalidRefreshTokenError extends DomainError {
   override name = 'InvalidRefreshTokenError';
-  constructor(message = 'The refresh token is invalid, expired or revoked; log in again.') {
+  constructor(
+    message = 'The refresh token is invalid, expired or revoked; log in again.',
+    /** Set when this refusal revoked a session (a reused token), so its connections can be closed. */
+    readonly revokedSessionId?: string,
+  ) {
     super(message);
   }
 }

@@ -38,6 +38,8 @@ export interface AuthScopes {
   manageAssignment: IdParam;
   /** The assignment's own volunteer, or whoever manages its shift. */
   actOnAssignment: IdParam;
+  /** An OPEN shift with free places of a RECRUITING or ACTIVE project: what anyone may see. */
+  publicShift: { status: string; assignedCount: number; capacity: number; projectId: number };
   /** The volunteer themself. */
   selfVolunteer: IdParam;
   /** Phone, birth date: the person, their team leaders, managers of their home site and above, admins. */
@@ -117,6 +119,12 @@ export function scopesFor(ctx: Context) {
     },
   );
 
+  const projectStatuses = requestLoader<number, string | null>(ctx, 'policy:projectStatus', async (ids) => {
+    const rows = await ctx.prisma.project.findMany({ where: { id: { in: [...ids] } }, select: { id: true, status: true } });
+    const byId = new Map(rows.map((r) => [r.id, r.status as string]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+
   const canManageSite = async (v: Viewer, id: number) => {
     const site = await sitePath(id);
     return !!site && managesPath(v, site.path);
@@ -169,6 +177,11 @@ export function scopesFor(ctx: Context) {
       const a = await ctx.prisma.shiftAssignment.findUnique({ where: { id }, select: { volunteerId: true, shiftId: true } });
       return !!a && (a.volunteerId === v.volunteerId || canManageShift(v, a.shiftId));
     }),
+    publicShift: async (shift: AuthScopes['publicShift']) => {
+      if (shift.status !== 'OPEN' || shift.assignedCount >= shift.capacity) return false;
+      const status = await projectStatuses.load(shift.projectId);
+      return status === 'RECRUITING' || status === 'ACTIVE';
+    },
     selfVolunteer: rule('Volunteer', async (v, id) => v.volunteerId === id),
     seePersonalData: rule('Volunteer', async (v, id) => {
       if (v.volunteerId === id) return true;

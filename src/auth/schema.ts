@@ -139,7 +139,17 @@ builder.mutationField('refreshToken', (t) =>
       directResult: true,
       union: { name: 'RefreshTokenResult', description: 'New tokens, or why the refresh was refused.' },
     },
-    resolve: async (_root, { input }, ctx) => ({ tokens: await refreshTokens(ctx.prisma, ctx.tokens, input.refreshToken) }),
+    resolve: async (_root, { input }, ctx) => {
+      try {
+        return { tokens: await refreshTokens(ctx.prisma, ctx.tokens, input.refreshToken) };
+      } catch (error) {
+        // A reused token revoked its session: end that session's live connections too.
+        if (error instanceof InvalidRefreshTokenError && error.revokedSessionId) {
+          ctx.pubsub.publish('sessionRevoked', error.revokedSessionId);
+        }
+        throw error;
+      }
+    },
   }),
 );
 
@@ -162,6 +172,7 @@ builder.mutationField('logout', (t) =>
     resolve: async (_root, _args, ctx) => {
       if (!ctx.viewer) throw unauthenticated('Log in first: there is no session to end.');
       await logout(ctx.prisma, ctx.viewer.sessionId);
+      ctx.pubsub.publish('sessionRevoked', ctx.viewer.sessionId);
       return { loggedOut: true };
     },
   }),

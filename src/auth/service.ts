@@ -11,9 +11,10 @@ import {
   type TokenSettings,
   formatRefreshToken,
   hashSecret,
-  newRefreshSecret,
   newSessionId,
   parseRefreshToken,
+  refreshSecret,
+  sameSecret,
   signAccessToken,
 } from './tokens.js';
 
@@ -100,6 +101,10 @@ const LoginInput = z.object({ phone: z.string().max(40), password: z.string().ma
 /**
  * Logs in by phone and password. Refused while the phone number, or the client address, has too
  * many recent failures (checked before the password, so a locked account gives nothing away).
+ *
+ * Every attempt is recorded as a failure *before* the password is checked and removed again if it
+ * succeeds or is refused for the limit. Each attempt then counts every attempt made before it,
+ * including ones still in flight, so parallel guesses cannot slip past the limit.
  */
 export async function login(
   prisma: PrismaClient,
@@ -110,41 +115,37 @@ export async function login(
 ): Promise<IssuedTokens> {
   const input = parseInput(LoginInput, raw);
   const normalized = normalizePhone(input.phone) ?? input.phone.trim().slice(0, 40);
+  const attempt = await prisma.loginFailure.create({ data: { phone: normalized, ip: raw.ip, createdAt: now } });
   const since = new Date(now.getTime() - limits.windowMinutes * 60_000);
-  const [byPhone, byIp] = await Promise.all([
+  const earlier = (where: { phone: string } | { ip: string }) =>
     prisma.loginFailure.findMany({
-      where: { phone: normalized, createdAt: { gt: since } },
+      where: { ...where, createdAt: { gt: since }, id: { lt: attempt.id } },
       orderBy: { createdAt: 'asc' },
       select: { createdAt: true },
-    }),
-    prisma.loginFailure.findMany({
-      where: { ip: raw.ip, createdAt: { gt: since } },
-      orderBy: { createdAt: 'asc' },
-      select: { createdAt: true },
-    }),
-  ]);
+    });
+  const [byPhone, byIp] = await Promise.all([earlier({ phone: normalized }), earlier({ ip: raw.ip })]);
   const blocking = [
     byPhone.length >= limits.maxFailures ? byPhone[byPhone.length - limits.maxFailures] : undefined,
     byIp.length >= limits.maxFailuresPerIp ? byIp[byIp.length - limits.maxFailuresPerIp] : undefined,
   ].filter((f): f is { createdAt: Date } => f !== undefined);
   if (blocking.length) {
-    // Locked until the oldest failure that still counts leaves the window.
+    // A refused attempt does not extend the lockout. It lasts until the oldest failure that
+    // still counts leaves the window.
+    await prisma.loginFailure.delete({ where: { id: attempt.id } });
     const until = Math.max(...blocking.map((f) => f.createdAt.getTime() + limits.windowMinutes * 60_000));
     throw new TooManyRequestsError(Math.max(1, Math.ceil((until - now.getTime()) / 1000)));
   }
 
   const account = await prisma.account.findUnique({ where: { phone: normalized } });
   const ok = await verifyPassword(input.password, account?.passwordHash ?? (await DUMMY_HASH_PROMISE));
-  if (!account || !ok) {
-    await prisma.loginFailure.create({ data: { phone: normalized, ip: raw.ip, createdAt: now } });
-    throw new InvalidCredentialsError();
-  }
+  if (!account || !ok) throw new InvalidCredentialsError();
+  await prisma.loginFailure.delete({ where: { id: attempt.id } });
   return startSession(prisma, settings, account.id, now);
 }
 
 async function startSession(prisma: PrismaClient, settings: TokenSettings, accountId: number, now: Date) {
   const sessionId = newSessionId();
-  const secret = newRefreshSecret();
+  const secret = refreshSecret(settings, sessionId, 0);
   const refreshTokenExpiresAt = new Date(now.getTime() + settings.refreshTokenTtlSeconds * 1000);
   await prisma.authSession.create({
     data: {
@@ -185,15 +186,18 @@ export async function refreshTokens(
     const session = await tx.authSession.findUniqueOrThrow({ where: { id: parsed.sessionId } });
     if (session.revokedAt) throw new InvalidRefreshTokenError('The session was revoked; log in again.');
     if (session.expiresAt <= now) throw new InvalidRefreshTokenError('The refresh token has expired; log in again.');
+    // Only a token we really issued counts: its secret is derived from the server secret, the
+    // session and the generation, so a forged "old" token cannot revoke someone's session.
+    if (parsed.generation > session.refreshGeneration || !sameSecret(parsed.secret, refreshSecret(settings, session.id, parsed.generation))) {
+      throw new InvalidRefreshTokenError();
+    }
     if (parsed.generation < session.refreshGeneration) {
       await tx.authSession.update({ where: { id: session.id }, data: { revokedAt: now, revokedReason: 'refresh token reused' } });
       return null;
     }
-    if (parsed.generation !== session.refreshGeneration || hashSecret(parsed.secret) !== session.refreshTokenHash) {
-      throw new InvalidRefreshTokenError();
-    }
-    const secret = newRefreshSecret();
+    if (hashSecret(parsed.secret) !== session.refreshTokenHash) throw new InvalidRefreshTokenError();
     const generation = session.refreshGeneration + 1;
+    const secret = refreshSecret(settings, session.id, generation);
     await tx.authSession.update({
       where: { id: session.id },
       data: { refreshGeneration: generation, refreshTokenHash: hashSecret(secret), lastUsedAt: now },
@@ -208,7 +212,12 @@ export async function refreshTokens(
     };
   }).then((issued) => {
     // The revocation above must commit, so the reuse is reported after the transaction.
-    if (!issued) throw new InvalidRefreshTokenError('The refresh token was already used; the session has been revoked.');
+    if (!issued) {
+      throw new InvalidRefreshTokenError(
+        'The refresh token was already used; the session has been revoked.',
+        parsed.sessionId,
+      );
+    }
     return issued;
   });
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 
 export interface TokenSettings {
@@ -65,9 +65,21 @@ export async function verifyAccessToken(settings: TokenSettings, token: string):
   }
 }
 
-/** A refresh token is "<sessionId>.<generation>.<secret>"; only a hash of the secret is stored. */
-export function newRefreshSecret(): string {
-  return randomBytes(32).toString('base64url');
+/**
+ * A refresh token is "<sessionId>.<generation>.<secret>". The secret of each generation is an
+ * HMAC of the session and generation under the server secret: unguessable, and checkable later
+ * without storing it, which is how a reused (stolen) token is told apart from a forged one. Only
+ * a hash of the current secret is stored.
+ */
+export function refreshSecret(settings: TokenSettings, sessionId: string, generation: number): string {
+  return createHmac('sha256', settings.secret).update(`refresh:${sessionId}:${generation}`).digest('base64url');
+}
+
+/** Compares two secrets in constant time. */
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export function hashSecret(secret: string): string {

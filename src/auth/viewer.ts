@@ -17,6 +17,8 @@ export interface Viewer {
   /** Teams whose leader is this account's volunteer. */
   ledTeamIds: number[];
   roles: RoleName[];
+  /** When the access token of this request expires. */
+  tokenExpiresAt: Date;
 }
 
 /**
@@ -77,6 +79,7 @@ export async function authenticate(
     managedSitePaths,
     ledTeamIds,
     roles,
+    tokenExpiresAt: claims.expiresAt,
   };
 }
 

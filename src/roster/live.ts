@@ -5,6 +5,7 @@ import { builder } from '../builder.js';
 import { dbId, optionalDbId } from '../common/ids.js';
 import type { Context } from '../context.js';
 import type { RosterEventMessage } from '../pubsub.js';
+import { whileSessionLasts } from '../auth/live.js';
 import { isScopedStaff, managesPath } from '../auth/viewer.js';
 import { SiteRef } from '../sites/schema.js';
 import { type DutyBoardSnapshot, dutyBoard } from './board.js';
@@ -44,8 +45,10 @@ const RosterEventRef = builder.objectRef<RosterEventMessage>('RosterEvent').impl
     occurredAt: t.field({ type: 'DateTime', description: 'When it happened.', resolve: (e) => new Date(e.occurredAt) }),
     shift: t.prismaField({
       type: 'Shift',
-      description: 'The shift concerned, as it is now.',
-      resolve: (query, e, _args, ctx) => ctx.prisma.shift.findUniqueOrThrow({ ...query, where: { id: e.shiftId } }),
+      nullable: true,
+      description:
+        'The shift concerned, as it is now. Null (with a FORBIDDEN error) for anonymous subscribers once it is no longer public, e.g. full.',
+      resolve: (query, e, _args, ctx) => ctx.prisma.shift.findUnique({ ...query, where: { id: e.shiftId } }),
     }),
     assignment: t.prismaField({
       type: 'ShiftAssignment',
@@ -114,7 +117,7 @@ builder.subscriptionFields((t) => ({
       const shiftId = optionalDbId(f?.shiftId, 'filter.shiftId');
       const inSite = site ? underSite(site.path) : () => true;
       const inScope = staffScope(ctx);
-      return pipe(
+      return whileSessionLasts(ctx, pipe(
         ctx.pubsub.subscribe('rosterChanged'),
         filter(
           (e: RosterEventMessage) =>
@@ -124,7 +127,7 @@ builder.subscriptionFields((t) => ({
             (projectId == null || e.projectId === projectId) &&
             (shiftId == null || e.shiftId === shiftId),
         ),
-      );
+      ));
     },
     resolve: (event: RosterEventMessage) => event,
   }),
@@ -134,7 +137,7 @@ builder.subscriptionFields((t) => ({
     args: { siteId: t.arg.globalID({ for: SiteRef, required: true, description: 'The site.' }) },
     subscribe: async (_root, args, ctx) => {
       const site = await requireSite(ctx, dbId(args.siteId, 'siteId'));
-      return coalescedBoard(ctx, site);
+      return whileSessionLasts(ctx, coalescedBoard(ctx, site));
     },
     resolve: (snapshot: DutyBoardSnapshot) => snapshot,
   }),

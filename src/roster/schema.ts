@@ -122,12 +122,23 @@ const ShiftRangeFilter = builder.inputType('ShiftRangeFilter', {
   }),
 });
 
-function rangeWhere(filter: typeof ShiftRangeFilter.$inferInput | null | undefined): Prisma.ShiftWhereInput {
+/** The shifts anyone may see: OPEN, with free places, of a RECRUITING or ACTIVE project. */
+function publicShiftWhere(ctx: Context): Prisma.ShiftWhereInput {
   return {
+    status: 'OPEN',
+    assignedCount: { lt: ctx.prisma.shift.fields.capacity },
+    project: { status: { in: ['RECRUITING', 'ACTIVE'] } },
+  };
+}
+
+/** A shift list's filter; anonymous clients get only public shifts rather than refusals. */
+function rangeWhere(ctx: Context, filter: typeof ShiftRangeFilter.$inferInput | null | undefined): Prisma.ShiftWhereInput {
+  const where: Prisma.ShiftWhereInput = {
     ...(filter?.from && { endsAt: { gt: filter.from } }),
     ...(filter?.to && { startsAt: { lt: filter.to } }),
     ...(filter?.status && { status: filter.status }),
   };
+  return ctx.viewer ? where : { AND: [where, publicShiftWhere(ctx)] };
 }
 
 export const DutyPostRef = builder.prismaNode('DutyPost', {
@@ -153,7 +164,7 @@ export const DutyPostRef = builder.prismaNode('DutyPost', {
         totalCount: true,
         description: 'Shifts at this post, by start time.',
         args: { filter: t.arg({ type: ShiftRangeFilter, description: 'Time window and status.' }) },
-        query: (args) => ({ where: rangeWhere(args.filter), orderBy: ROSTER_ORDER }),
+        query: (args, ctx) => ({ where: rangeWhere(ctx, args.filter), orderBy: ROSTER_ORDER }),
       },
       { name: 'DutyPostShiftsConnection', description: 'A page of a post’s shifts.' },
       { name: 'DutyPostShiftsEdge', description: 'A shift on a page.' },
@@ -184,8 +195,7 @@ export const ShiftRef = builder.prismaNode('Shift', {
   description:
     'One stretch of duty at a post for a project, e.g. 08:00–12:00 at the old town’s south gate. Open shifts with free places are public; others need a login.',
   id: { field: 'id' },
-  authScopes: (shift) =>
-    shift.status === 'OPEN' && shift.assignedCount < shift.capacity ? { public: true } : { authenticated: true },
+  authScopes: (shift) => ({ $any: { authenticated: true, publicShift: shift } }),
   fields: (t) => ({
     project: t.relation('project', { description: 'The project the shift serves.' }),
     post: t.relation('post', { description: 'Where the shift takes place.' }),
@@ -326,7 +336,7 @@ builder.prismaObjectFields('Project', (t) => ({
       totalCount: true,
       description: 'The project’s shifts, by start time.',
       args: { filter: t.arg({ type: ShiftRangeFilter, description: 'Time window and status.' }) },
-      query: (args) => ({ where: rangeWhere(args.filter), orderBy: ROSTER_ORDER }),
+      query: (args, ctx) => ({ where: rangeWhere(ctx, args.filter), orderBy: ROSTER_ORDER }),
     },
     { name: 'ProjectShiftsConnection', description: 'A page of a project’s shifts.' },
     { name: 'ProjectShiftsEdge', description: 'A shift on a page.' },
@@ -354,6 +364,8 @@ builder.prismaObjectFields('Team', (t) => ({
       cursor: 'id',
       totalCount: true,
       description: 'Service records entered for this team, newest first.',
+      nullable: true,
+      authScopes: { authenticated: true },
       args: { status: t.arg({ type: ServiceRecordStatusEnum, description: 'Only records in this review state.' }) },
       query: (args) => ({ where: args.status ? { status: args.status } : {}, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
     },
@@ -415,12 +427,7 @@ async function rosterFilterWhere(ctx: Context, filter: typeof RosterFilterInput.
   const where = await rosterWhere(ctx.prisma, criteria);
   if (ctx.viewer) return where;
   // Anonymous clients see the public roster: open shifts with free places of public projects.
-  const publicShifts: Prisma.ShiftWhereInput = {
-    status: 'OPEN',
-    assignedCount: { lt: ctx.prisma.shift.fields.capacity },
-    project: { status: { in: ['RECRUITING', 'ACTIVE'] } },
-  };
-  return { AND: [where, publicShifts] };
+  return { AND: [where, publicShiftWhere(ctx)] };
 }
 
 const laterOf = (a?: Date | null, b?: Date | null) => (a && b ? (a > b ? a : b) : (a ?? b ?? null));
@@ -493,6 +500,7 @@ builder.queryFields((t) => ({
     {
       type: 'ServiceRecord',
       cursor: 'id',
+      nullable: true,
       authScopes: { authenticated: true },
       description: 'Service records, newest first.',
       args: { filter: t.arg({ type: ServiceRecordFilter, description: 'Conditions the records must meet.' }) },

@@ -141,6 +141,7 @@ builder.queryFields((t) => ({
     {
       type: 'Volunteer',
       cursor: 'id',
+      nullable: true,
       authScopes: { authenticated: true },
       description: 'Registered volunteers, filtered and sorted (by name unless told otherwise).',
       args: {
