@@ -3,6 +3,10 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 /**
  * Typed documents for the operations the tests and examples send. Operations live in .graphql
  * files; `npm run codegen` turns them into TypedDocumentStrings in test/generated/.
+ *
+ * It also writes test/generated/persisted-documents.json, the manifest of persisted operations
+ * (sha256 hash → document) that `PERSISTED_OPERATIONS=only` serves; each typed document carries
+ * its hash as `__meta__.hash`, for clients that send only the hash.
  */
 const config: CodegenConfig = {
   schema: 'schema/schema.graphql',
@@ -13,7 +17,7 @@ const config: CodegenConfig = {
   generates: {
     'test/generated/': {
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
       config: {
         documentMode: 'string',
         enumsAsTypes: true,

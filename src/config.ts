@@ -1,5 +1,15 @@
 import { z } from 'zod';
 
+/** An optional positive whole number of at most `max`. */
+function limit(name: string, max: number) {
+  return z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(1, `${name} must be at least 1`)
+    .max(max, `${name} may be at most ${max}`)
+    .optional();
+}
+
 /**
  * Everything the server reads from its environment, validated once at start-up.
  * A bad value stops the process with a message that names the variable and what it expects.
@@ -34,6 +44,14 @@ const EnvSchema = z.object({
   PERSISTED_OPERATIONS: z.enum(['off', 'only'], { error: 'PERSISTED_OPERATIONS must be off or only' }).default('off'),
   PERSISTED_OPERATIONS_MANIFEST: z.string().default('test/generated/persisted-documents.json'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  // Operation limits; unset means the defaults in src/hardening.ts.
+  GRAPHQL_MAX_DEPTH: limit('GRAPHQL_MAX_DEPTH', 1000),
+  GRAPHQL_MAX_ALIASES: limit('GRAPHQL_MAX_ALIASES', 10_000),
+  GRAPHQL_MAX_TOKENS: limit('GRAPHQL_MAX_TOKENS', 1_000_000),
+  GRAPHQL_MAX_DIRECTIVES: limit('GRAPHQL_MAX_DIRECTIVES', 10_000),
+  GRAPHQL_MAX_COST: limit('GRAPHQL_MAX_COST', 100_000_000),
+  GRAPHQL_MAX_INPUT_DEPTH: limit('GRAPHQL_MAX_INPUT_DEPTH', 1000),
+  GRAPHQL_MAX_BATCH: limit('GRAPHQL_MAX_BATCH', 1000),
   WS_MAX_SUBSCRIPTIONS: z.coerce
     .number({ error: 'WS_MAX_SUBSCRIPTIONS must be a number' })
     .int()
@@ -62,6 +80,16 @@ export type Config = {
   introspection: boolean;
   persistedOperations: { mode: 'off' | 'only'; manifestPath: string };
   maxBodyBytes: number;
+  /** Operation limits set in the environment; the rest keep their defaults. */
+  operationLimits: {
+    maxDepth?: number;
+    maxAliases?: number;
+    maxTokens?: number;
+    maxDirectives?: number;
+    maxCost?: number;
+    maxInputDepth?: number;
+    maxBatch?: number;
+  };
 };
 
 /** Used outside production when JWT_SECRET is not set. Never valid in production. */
@@ -110,5 +138,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
     persistedOperations: { mode: e.PERSISTED_OPERATIONS, manifestPath: e.PERSISTED_OPERATIONS_MANIFEST },
     maxBodyBytes: e.MAX_BODY_BYTES,
+    operationLimits: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxInputDepth: e.GRAPHQL_MAX_INPUT_DEPTH,
+      maxBatch: e.GRAPHQL_MAX_BATCH,
+    },
   };
 }

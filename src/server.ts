@@ -2,9 +2,10 @@ import { createServer as createHttpServer, type IncomingMessage, type Server } f
 import type { AddressInfo } from 'node:net';
 import { PothosValidationError } from '@pothos/core';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { type Plugin, createYoga, maskError, useReadinessCheck } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/service.js';
 import type { TokenSettings } from './auth/tokens.js';
 import { authenticate } from './auth/viewer.js';
@@ -12,6 +13,18 @@ import { DEVELOPMENT_JWT_SECRET } from './config.js';
 import { type AppServices, createContext } from './context.js';
 import type { Database } from './db/index.js';
 import { GRAPHIQL_EXAMPLES } from './graphiql.js';
+import {
+  type OperationLimits,
+  type PersistedOperationsOptions,
+  limitRequestBodies,
+  loadPersistedManifest,
+  resolveOperationLimits,
+  resolvePersistedOperation,
+  useHiddenSuggestions,
+  useNoIntrospection,
+  useOperationLimits,
+  usePersistedOnly,
+} from './hardening.js';
 import type { Logger } from './logger.js';
 import { type PubSubService, createPubSubService } from './pubsub.js';
 import { schema } from './schema.js';
@@ -28,6 +41,14 @@ export interface ServerOptions {
   wsMaxSubscriptions?: number;
   /** Production masks unexpected errors; development and test show them. */
   env?: 'development' | 'production' | 'test';
+  /** Whether `__schema`/`__type` are answered; by default yes, except in production. */
+  introspection?: boolean;
+  /** Limits on each operation (depth, aliases, tokens, directives, cost, batch size); DEFAULT_OPERATION_LIMITS when omitted. */
+  operationLimits?: Partial<OperationLimits>;
+  /** Largest HTTP request body and WebSocket message, in bytes (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** `{ mode: 'only' }` serves just the operations of a persisted-documents manifest (default off). */
+  persistedOperations?: PersistedOperationsOptions;
 }
 
 export interface RunningServer {
@@ -85,6 +106,11 @@ export async function startServer(
   listen: { port: number; host: string },
 ): Promise<RunningServer> {
   const { db, logger } = options;
+  // Hardening settings first: a bad limit or a missing manifest stops the start before anything opens.
+  const limits = resolveOperationLimits(options.operationLimits);
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const introspection = options.introspection ?? options.env !== 'production';
+  const persisted = options.persistedOperations?.mode === 'only' ? loadPersistedManifest(options.persistedOperations) : undefined;
   const bus = options.pubsub ?? createPubSubService({ logger });
   const services: AppServices = {
     db,
@@ -113,6 +139,14 @@ export async function startServer(
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
+    // Several operations in one JSON array, up to a limit; a larger batch is refused (413).
+    batching: { limit: limits.maxBatch },
+    // No file uploads: multipart bodies are refused rather than parsed.
+    multipart: false,
+    // limitRequestBodies (below) refuses larger bodies before Yoga; this guards yoga.fetch too.
+    maxRequestBodySize: maxBodyBytes,
+    // `documentId` carries a persisted operation's hash (GraphQL over HTTP persisted documents).
+    extraParamNames: persisted ? ['documentId'] : undefined,
     logging: {
       debug: (...args) => logger.debug({ yoga: args.map(String).join(' ') }),
       info: (...args) => logger.info({ yoga: args.map(String).join(' ') }),
@@ -141,6 +175,13 @@ export async function startServer(
     },
     plugins: [
       useOperationLog(logger),
+      // Browsers may send GET and "simple" POSTs (form, text/plain) cross-site without a preflight;
+      // those need this header. JSON POSTs are preflighted, so they pass (GraphiQL posts JSON).
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      ...(persisted ? [usePersistedOnly(persisted)] : []),
+      ...useOperationLimits(limits),
+      ...(introspection ? [] : [useNoIntrospection()]),
+      useHiddenSuggestions(),
       useReadinessCheck({
         endpoint: '/readyz',
         // Ready when the database answers and the event bus (Redis, if used) is connected.
@@ -156,9 +197,10 @@ export async function startServer(
     ],
   });
 
-  const httpServer = createHttpServer(yoga);
-  const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint });
+  const httpServer = createHttpServer(limitRequestBodies(yoga, maxBodyBytes));
+  const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint, maxPayload: maxBodyBytes });
   const maxOperations = options.wsMaxSubscriptions ?? 20;
+  const liveSessions = watchLiveSessions(services);
   const wsDisposable = useServer(
     {
       // Run WebSocket operations through Yoga's envelop, so its plugins and context apply too.
@@ -166,15 +208,22 @@ export async function startServer(
       subscribe: (args: any) => args.rootValue.subscribe(args),
       // A token that is present but bad closes the socket with 4401 Unauthorized.
       onConnect: async (ctx) => {
+        let viewer;
         try {
-          await authenticate(services.prisma, services.tokens, ctx.connectionParams?.authorization as string | undefined);
-          return true;
-        } catch (error) {
+          viewer = await authenticate(services.prisma, services.tokens, ctx.connectionParams?.authorization as string | undefined);
+        } catch {
           ctx.extra.socket.close(4401, 'Unauthorized');
           return false;
         }
+        if (viewer) liveSessions.watch(ctx.extra.socket, viewer.sessionId, viewer.tokenExpiresAt);
+        return true;
       },
       onSubscribe: async (ctx, _id, params) => {
+        if (persisted) {
+          const resolved = resolvePersistedOperation(persisted, params);
+          if (resolved instanceof GraphQLError) return [resolved];
+          params = resolved;
+        }
         // graphql-ws registers each operation (this one included) in ctx.subscriptions on arrival
         // and removes it when the client completes it, so this count is exact and race-free.
         if (Object.keys(ctx.subscriptions).length > maxOperations) {
@@ -242,6 +291,7 @@ export async function startServer(
       closing ??= (async () => {
         const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         // graphql-ws closes each socket with 1001 Going Away.
+        liveSessions.stop();
         await wsDisposable.dispose();
         await new Promise<void>((resolve) => wsServer.close(() => resolve()));
         httpServer.closeIdleConnections();
@@ -271,5 +321,37 @@ export function developmentTokens(): TokenSettings {
     secret: new TextEncoder().encode(DEVELOPMENT_JWT_SECRET),
     accessTokenTtlSeconds: 900,
     refreshTokenTtlSeconds: 30 * 86_400,
+  };
+}
+
+/**
+ * Closes authenticated WebSocket connections with 4401 Unauthorized when their access token
+ * expires or their session is revoked (logout, reused refresh token) on any instance.
+ */
+function watchLiveSessions(services: AppServices) {
+  const sockets = new Map<string, Set<WebSocket>>();
+  const revocations = services.pubsub.subscribe('sessionRevoked')[Symbol.asyncIterator]();
+  void (async () => {
+    for (;;) {
+      const next = await revocations.next();
+      if (next.done) return;
+      for (const socket of sockets.get(next.value) ?? []) socket.close(4401, 'Unauthorized');
+    }
+  })();
+  return {
+    watch(socket: WebSocket, sessionId: string, expiresAt: Date) {
+      const set = sockets.get(sessionId) ?? new Set<WebSocket>();
+      sockets.set(sessionId, set);
+      set.add(socket);
+      const expiry = setTimeout(() => socket.close(4401, 'Unauthorized'), Math.max(0, expiresAt.getTime() - Date.now()));
+      socket.once('close', () => {
+        clearTimeout(expiry);
+        set.delete(socket);
+        if (set.size === 0) sockets.delete(sessionId);
+      });
+    },
+    stop() {
+      void revocations.return?.();
+    },
   };
 }

@@ -1,0 +1,552 @@
+import {
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  getNamedType,
+  getNullableType,
+  isAbstractType,
+  isCompositeType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+} from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/index.js';
+import { LIMIT_ERROR_CODE } from '../src/hardening.js';
+import { schema } from '../src/schema.js';
+import { CreateSiteDocument, RegisterVolunteerDocument, SiteDocument, SitesDocument, UpdateSiteDocument, VolunteerDocument } from './generated/graphql.js';
+import { expectType, gql, headersFor } from './support/client.js';
+import { gid, uniquePhone } from './support/fixtures.js';
+import { makeAssignment, makeShift, makeVolunteers, rosterWorld, shanghaiDate } from './support/roster-fixtures.js';
+import { DATABASE_KINDS, startTestServer, type TestServer } from './support/server.js';
+
+/*
+ * Bad input against EVERY mutation of the schema (read from the schema, so a new mutation is
+ * covered without touching this file): wrong types, 1 MB strings, deep nesting, 1,000 aliases,
+ * unknown ids and ids of the wrong type, SQL- and script-looking ids, malformed JSON, invalid
+ * UTF-8 and an empty body. Each must get a clear error and change nothing: a fingerprint of every
+ * table (row count and a hash of all rows) is the same before and after.
+ *
+ * Then SQL- and script-looking text where a mutation accepts text: stored and returned verbatim.
+ * Requests go as an admin, so refusals come from the input, not from access rules.
+ */
+
+const SQL = `'); DROP TABLE "Volunteer";--`;
+const SCRIPT = '<script>alert(1)</script>';
+const MEGABYTE = 'x'.repeat(1_000_000);
+
+const mutationType = schema.getMutationType()!;
+const mutations = Object.values(mutationType.getFields());
+const nodeTypes = schema.getPossibleTypes(schema.getType('Node') as never).map((t) => t.name);
+
+// ---------------------------------------------------------------------------------------------
+// Reading the schema
+// ---------------------------------------------------------------------------------------------
+
+/** A leaf (or input object) position inside a mutation's arguments, e.g. ['input', 'windows', 0, 'start']. */
+interface Leaf {
+  path: (string | number)[];
+  type: GraphQLInputType;
+  /** The input field's name (or the argument's). */
+  name: string;
+}
+
+/** Every field position in the arguments, descending into input objects and (one element of) lists. */
+function leaves(field: GraphQLField<unknown, unknown>): Leaf[] {
+  const found: Leaf[] = [];
+  const walk = (type: GraphQLInputType, path: (string | number)[], name: string, seen: Set<string>) => {
+    found.push({ path, type, name });
+    const nullable = getNullableType(type);
+    if (isListType(nullable)) {
+      walk(nullable.ofType, [...path, 0], name, seen);
+    } else if (isInputObjectType(nullable) && !seen.has(nullable.name)) {
+      for (const f of Object.values(nullable.getFields())) walk(f.type, [...path, f.name], f.name, new Set([...seen, nullable.name]));
+    }
+  };
+  for (const arg of field.args) walk(arg.type, [arg.name], arg.name, new Set());
+  return found;
+}
+
+const namedLeaf = (leaf: Leaf) => getNamedType(leaf.type);
+const idLeaves = (field: GraphQLField<unknown, unknown>) => leaves(field).filter((l) => namedLeaf(l).name === 'ID' && !isListType(getNullableType(l.type)));
+const stringLeaves = (field: GraphQLField<unknown, unknown>) =>
+  leaves(field).filter((l) => namedLeaf(l).name === 'String' && !isListType(getNullableType(l.type)));
+
+/** The node type an ID input most likely names; used to send real ids where a mutation expects them. */
+function likelyIdType(mutation: string, leaf: Leaf): string | undefined {
+  const byName: Record<string, string> = {
+    siteId: 'Site',
+    homeSiteId: 'Site',
+    parentId: 'Site',
+    volunteerId: 'Volunteer',
+    leaderId: 'Volunteer',
+    teamId: 'Team',
+    organizerId: 'Team',
+    shiftId: 'Shift',
+    projectId: 'Project',
+    postIds: 'DutyPost',
+    brandId: 'Brand',
+  };
+  if (byName[leaf.name]) return byName[leaf.name];
+  const named = [...nodeTypes].sort((a, b) => b.length - a.length).find((t) => mutation.toLowerCase().includes(t.toLowerCase()));
+  if (named) return named;
+  if (/assignment|checkin|checkout|noshow/i.test(mutation)) return 'ShiftAssignment';
+  return undefined;
+}
+
+/** A plausible value for an input type; ID inputs come from `id(leaf)`. */
+function sample(type: GraphQLInputType, name: string, path: (string | number)[], id: (path: (string | number)[], name: string) => unknown): unknown {
+  if (isNonNullType(type)) return sample(type.ofType, name, path, id);
+  if (isListType(type)) return [sample(type.ofType, name, [...path, 0], id)];
+  if (isInputObjectType(type)) {
+    return Object.fromEntries(Object.values(type.getFields()).map((f) => [f.name, sample(f.type, f.name, [...path, f.name], id)]));
+  }
+  if (isEnumType(type)) return type.getValues()[0]!.value;
+  switch (type.name) {
+    case 'ID':
+      return id(path, name);
+    case 'Int':
+      return 1;
+    case 'Float':
+      return name === 'lng' ? 120.1 : 30.2;
+    case 'Boolean':
+      return false;
+    case 'Date':
+      return /birth/i.test(name) ? '1990-05-01' : shanghaiDate(30);
+    case 'DateTime':
+      return new Date(Date.now() + 30 * 86_400_000).toISOString();
+    default:
+      if (name === 'phone') return uniquePhone();
+      if (name === 'start') return '09:00';
+      if (name === 'end') return '12:00';
+      return `测试${name}`;
+  }
+}
+
+/** Sets a value at a path inside a (cloned) variables object. */
+function withValue(variables: Record<string, unknown>, path: (string | number)[], value: unknown): Record<string, unknown> {
+  const copy = structuredClone(variables);
+  let target: any = copy;
+  for (const key of path.slice(0, -1)) target = target[key];
+  target[path[path.length - 1]!] = value;
+  return copy;
+}
+
+/** Values of the wrong type for a leaf: each must be refused while the variables are coerced. */
+function wrongValues(type: GraphQLInputType): unknown[] {
+  const nullable = getNullableType(type);
+  if (isListType(nullable)) {
+    const inner = wrongValues(nullable.ofType);
+    return inner.length ? [[inner[0]]] : [];
+  }
+  if (isInputObjectType(nullable)) return ['an input object, as a string', 42];
+  if (isEnumType(nullable)) return ['NOT_A_VALUE', 3];
+  switch ((nullable as GraphQLNamedType).name) {
+    case 'Int':
+      return ['12', 1.5, 2 ** 40, true];
+    case 'Float':
+      return ['1.5', { value: 1 }];
+    case 'ID':
+      return [{ id: 1 }, true, 1.5];
+    case 'String':
+      return [12345, { text: 'x' }, ['x']];
+    case 'Boolean':
+      return ['true', 0];
+    case 'Date':
+      return ['not a date', '2026-02-30', 20260501];
+    case 'DateTime':
+      return ['yesterday', 1_700_000_000];
+    default:
+      return [];
+  }
+}
+
+/** `__typename` and, where the result can be one, the Error interface's message. */
+function resultSelection(field: GraphQLField<unknown, unknown>): string {
+  const type = getNamedType(field.type);
+  if (!isCompositeType(type)) return '';
+  const error = schema.getType('Error') as GraphQLCompositeType;
+  const possible = isAbstractType(type) ? schema.getPossibleTypes(type) : [type];
+  const canBeError = possible.some((p) => isObjectType(p) && p.getInterfaces().some((i) => i.name === 'Error'));
+  return `{ __typename${canBeError && error ? ' ... on Error { message }' : ''} }`;
+}
+
+function variableDefinitions(field: GraphQLField<unknown, unknown>): string {
+  return field.args.length ? `(${field.args.map((a) => `$${a.name}: ${a.type}`).join(', ')})` : '';
+}
+
+function argumentList(field: GraphQLField<unknown, unknown>): string {
+  return field.args.length ? `(${field.args.map((a) => `${a.name}: $${a.name}`).join(', ')})` : '';
+}
+
+function mutationDocument(field: GraphQLField<unknown, unknown>, selection = resultSelection(field)): string {
+  return `mutation BadInput${variableDefinitions(field)} { ${field.name}${argumentList(field)} ${selection} }`;
+}
+
+/**
+ * A selection at least `depth` fields deep below a type, following object fields that need no
+ * arguments (a site's parent, a shift's post, …); null when the type has no path that deep.
+ */
+function deepSelection(type: GraphQLNamedType, depth: number, memo = new Map<string, string | null>()): string | null {
+  const key = `${type.name}:${depth}`;
+  if (memo.has(key)) return memo.get(key)!;
+  memo.set(key, null);
+  let result: string | null = null;
+  if (depth <= 0 || isLeafType(type)) {
+    result = isLeafType(type) ? '' : '{ __typename }';
+  } else if (isAbstractType(type)) {
+    for (const member of schema.getPossibleTypes(type)) {
+      const inner = deepSelection(member, depth, memo);
+      if (inner !== null) {
+        result = `{ ... on ${member.name} ${inner} }`;
+        break;
+      }
+    }
+  } else if (isObjectType(type) || isInterfaceType(type)) {
+    for (const f of Object.values(type.getFields())) {
+      if (f.args.some((a) => isNonNullType(a.type) && a.defaultValue === undefined)) continue;
+      const target = getNamedType(f.type);
+      if (!isCompositeType(target)) continue;
+      const inner = deepSelection(target, depth - 1, memo);
+      if (inner !== null) {
+        result = `{ ${f.name} ${inner} }`;
+        break;
+      }
+    }
+  }
+  memo.set(key, result);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Talking to the server and to the database
+// ---------------------------------------------------------------------------------------------
+
+interface Reply {
+  status: number;
+  body: any;
+  text: string;
+}
+
+async function send(url: string, body: string | Uint8Array, contentType = 'application/json'): Promise<Reply> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': contentType, accept: 'application/graphql-response+json', ...headersFor(url) },
+    body: body as BodyInit,
+  });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, body: parsed, text };
+}
+
+const operation = (url: string, query: string, variables?: Record<string, unknown>) => send(url, JSON.stringify({ query, variables }));
+
+/**
+ * Every table's row count and a hash of all its rows, in one statement. Equal fingerprints mean
+ * nothing was inserted, updated or deleted.
+ */
+async function fingerprint(db: Database): Promise<Record<string, string>> {
+  return db.sql.withSession(async (session) => {
+    const tables = await session.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
+    );
+    const parts = tables.map(
+      ({ table_name: t }) =>
+        `SELECT '${t}' AS t, count(*)::text || ':' || coalesce(md5(string_agg(x::text, E'\\n' ORDER BY x::text)), '') AS f FROM "${t}" x`,
+    );
+    const rows = await session.query<{ t: string; f: string }>(parts.join(' UNION ALL '));
+    return Object.fromEntries(rows.map((r) => [r.t, r.f]));
+  });
+}
+
+/**
+ * A clear refusal: a top-level GraphQL error with a message, or a typed error result (a member
+ * of the mutation's result union implementing Error) with a message. Returns a short description.
+ */
+function expectRefused(reply: Reply, mutation: string): string {
+  expect(reply.body, `not JSON (HTTP ${reply.status}): ${reply.text.slice(0, 300)}`).toBeTypeOf('object');
+  const errors = reply.body.errors as { message: string }[] | undefined;
+  if (errors?.length) {
+    for (const error of errors) expect(error.message, reply.text.slice(0, 300)).toMatch(/\S/);
+    expect(reply.text).not.toMatch(/Did you mean/);
+    return errors[0]!.message;
+  }
+  const result = reply.body.data?.[mutation];
+  expect(result?.__typename, `accepted: ${reply.text.slice(0, 300)}`).toMatch(/Error$/);
+  expect(result.message).toMatch(/\S/);
+  return `${result.__typename}: ${result.message}`;
+}
+
+/** Refused before any resolver ran: errors only, no data (HTTP 200 or 4xx). */
+function expectRefusedUpFront(reply: Reply, mutation: string): string {
+  const message = expectRefused(reply, mutation);
+  expect(reply.body.data ?? null, reply.text.slice(0, 300)).toBeNull();
+  return message;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The suite
+// ---------------------------------------------------------------------------------------------
+
+
+/**
+ * Registers a test only where it applies: a mutation with no text fields (or no ID fields) has no
+ * 1 MB-string (or unknown-id) case at all, rather than a skipped one.
+ */
+function itIf(applies: boolean): (name: string, fn: () => Promise<void>) => void {
+  return applies ? (name, fn) => it(name, fn) : () => {};
+}
+
+describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
+  let t: TestServer;
+  /** A real row of every node type, by type name (global IDs). */
+  const real: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+    const prisma = t.db.prisma;
+    const world = await rosterWorld(prisma, '（坏输入）');
+    const [volunteer] = await makeVolunteers(prisma, world.sites.stationA.id, 2, '坏输入志愿者');
+    const shift = await makeShift(prisma, { projectId: world.projectId, postId: world.postId, startsAt: new Date(Date.now() + 7 * 86_400_000), endsAt: new Date(Date.now() + 7 * 86_400_000 + 3 * 3_600_000) });
+    const assignment = await makeAssignment(prisma, { shiftId: shift.id, volunteerId: volunteer!.id, status: 'ASSIGNED' });
+    const brand = await prisma.brand.create({ data: { name: '坏输入品牌', teamId: world.teamId } });
+    const record = await prisma.serviceRecord.create({
+      data: { volunteerId: volunteer!.id, teamId: world.teamId, description: '整理图书', servedOn: new Date('2026-01-05T00:00:00Z'), minutes: 60 },
+    });
+    Object.assign(real, {
+      Site: gid('Site', world.sites.stationA.id),
+      Volunteer: gid('Volunteer', volunteer!.id),
+      Team: gid('Team', world.teamId),
+      Project: gid('Project', world.projectId),
+      DutyPost: gid('DutyPost', world.postId),
+      Shift: gid('Shift', shift.id),
+      ShiftAssignment: gid('ShiftAssignment', assignment.id),
+      Brand: gid('Brand', brand.id),
+      ServiceRecord: gid('ServiceRecord', record.id),
+    });
+  });
+  afterAll(() => t?.close());
+
+  it('covers every mutation and every node type', () => {
+    expect(mutations.length).toBeGreaterThanOrEqual(29);
+    expect(Object.keys(real).sort()).toEqual([...nodeTypes].sort());
+  });
+
+  /** Runs the requests and checks that none of them changed anything. */
+  async function unchanged(fn: () => Promise<void>) {
+    const before = await fingerprint(t.db);
+    await fn();
+    expect(await fingerprint(t.db)).toEqual(before);
+  }
+
+  describe.each(mutations.map((m) => [m.name, m] as const))('%s', (name, field) => {
+    const ids = idLeaves(field);
+    const strings = stringLeaves(field);
+    const document = mutationDocument(field);
+    /** Variables with every ID set by `id`, everything else plausible. */
+    const variablesWith = (id: (path: (string | number)[], leafName: string) => unknown) =>
+      Object.fromEntries(field.args.map((a) => [a.name, sample(a.type, a.name, [a.name], id)]));
+    /** Real ids of the likely type where one can be guessed: as near to a valid call as the schema lets us get. */
+    const plausible = () =>
+      variablesWith((path, leafName) => {
+        const type = likelyIdType(name, { path, name: leafName, type: schema.getType('ID') as GraphQLInputType });
+        return type ? real[type] : gid('Site', 2_000_000_000);
+      });
+
+    it('refuses wrong types (string where Int expected, object where ID expected, …)', async () => {
+      await unchanged(async () => {
+        const base = plausible();
+        let checked = 0;
+        // The whole argument of the wrong type.
+        for (const arg of field.args) {
+          for (const wrong of ['not an object', [1, 2, 3], null, 7]) {
+            if (wrong === null && !isNonNullType(arg.type)) continue;
+            const message = expectRefusedUpFront(await operation(t.url, document, { ...base, [arg.name]: wrong }), name);
+            expect(message).toMatch(new RegExp(`^Variable "\\$${arg.name}" (got invalid value|of non-null type)`));
+            checked++;
+          }
+          // A literal of the wrong type fails validation.
+          const literal = `mutation { ${name}(${arg.name}: 5) ${resultSelection(field)} }`;
+          expectRefusedUpFront(await operation(t.url, literal), name);
+        }
+        // Every field inside the arguments, one at a time.
+        for (const leaf of leaves(field)) {
+          if (leaf.path.length < 2) continue;
+          for (const wrong of wrongValues(leaf.type)) {
+            const reply = await operation(t.url, document, withValue(base, leaf.path, wrong));
+            const message = expectRefusedUpFront(reply, name);
+            expect(message, `${leaf.path.join('.')} = ${JSON.stringify(wrong)}`).toMatch(/^Variable "\$\w+" got invalid value/);
+            checked++;
+          }
+        }
+        if (!field.args.length) {
+          expectRefusedUpFront(await operation(t.url, `mutation { ${name}(input: 5) ${resultSelection(field)} }`), name);
+          checked++;
+        }
+        expect(checked).toBeGreaterThan(0);
+      });
+    });
+
+    itIf(strings.length > 0)('refuses 1 MB strings', async () => {
+      await unchanged(async () => {
+        for (const leaf of strings) {
+          const reply = await operation(t.url, document, withValue(plausible(), leaf.path, MEGABYTE));
+          expect(reply.status, `${leaf.path.join('.')}: ${reply.text.slice(0, 200)}`).not.toBe(413);
+          const message = expectRefused(reply, name);
+          // Where the input is validated, the refusal names the oversized field.
+          if (message.startsWith('ValidationError')) expect(message).toContain(`${leaf.path.join('.')}: `);
+          expect(reply.text.length, 'the error does not echo the megabyte back').toBeLessThan(100_000);
+        }
+      });
+    });
+
+    it('refuses deep nesting: in the selection and in the variables', async () => {
+      await unchanged(async () => {
+        const deep = deepSelection(getNamedType(field.type), 50);
+        // Without a 50-deep path below the result, nest inline fragments instead (the token limit stops those).
+        const resultType = getNamedType(field.type).name;
+        const selection = deep ?? `{ ${'... on '.concat(resultType, ' { ').repeat(1000)}__typename${' }'.repeat(1000)} }`;
+        const reply = await operation(t.url, mutationDocument(field, selection), plausible());
+        expectRefusedUpFront(reply, name);
+        expect(reply.body.errors[0].extensions?.code).toBe(LIMIT_ERROR_CODE);
+        expect(reply.body.errors[0].message).toMatch(deep ? /^Query depth limit of \d+ exceeded/ : /^Token limit of \d+ exceeded/);
+        if (!field.args.length) return;
+        // 10,000 levels of JSON where an input object (or a string) is expected. Written by hand:
+        // JSON.stringify itself runs out of stack that deep.
+        const placeholder = '"__NESTED__"';
+        const nestedObjects = `${'{"deeper":'.repeat(10_000)}"bottom"${'}'.repeat(10_000)}`;
+        const nestedArrays = `${'['.repeat(10_000)}"bottom"${']'.repeat(10_000)}`;
+        const arg = field.args[0]!;
+        const withNested = (variables: Record<string, unknown>, json: string) =>
+          send(t.url, JSON.stringify({ query: document, variables }).replace(placeholder, json));
+        const viaArgument = await withNested({ ...plausible(), [arg.name]: '__NESTED__' }, nestedObjects);
+        expect(expectRefusedUpFront(viaArgument, name)).toMatch(/^Variables nest more than \d+ levels/);
+        expect(viaArgument.body.errors[0].extensions?.code).toBe(LIMIT_ERROR_CODE);
+        const list = leaves(field).find((l) => isListType(getNullableType(l.type)) && l.path.length >= 2) ?? strings[0];
+        if (list) {
+          const viaList = await withNested(withValue(plausible(), list.path, '__NESTED__'), nestedArrays);
+          expect(expectRefusedUpFront(viaList, name)).toMatch(/^Variables nest more than \d+ levels/);
+        }
+      });
+    });
+
+    it('refuses 1,000 aliases of it in one operation', async () => {
+      await unchanged(async () => {
+        const selection = resultSelection(field);
+        const body = Array.from({ length: 1000 }, (_, i) => `m${i}: ${name}${argumentList(field)} ${selection}`).join(' ');
+        const reply = await operation(t.url, `mutation Aliases${variableDefinitions(field)} { ${body} }`, plausible());
+        expectRefusedUpFront(reply, name);
+        expect(reply.status).toBe(400);
+        expect(reply.body.errors[0].extensions?.code).toBe(LIMIT_ERROR_CODE);
+      });
+    });
+
+    itIf(ids.length > 0)('refuses unknown ids and ids of the wrong type', async () => {
+      await unchanged(async () => {
+        const wrongType: string[] = [];
+        // Every ID input names a row that does not exist, of each node type in turn: for the right
+        // type that is an unknown id, for the others an id of the wrong type.
+        for (const type of nodeTypes) {
+          const reply = await operation(t.url, document, variablesWith(() => gid(type, 2_000_000_000)));
+          const message = expectRefused(reply, name);
+          if (!/NotFoundError/.test(message)) wrongType.push(type);
+        }
+        expect(wrongType.length, 'some type must be the wrong one').toBeGreaterThan(0);
+        // Real rows of a type this mutation refused as the wrong type: refused again, not looked up.
+        for (const type of wrongType) {
+          expectRefused(await operation(t.url, document, variablesWith(() => real[type])), name);
+        }
+        // Things that are not global IDs at all.
+        for (const bad of ['not-an-id', '', Buffer.from('Site:abc').toString('base64'), Buffer.from('NoSuchType:1').toString('base64'), 1e30, -1]) {
+          expectRefused(await operation(t.url, document, variablesWith(() => bad)), name);
+        }
+      });
+    });
+
+    itIf(ids.length > 0)('refuses SQL- and script-looking ids, executing nothing', async () => {
+      await unchanged(async () => {
+        for (const bad of [SQL, SCRIPT, Buffer.from(`Site:1; DELETE FROM "Site"`).toString('base64'), Buffer.from(`Volunteer:1 OR 1=1`).toString('base64')]) {
+          const reply = await operation(t.url, document, variablesWith(() => bad));
+          expectRefused(reply, name);
+        }
+      });
+      // The table named in the SQL is still there, rows and all.
+      expect(await t.db.prisma.volunteer.count()).toBeGreaterThan(0);
+    });
+
+    it('refuses malformed JSON, invalid UTF-8 and an empty body with 400', async () => {
+      await unchanged(async () => {
+        const json = JSON.stringify({ query: document, variables: plausible() });
+        for (const broken of [json.slice(0, -7), `${json},`, json.replace('"query"', "'query'")]) {
+          const reply = await send(t.url, broken);
+          expect(reply.status).toBe(400);
+          expect(reply.body.errors[0].message).toBe('POST body sent invalid JSON.');
+        }
+        // Invalid UTF-8 inside a string value (or, without one, inside the query's whitespace).
+        const at = json.indexOf('测试');
+        const cut = at >= 0 ? Buffer.byteLength(json.slice(0, at)) : Buffer.byteLength(json) - 2;
+        const raw = Buffer.from(json);
+        const invalid = Buffer.concat([raw.subarray(0, cut), Buffer.from([0xe6, 0xb5, 0x28, 0xff]), raw.subarray(cut)]);
+        const utf8 = await send(t.url, invalid);
+        expect(utf8.status).toBe(400);
+        expect(utf8.body.errors[0].message).toBe('Request body is not valid UTF-8.');
+        for (const contentType of ['application/json', 'application/graphql+json']) {
+          const empty = await send(t.url, '', contentType);
+          expect(empty.status).toBe(400);
+          expect(empty.body.errors[0].message).toMatch(/\S/);
+        }
+      });
+    });
+  });
+
+  describe('SQL- and script-looking text where text is accepted', () => {
+    it('is stored as text and returned verbatim (createSite, updateSite)', async () => {
+      const volunteers = await t.db.prisma.volunteer.count();
+      const site = expectType(
+        (await gql(t.url, CreateSiteDocument, { input: { name: SQL, level: 'CENTER', address: SCRIPT, hostOrganization: `${SQL} ${SCRIPT}`, services: [SQL, SCRIPT] } }))
+          .createSite,
+        'CreateSitePayload',
+      ).site;
+      expect(site).toMatchObject({ name: SQL, address: SCRIPT, hostOrganization: `${SQL} ${SCRIPT}`, services: [SQL, SCRIPT] });
+      const read = await gql(t.url, SiteDocument, { id: site.id });
+      expect(read.site?.name).toBe(SQL);
+      const row = await t.db.prisma.site.findFirstOrThrow({ where: { name: SQL } });
+      expect(row).toMatchObject({ name: SQL, address: SCRIPT, services: [SQL, SCRIPT] });
+
+      const renamed = expectType((await gql(t.url, UpdateSiteDocument, { input: { id: site.id, name: SCRIPT, address: SQL } })).updateSite, 'UpdateSitePayload');
+      expect(renamed.site).toMatchObject({ name: SCRIPT, address: SQL });
+      // Searching with it is a plain substring match.
+      const found = await gql(t.url, SitesDocument, { filter: { search: SCRIPT } });
+      expect(found.sites.edges.map((e) => e.node.name)).toEqual([SCRIPT]);
+      const none = await gql(t.url, SitesDocument, { filter: { search: `' OR '1'='1` } });
+      expect(none.sites.totalCount).toBe(0);
+      expect(await t.db.prisma.volunteer.count()).toBe(volunteers);
+    });
+
+    it('is stored as text and returned verbatim (registerVolunteer)', async () => {
+      const volunteers = await t.db.prisma.volunteer.count();
+      const home = real.Site!;
+      for (const name of [SQL, SCRIPT]) {
+        const result = (await gql(t.url, RegisterVolunteerDocument, { input: { name, phone: uniquePhone(), homeSiteId: home, skills: [SQL, SCRIPT] } })).registerVolunteer;
+        const volunteer = expectType(result, 'RegisterVolunteerPayload').volunteer;
+        expect(volunteer.name).toBe(name);
+        const read = await gql(t.url, VolunteerDocument, { id: volunteer.id });
+        expect(read.volunteer?.name).toBe(name);
+        const row = await t.db.prisma.volunteer.findFirstOrThrow({ where: { name } });
+        expect(row.skills).toEqual([SQL, SCRIPT]);
+      }
+      // Two more rows, and the table the SQL names is intact.
+      expect(await t.db.prisma.volunteer.count()).toBe(volunteers + 2);
+    });
+  });
+});
