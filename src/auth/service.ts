@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../common/prisma-errors.js';
 import { parseInput } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
 import type { Account, StaffRole } from '../generated/prisma/client.js';
-import { normalizePhone } from '../volunteers/phone.js';
+import { normalizePhone, phoneInput as phone } from '../volunteers/phone.js';
 import { InvalidCredentialsError, InvalidRefreshTokenError, TooManyRequestsError } from './errors.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords.js';
 import {
@@ -32,17 +32,7 @@ const password = z
   .min(8, 'password must be at least 8 characters')
   .max(128, 'password may be at most 128 characters');
 
-const phone = z
-  .string()
-  .max(40, 'phone is too long')
-  .transform((raw, ctx) => {
-    const normalized = normalizePhone(raw);
-    if (!normalized) {
-      ctx.addIssue({ code: 'custom', message: 'phone must be a mainland mobile number' });
-      return z.NEVER;
-    }
-    return normalized;
-  });
+
 
 const CreateAccountInput = z.object({
   phone,

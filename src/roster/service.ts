@@ -711,6 +711,51 @@ export async function updateShift(
 }
 
 /**
+ * Ends every active assignment of a locked shift: CHECKED_IN volunteers are checked out at
+ * min(now, endsAt) and credited; ASSIGNED ones get `assignedBecome` (CANCELLED with the reason, or
+ * NO_SHOW); WAITLISTED ones are CANCELLED with the reason. Then writes `shiftData` with the
+ * counters brought down. Shared by cancelShift and closeShift.
+ */
+async function settleShift(
+  tx: Tx,
+  before: Shift,
+  now: Date,
+  outcome: { assignedBecome: 'CANCELLED' | 'NO_SHOW'; reason: string; shiftData: Prisma.ShiftUpdateInput },
+): Promise<{ shift: Shift; events: RosterChange[] }> {
+  const active = await tx.shiftAssignment.findMany({
+    where: { shiftId: before.id, status: { in: [...ACTIVE_ASSIGNMENT_STATUSES] } },
+    orderBy: { id: 'asc' },
+  });
+  const checkedIn = active.filter((a) => a.status === 'CHECKED_IN');
+  const assigned = active.filter((a) => a.status === 'ASSIGNED');
+  const waitlisted = active.filter((a) => a.status === 'WAITLISTED');
+  const cancelled = { status: 'CANCELLED' as const, cancelledAt: now, cancelReason: outcome.reason };
+
+  const checkoutAt = now < before.endsAt ? now : before.endsAt;
+  const events = await checkOutAll(tx, before, checkedIn, checkoutAt, now);
+  const groups = [
+    outcome.assignedBecome === 'NO_SHOW'
+      ? { rows: assigned, data: { status: 'NO_SHOW' as const }, kind: 'NO_SHOW' as const }
+      : { rows: assigned, data: cancelled, kind: 'UNASSIGNED' as const },
+    { rows: waitlisted, data: cancelled, kind: 'UNASSIGNED' as const },
+  ];
+  for (const group of groups) {
+    if (group.rows.length === 0) continue;
+    await tx.shiftAssignment.updateMany({ where: { id: { in: group.rows.map((a) => a.id) } }, data: group.data });
+    events.push(...group.rows.map((a) => assignmentChange(group.kind, a, now)));
+  }
+  const shift = await tx.shift.update({
+    where: { id: before.id },
+    data: {
+      ...outcome.shiftData,
+      assignedCount: { decrement: assigned.length },
+      checkedInCount: { decrement: checkedIn.length },
+    },
+  });
+  return { shift, events };
+}
+
+/**
  * Cancels a shift, keeping its history: ASSIGNED and WAITLISTED assignments become CANCELLED
  * (with the reason and time); volunteers already CHECKED_IN are checked out at min(now, endsAt)
  * and credited like a normal check-out, so time served is never lost. Nothing is deleted.
@@ -724,35 +769,14 @@ export async function cancelShift(
   return prisma.$transaction(async (tx) => {
     const before = await lockShift(tx, input.shiftId);
     requireOpenShift(before, now, { allowEnded: true });
-    const active = await tx.shiftAssignment.findMany({
-      where: { shiftId: before.id, status: { in: [...ACTIVE_ASSIGNMENT_STATUSES] } },
-      orderBy: { id: 'asc' },
+    const settled = await settleShift(tx, before, now, {
+      assignedBecome: 'CANCELLED',
+      reason: input.reason ?? SHIFT_CANCELLED_REASON,
+      shiftData: { status: 'CANCELLED', cancelledAt: now },
     });
-    const checkedIn = active.filter((a) => a.status === 'CHECKED_IN');
-    const assigned = active.filter((a) => a.status === 'ASSIGNED');
-    const toCancel = active.filter((a) => a.status === 'ASSIGNED' || a.status === 'WAITLISTED');
-
-    const events: RosterChange[] = [shiftChange('SHIFT_CANCELLED', before.id, now)];
-    const checkoutAt = now < before.endsAt ? now : before.endsAt;
-    events.push(...(await checkOutAll(tx, before, checkedIn, checkoutAt, now)));
-    if (toCancel.length > 0) {
-      await tx.shiftAssignment.updateMany({
-        where: { id: { in: toCancel.map((a) => a.id) } },
-        data: { status: 'CANCELLED', cancelledAt: now, cancelReason: input.reason ?? SHIFT_CANCELLED_REASON },
-      });
-      events.push(...toCancel.map((a) => assignmentChange('UNASSIGNED', a, now)));
-    }
-    const shift = await tx.shift.update({
-      where: { id: before.id },
-      data: {
-        status: 'CANCELLED',
-        cancelledAt: now,
-        assignedCount: { decrement: assigned.length },
-        checkedInCount: { decrement: checkedIn.length },
-      },
-    });
-    events.push(...staffingEvents(before, shift, now));
-    return { shift, events };
+    const events = [shiftChange('SHIFT_CANCELLED', before.id, now), ...settled.events];
+    events.push(...staffingEvents(before, settled.shift, now));
+    return { shift: settled.shift, events };
   });
 }
 
@@ -770,37 +794,10 @@ export async function closeShift(
   return prisma.$transaction(async (tx) => {
     const before = await lockShift(tx, input.shiftId);
     requireOpenShift(before, now, { allowEnded: true });
-    const active = await tx.shiftAssignment.findMany({
-      where: { shiftId: before.id, status: { in: [...ACTIVE_ASSIGNMENT_STATUSES] } },
-      orderBy: { id: 'asc' },
-    });
-    const checkedIn = active.filter((a) => a.status === 'CHECKED_IN');
-    const assigned = active.filter((a) => a.status === 'ASSIGNED');
-    const waitlisted = active.filter((a) => a.status === 'WAITLISTED');
-
-    const checkoutAt = now < before.endsAt ? now : before.endsAt;
-    const events = await checkOutAll(tx, before, checkedIn, checkoutAt, now);
-    if (assigned.length > 0) {
-      await tx.shiftAssignment.updateMany({
-        where: { id: { in: assigned.map((a) => a.id) } },
-        data: { status: 'NO_SHOW' },
-      });
-      events.push(...assigned.map((a) => assignmentChange('NO_SHOW', a, now)));
-    }
-    if (waitlisted.length > 0) {
-      await tx.shiftAssignment.updateMany({
-        where: { id: { in: waitlisted.map((a) => a.id) } },
-        data: { status: 'CANCELLED', cancelledAt: now, cancelReason: SHIFT_CLOSED_REASON },
-      });
-      events.push(...waitlisted.map((a) => assignmentChange('UNASSIGNED', a, now)));
-    }
-    const shift = await tx.shift.update({
-      where: { id: before.id },
-      data: {
-        closedAt: now,
-        assignedCount: { decrement: assigned.length },
-        checkedInCount: { decrement: checkedIn.length },
-      },
+    const { shift, events } = await settleShift(tx, before, now, {
+      assignedBecome: 'NO_SHOW',
+      reason: SHIFT_CLOSED_REASON,
+      shiftData: { closedAt: now },
     });
     events.push(shiftChange('SHIFT_UPDATED', shift.id, now), ...staffingEvents(before, shift, now));
     return { shift, events };

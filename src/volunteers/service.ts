@@ -4,22 +4,7 @@ import { isUniqueViolation } from '../common/prisma-errors.js';
 import { labelList, parseInput, text } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
 import type { Prisma, Volunteer } from '../generated/prisma/client.js';
-import { normalizePhone } from './phone.js';
-
-const phone = z
-  .string()
-  .max(40, 'phone is too long')
-  .transform((raw, ctx) => {
-    const normalized = normalizePhone(raw);
-    if (!normalized) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'phone must be a mainland mobile number, e.g. 13812345678 or +86 138 1234 5678',
-      });
-      return z.NEVER;
-    }
-    return normalized;
-  });
+import { phoneInput as phone } from './phone.js';
 
 const birthDate = z
   .date()
