@@ -100,6 +100,8 @@ function useOperationLog(logger: Logger): Plugin {
   };
 }
 
+const WS_KEEPALIVE_MS = 12_000;
+
 /** Builds the Yoga app and serves it (HTTP, SSE and WebSocket) on host:port. Port 0 picks a free port. */
 export async function startServer(
   options: ServerOptions,
@@ -267,6 +269,8 @@ export async function startServer(
       },
     },
     wsServer,
+    // Keep-alive: a WebSocket ping every 12 s; a client that stops answering is dropped.
+    WS_KEEPALIVE_MS,
   );
 
   await new Promise<void>((resolve, reject) => {
