@@ -1,6 +1,5 @@
 import { builder } from '../builder.js';
 import { COMMON_ERRORS, ErrorInterface } from '../common/schema-base.js';
-import { VolunteerRef } from '../volunteers/schema.js';
 import { InvalidCredentialsError, InvalidRefreshTokenError, TooManyRequestsError, unauthenticated } from './errors.js';
 import { type IssuedTokens, login, logout, refreshTokens } from './service.js';
 import type { RoleName, Viewer } from './viewer.js';
@@ -41,7 +40,6 @@ const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
     }),
   }),
 });
-void VolunteerRef;
 
 builder.queryField('viewer', (t) =>
   t.field({
