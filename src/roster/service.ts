@@ -351,12 +351,25 @@ async function lockVolunteers(tx: Tx, volunteerIds: number[]): Promise<void> {
     ORDER BY "id" FOR UPDATE`;
 }
 
-/** Finds an assignment, locks its shift, and re-reads the assignment under that lock. */
-async function lockAssignment(tx: Tx, assignmentId: number): Promise<{ shift: Shift; assignment: ShiftAssignment }> {
+/**
+ * Prepares an action on one assignment: finds it, locks its shift, re-reads it under that lock,
+ * and refuses when the shift is cancelled or closed (or, unless allowEnded, over) or when the
+ * assignment's status does not allow the action.
+ */
+async function lockAssignmentFor(
+  tx: Tx,
+  assignmentId: number,
+  now: Date,
+  action: AssignmentAction,
+  allowedFrom: readonly AssignmentStatus[],
+  shiftRule: { allowEnded?: boolean } = {},
+): Promise<{ shift: Shift; assignment: ShiftAssignment }> {
   const found = await tx.shiftAssignment.findUnique({ where: { id: assignmentId }, select: { shiftId: true } });
   if (!found) throw new NotFoundError('ShiftAssignment', assignmentId);
   const shift = await lockShift(tx, found.shiftId);
   const assignment = await tx.shiftAssignment.findUniqueOrThrow({ where: { id: assignmentId } });
+  requireOpenShift(shift, now, shiftRule);
+  requireStatus(assignment, action, allowedFrom);
   return { shift, assignment };
 }
 
@@ -904,9 +917,13 @@ export async function cancelAssignment(
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(CancelAssignmentInput, raw);
   return prisma.$transaction(async (tx) => {
-    const { shift: before, assignment: current } = await lockAssignment(tx, input.assignmentId);
-    requireOpenShift(before, now);
-    requireStatus(current, 'CANCEL', ['ASSIGNED', 'WAITLISTED']);
+    const { shift: before, assignment: current } = await lockAssignmentFor(
+      tx,
+      input.assignmentId,
+      now,
+      'CANCEL',
+      ['ASSIGNED', 'WAITLISTED'],
+    );
     const assignment = await tx.shiftAssignment.update({
       where: { id: current.id },
       data: { status: 'CANCELLED', cancelledAt: now, cancelReason: input.reason ?? null },
@@ -932,9 +949,14 @@ export async function checkIn(
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignmentActionInput, raw);
   return prisma.$transaction(async (tx) => {
-    const { shift, assignment: current } = await lockAssignment(tx, input.assignmentId);
-    requireOpenShift(shift, now, { allowEnded: true });
-    requireStatus(current, 'CHECK_IN', ['ASSIGNED']);
+    const { shift, assignment: current } = await lockAssignmentFor(
+      tx,
+      input.assignmentId,
+      now,
+      'CHECK_IN',
+      ['ASSIGNED'],
+      { allowEnded: true },
+    );
     const { opensAt, closesAt } = checkInWindow(shift);
     if (now < opensAt || now >= closesAt) throw new CheckInWindowError(opensAt, closesAt, now);
     const assignment = await tx.shiftAssignment.update({
@@ -957,9 +979,14 @@ export async function checkOut(
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignmentActionInput, raw);
   return prisma.$transaction(async (tx) => {
-    const { shift, assignment: current } = await lockAssignment(tx, input.assignmentId);
-    requireOpenShift(shift, now, { allowEnded: true });
-    requireStatus(current, 'CHECK_OUT', ['CHECKED_IN']);
+    const { shift, assignment: current } = await lockAssignmentFor(
+      tx,
+      input.assignmentId,
+      now,
+      'CHECK_OUT',
+      ['CHECKED_IN'],
+      { allowEnded: true },
+    );
     const checkedInAt = current.checkedInAt ?? shift.startsAt;
     const minutes = serviceMinutesFor(shift, checkedInAt, now);
     const assignment = await tx.shiftAssignment.update({
@@ -989,9 +1016,14 @@ export async function markNoShow(
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignmentActionInput, raw);
   return prisma.$transaction(async (tx) => {
-    const { shift: before, assignment: current } = await lockAssignment(tx, input.assignmentId);
-    requireOpenShift(before, now, { allowEnded: true });
-    requireStatus(current, 'MARK_NO_SHOW', ['ASSIGNED']);
+    const { shift: before, assignment: current } = await lockAssignmentFor(
+      tx,
+      input.assignmentId,
+      now,
+      'MARK_NO_SHOW',
+      ['ASSIGNED'],
+      { allowEnded: true },
+    );
     if (now < before.startsAt) throw new ShiftNotStartedError(before.id, before.startsAt);
     const assignment = await tx.shiftAssignment.update({
       where: { id: current.id },
