@@ -47,8 +47,6 @@ async function main() {
     { url: server.url, database: db.kind === 'pglite' ? `pglite:${config.dataDir}` : 'postgresql', events: pubsub.transport },
     'server listening',
   );
-  // Let the JSON log lines above reach stdout first, so the banner is the last thing printed.
-  await new Promise<void>((resolve) => logger.flush(() => resolve()));
   // The one line people look for; printed plainly on stdout as well.
   console.log(`\n  Volunteer service API ready: ${server.url}  (open it in a browser for GraphiQL)\n`);
   if (config.env === 'development') await printDemoAccounts(db);
