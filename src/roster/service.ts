@@ -38,9 +38,6 @@ import {
   shanghaiWallClock,
 } from './time.js';
 
-export { starLevel, minutesForStarLevel, STAR_THRESHOLD_HOURS } from '../volunteers/stars.js';
-export type { RosterChange } from './events.js';
-
 /*
  * The duty roster's business rules.
  *

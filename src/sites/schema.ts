@@ -4,7 +4,7 @@ import { dbId, optionalDbId } from '../common/ids.js';
 import { payloadType } from '../common/payload.js';
 import { searchTerm } from '../common/validation.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { createSite, subtreeOf, updateSite } from './service.js';
+import { createSite, updateSite } from './service.js';
 
 export const SiteLevelEnum = builder.enumType('SiteLevel', {
   description: 'The tier of a civilisation-practice site.',
@@ -186,4 +186,3 @@ builder.mutationField('updateSite', (t) =>
   }),
 );
 
-export { subtreeOf };
