@@ -1,3 +1,4 @@
+import type { Clock } from './common/clock.js';
 import type { LoginLimits } from './auth/service.js';
 import type { TokenSettings } from './auth/tokens.js';
 import type { Viewer } from './auth/viewer.js';
@@ -13,6 +14,8 @@ export interface AppServices {
   logger: Logger;
   tokens: TokenSettings;
   loginLimits: LoginLimits;
+  /** Where rules take "now" from; tests inject a clock they set. */
+  clock: Clock;
 }
 
 /** What every resolver receives. One per request (or per WebSocket operation). */

@@ -9,6 +9,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/service.js';
 import type { TokenSettings } from './auth/tokens.js';
 import { authenticate } from './auth/viewer.js';
+import { type Clock, systemClock } from './common/clock.js';
 import { DEVELOPMENT_JWT_SECRET } from './config.js';
 import { type AppServices, createContext } from './context.js';
 import type { Database } from './db/index.js';
@@ -49,6 +50,8 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** `{ mode: 'only' }` serves just the operations of a persisted-documents manifest (default off). */
   persistedOperations?: PersistedOperationsOptions;
+  /** The time rules see; the system clock when omitted (tests pass one they set). */
+  clock?: Clock;
 }
 
 export interface RunningServer {
@@ -121,6 +124,7 @@ export async function startServer(
     logger,
     tokens: options.tokens ?? developmentTokens(),
     loginLimits: options.loginLimits ?? DEFAULT_LOGIN_LIMITS,
+    clock: options.clock ?? systemClock,
   };
   const production = options.env === 'production';
 

@@ -161,7 +161,7 @@ function coalescedBoard(ctx: Context, site: { id: number; path: string }): Async
       lastSent = Date.now();
       // Snapshots go out one after another, never overlapping.
       sending = sending.then(async () => {
-        await push(await dutyBoard(ctx.prisma, site));
+        await push(await dutyBoard(ctx.prisma, site, ctx.clock.now()));
       });
       sending.catch((error) => stop(error));
     };
@@ -229,7 +229,7 @@ builder.queryField('dutyBoard', (t) =>
     args: { siteId: t.arg.globalID({ for: SiteRef, required: true, description: 'The site.' }) },
     resolve: async (_root, args, ctx) => {
       const site = await ctx.prisma.site.findUnique({ where: { id: dbId(args.siteId, 'siteId') }, select: { id: true, path: true } });
-      return site ? dutyBoard(ctx.prisma, site) : null;
+      return site ? dutyBoard(ctx.prisma, site, ctx.clock.now()) : null;
     },
   }),
 );

@@ -805,7 +805,7 @@ builder.mutationField('updateShift', (t) =>
           minimum: input.minimum ?? undefined,
           role: input.role ?? undefined,
           notes: input.notes,
-        }),
+        }, ctx.clock.now()),
       );
       return { shift };
     },
@@ -833,7 +833,7 @@ builder.mutationField('cancelShift', (t) =>
       union: { name: 'CancelShiftResult', description: 'The cancelled shift, or why it could not be cancelled.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const { shift } = await committed(ctx, cancelShift(ctx.prisma, { shiftId: dbId(input.id, 'input.id'), reason: input.reason }));
+      const { shift } = await committed(ctx, cancelShift(ctx.prisma, { shiftId: dbId(input.id, 'input.id'), reason: input.reason }, ctx.clock.now()));
       return { shift };
     },
   }),
@@ -857,7 +857,7 @@ builder.mutationField('closeShift', (t) =>
       union: { name: 'CloseShiftResult', description: 'The closed shift, or why it could not be closed.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const { shift } = await committed(ctx, closeShift(ctx.prisma, { shiftId: dbId(input.id, 'input.id') }));
+      const { shift } = await committed(ctx, closeShift(ctx.prisma, { shiftId: dbId(input.id, 'input.id') }, ctx.clock.now()));
       return { shift };
     },
   }),
@@ -895,7 +895,7 @@ builder.mutationField('assignVolunteer', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { assignment } = await committed(
         ctx,
-        assignVolunteer(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }),
+        assignVolunteer(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock.now()),
       );
       return { assignment };
     },
@@ -921,7 +921,7 @@ builder.mutationField('selfSignUp', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { assignment } = await committed(
         ctx,
-        selfSignUp(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }),
+        selfSignUp(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock.now()),
       );
       return { assignment };
     },
@@ -949,7 +949,7 @@ builder.mutationField('cancelAssignment', (t) =>
       union: { name: 'CancelAssignmentResult', description: 'The cancelled assignment, or why it could not be cancelled.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const { assignment } = await committed(ctx, cancelAssignment(ctx.prisma, { assignmentId: dbId(input.id, 'input.id'), reason: input.reason }));
+      const { assignment } = await committed(ctx, cancelAssignment(ctx.prisma, { assignmentId: dbId(input.id, 'input.id'), reason: input.reason }, ctx.clock.now()));
       return { assignment };
     },
   }),
@@ -975,7 +975,7 @@ builder.mutationField('checkIn', (t) =>
       union: { name: 'CheckInResult', description: 'The checked-in assignment, or why check-in was refused.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const { assignment } = await committed(ctx, checkIn(ctx.prisma, { assignmentId: dbId(input.id, 'input.id') }));
+      const { assignment } = await committed(ctx, checkIn(ctx.prisma, { assignmentId: dbId(input.id, 'input.id') }, ctx.clock.now()));
       return { assignment };
     },
   }),
@@ -994,7 +994,7 @@ builder.mutationField('checkOut', (t) =>
       union: { name: 'CheckOutResult', description: 'The completed assignment, or why check-out was refused.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const { assignment } = await committed(ctx, checkOut(ctx.prisma, { assignmentId: dbId(input.id, 'input.id') }));
+      const { assignment } = await committed(ctx, checkOut(ctx.prisma, { assignmentId: dbId(input.id, 'input.id') }, ctx.clock.now()));
       return { assignment };
     },
   }),
@@ -1013,7 +1013,7 @@ builder.mutationField('markNoShow', (t) =>
       union: { name: 'MarkNoShowResult', description: 'The assignment, or why it could not be marked.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const { assignment } = await committed(ctx, markNoShow(ctx.prisma, { assignmentId: dbId(input.id, 'input.id') }));
+      const { assignment } = await committed(ctx, markNoShow(ctx.prisma, { assignmentId: dbId(input.id, 'input.id') }, ctx.clock.now()));
       return { assignment };
     },
   }),
@@ -1050,7 +1050,7 @@ builder.mutationField('recordService', (t) =>
         ...input,
         volunteerId: dbId(input.volunteerId, 'input.volunteerId'),
         teamId: dbId(input.teamId, 'input.teamId'),
-      });
+      }, ctx.clock.now());
       return { serviceRecord: record };
     },
   }),
@@ -1090,7 +1090,7 @@ builder.mutationField('reviewServiceRecord', (t) =>
         recordId: dbId(input.id, 'input.id'),
         decision: input.decision,
         note: input.note,
-      });
+      }, ctx.clock.now());
       return { serviceRecord: record };
     },
   }),

@@ -1,4 +1,5 @@
 import { createAccount, login } from '../../src/auth/service.js';
+import type { Clock } from '../../src/common/clock.js';
 import { type Database, openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
@@ -30,6 +31,8 @@ export interface TestServerOptions {
   databaseUrl?: string;
   pubsub?: PubSubService;
   wsMaxSubscriptions?: number;
+  /** The time the server's rules see (e.g. a manualClock set to 23:30 Shanghai); real time when omitted. */
+  clock?: Clock;
 }
 
 /**
@@ -53,7 +56,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
   await migrate(db.sql);
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const server = await startServer(
-    { db, logger, env: 'test', pubsub: options.pubsub, wsMaxSubscriptions: options.wsMaxSubscriptions },
+    { db, logger, env: 'test', pubsub: options.pubsub, wsMaxSubscriptions: options.wsMaxSubscriptions, clock: options.clock },
     { port: 0, host: '127.0.0.1' },
   );
   const adminToken = await adminAccessToken(db);
