@@ -323,6 +323,10 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     const record = await prisma.serviceRecord.create({
       data: { volunteerId: volunteer!.id, teamId: world.teamId, description: '整理图书', servedOn: new Date('2026-01-05T00:00:00Z'), minutes: 60 },
     });
+    const anyAccount = await prisma.account.findFirstOrThrow({ select: { id: true } });
+    const joinRequest = await prisma.teamJoinRequest.create({
+      data: { kind: 'INVITATION', teamId: world.teamId, volunteerId: volunteer!.id, createdByAccountId: anyAccount.id, createdAt: new Date() },
+    });
     Object.assign(real, {
       Site: gid('Site', world.sites.stationA.id),
       Volunteer: gid('Volunteer', volunteer!.id),
@@ -333,6 +337,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       ShiftAssignment: gid('ShiftAssignment', assignment.id),
       Brand: gid('Brand', brand.id),
       ServiceRecord: gid('ServiceRecord', record.id),
+      TeamJoinRequest: gid('TeamJoinRequest', joinRequest.id),
     });
   });
   afterAll(() => t?.close());

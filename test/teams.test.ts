@@ -46,7 +46,7 @@ describe.each(DATABASE_KINDS)('teams and brands on %s', (kind) => {
       expect(added.member.role).toBe('MEMBER');
     }
     const again = (await gql(t.url, AddTeamMemberDocument, { input: { teamId: team.id, volunteerId: people[1]!.gid } })).addTeamMember;
-    expect(again).toMatchObject({ __typename: 'ConflictError', message: 'The volunteer is already a member of this team.' });
+    expect(again).toMatchObject({ __typename: 'AlreadyTeamMemberError', message: 'The volunteer is already a member of this team.' });
 
     const page1 = await gql(t.url, TeamDocument, { id: team.id, first: 2 });
     expect(page1.team?.members?.totalCount).toBe(4);

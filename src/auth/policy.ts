@@ -9,8 +9,9 @@ import { type Viewer, managesPath } from './viewer.js';
  *
  * - ADMIN: everything.
  * - SITE_MANAGER of a site: everything at that site and below it.
- * - TEAM_LEADER: their team's members, their team's projects and those projects' shifts, and the
- *   team's service records.
+ * - TEAM_LEADER: their team's members (who joined by accepting an invitation, or whose application
+ *   the team accepted), their team's projects and those projects' shifts, and the team's service
+ *   records. Only managers of a volunteer's home site (and admins) add members directly.
  * - VOLUNTEER: their own profile, self sign-up, cancelling their own assignment, their own check-in/out.
  * - Anonymous: public information only (sites, posts, RECRUITING/ACTIVE projects, open shifts).
  *
@@ -29,11 +30,18 @@ export interface AuthScopes {
   manageSites: (IdParam)[];
   /** Managers of the volunteer's home site (and admins). */
   manageVolunteer: IdParam;
+  /**
+   * Making a volunteer a team's leader: an accepted member of the team, or anyone a manager of
+   * the volunteer's home site (so nobody becomes a member without consent).
+   */
+  appointLeader: { teamId: IdParam | null; volunteerId: IdParam };
   manageDutyPost: IdParam;
   manageTeam: IdParam;
   manageProject: IdParam;
   manageShift: IdParam;
   manageServiceRecord: IdParam;
+  /** Whoever manages the team an invitation or application is for. */
+  manageJoinRequest: IdParam;
   /** Whoever manages the assignment's shift. */
   manageAssignment: IdParam;
   /** The assignment's own volunteer, or whoever manages its shift. */
@@ -135,6 +143,11 @@ export function scopesFor(ctx: Context) {
     return !!s && (leads(v, s.project.organizerId) || managesPath(v, s.post.site.path) || managesPath(v, s.project.site.path));
   };
 
+  const canManageVolunteer = async (v: Viewer, id: number) => {
+    const person = await people.load(id);
+    return !!person && managesPath(v, person.homeSite.path);
+  };
+
   return {
     public: true,
     authenticated: !!viewer,
@@ -145,10 +158,14 @@ export function scopesFor(ctx: Context) {
       const checks = values.map(rule('Site', canManageSite));
       return (await Promise.all(checks)).every(Boolean);
     },
-    manageVolunteer: rule('Volunteer', async (v, id) => {
-      const person = await ctx.prisma.volunteer.findUnique({ where: { id }, select: { homeSite: { select: { path: true } } } });
-      return !!person && managesPath(v, person.homeSite.path);
-    }),
+    manageVolunteer: rule('Volunteer', canManageVolunteer),
+    appointLeader: async ({ teamId, volunteerId }) =>
+      rule('Volunteer', async (v, id) => {
+        if (await canManageVolunteer(v, id)) return true;
+        const team = teamId == null ? null : idOf(teamId, 'Team');
+        const person = await people.load(id);
+        return team != null && !!person && person.memberships.some((m) => m.teamId === team);
+      })(volunteerId),
     manageDutyPost: rule('DutyPost', async (v, id) => {
       const post = await ctx.prisma.dutyPost.findUnique({ where: { id }, select: { site: { select: { path: true } } } });
       return !!post && managesPath(v, post.site.path);
@@ -168,6 +185,13 @@ export function scopesFor(ctx: Context) {
         select: { teamId: true, team: { select: { site: { select: { path: true } } } } },
       });
       return !!record && (leads(v, record.teamId) || managesPath(v, record.team.site.path));
+    }),
+    manageJoinRequest: rule('TeamJoinRequest', async (v, id) => {
+      const request = await ctx.prisma.teamJoinRequest.findUnique({
+        where: { id },
+        select: { teamId: true, team: { select: { site: { select: { path: true } } } } },
+      });
+      return !!request && (leads(v, request.teamId) || managesPath(v, request.team.site.path));
     }),
     manageAssignment: rule('ShiftAssignment', async (v, id) => {
       const a = await ctx.prisma.shiftAssignment.findUnique({ where: { id }, select: { shiftId: true } });

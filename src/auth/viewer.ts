@@ -94,3 +94,9 @@ export function managesPath(viewer: Viewer | null, path: string): boolean {
 export function isScopedStaff(viewer: Viewer | null): viewer is Viewer {
   return !!viewer && !viewer.admin && (viewer.managedSitePaths.length > 0 || viewer.ledTeamIds.length > 0);
 }
+
+/** The viewer of a request that its auth scopes already required to be logged in. */
+export function requireViewer(viewer: Viewer | null): Viewer {
+  if (!viewer) throw unauthenticated('Log in first.');
+  return viewer;
+}

@@ -9,6 +9,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { SiteRef } from '../sites/schema.js';
 import { subtreeFilter } from '../sites/service.js';
 import { VolunteerRef } from '../volunteers/schema.js';
+import { AlreadyTeamMemberError } from './errors.js';
 import { addTeamMember, createTeam, removeTeamMember, updateTeam } from './service.js';
 
 export const TeamRoleEnum = builder.enumType('TeamRole', {
@@ -149,8 +150,12 @@ const CreateTeamInput = builder.inputType('CreateTeamInput', {
 
 builder.mutationField('createTeam', (t) =>
   t.field({
-    description: 'Forms a new volunteer team at a site. Needs a manager of the site.',
-    authScopes: (_root, args) => ({ manageSite: args.input.siteId }),
+    description:
+      'Forms a new volunteer team at a site. Needs a manager of the site; a leader given here must be someone the caller manages (they become a member without being asked).',
+    authScopes: (_root, args) =>
+      args.input.leaderId
+        ? { $all: { manageSite: args.input.siteId, appointLeader: { teamId: null, volunteerId: args.input.leaderId } } }
+        : { manageSite: args.input.siteId },
     type: TeamPayload('CreateTeamPayload', 'The team was created.'),
     args: { input: t.arg({ type: CreateTeamInput, required: true, description: 'The new team.' }) },
     errors: {
@@ -184,8 +189,12 @@ const UpdateTeamInput = builder.inputType('UpdateTeamInput', {
 
 builder.mutationField('updateTeam', (t) =>
   t.field({
-    description: 'Renames a team, changes its description or appoints its leader. Needs its leader or a manager of its site.',
-    authScopes: (_root, args) => ({ manageTeam: args.input.id }),
+    description:
+      'Renames a team, changes its description or appoints its leader. Needs its leader or a manager of its site; a new leader must already be a member, unless the caller manages the volunteer’s home site.',
+    authScopes: (_root, args) =>
+      args.input.leaderId
+        ? { $all: { manageTeam: args.input.id, appointLeader: { teamId: args.input.id, volunteerId: args.input.leaderId } } }
+        : { manageTeam: args.input.id },
     type: TeamPayload('UpdateTeamPayload', 'The team was updated.'),
     args: { input: t.arg({ type: UpdateTeamInput, required: true, description: 'What to change.' }) },
     errors: {
@@ -214,12 +223,13 @@ const AddTeamMemberInput = builder.inputType('AddTeamMemberInput', {
 
 builder.mutationField('addTeamMember', (t) =>
   t.field({
-    description: 'Adds a volunteer to a team. Needs its leader or a manager of its site.',
-    authScopes: (_root, args) => ({ manageTeam: args.input.teamId }),
+    description:
+      'Adds a volunteer to a team without asking them. Only for managers of the volunteer’s home site (who also manage the team) and admins; team leaders invite instead (inviteToTeam).',
+    authScopes: (_root, args) => ({ $all: { manageVolunteer: args.input.volunteerId, manageTeam: args.input.teamId } }),
     type: payloadType('AddTeamMemberPayload', 'The volunteer joined the team.', 'member', TeamMemberRef, 'The new membership.'),
     args: { input: t.arg({ type: AddTeamMemberInput, required: true, description: 'Who joins which team.' }) },
     errors: {
-      types: [...COMMON_ERRORS, ConflictError],
+      types: [...COMMON_ERRORS, AlreadyTeamMemberError],
       directResult: true,
       union: { name: 'AddTeamMemberResult', description: 'The new membership, or why it was refused.' },
     },
@@ -244,8 +254,8 @@ const RemoveTeamMemberInput = builder.inputType('RemoveTeamMemberInput', {
 builder.mutationField('removeTeamMember', (t) =>
   t.field({
     description:
-      'Removes a volunteer from a team. Removing the leader leaves the team without one. Needs its leader or a manager of its site.',
-    authScopes: (_root, args) => ({ manageTeam: args.input.teamId }),
+      'Removes a volunteer from a team. Removing the leader leaves the team without one. The volunteer themself (leaving), the team’s leader or a manager of its site.',
+    authScopes: (_root, args) => ({ $any: { selfVolunteer: args.input.volunteerId, manageTeam: args.input.teamId } }),
     type: TeamPayload('RemoveTeamMemberPayload', 'The volunteer left the team.'),
     args: { input: t.arg({ type: RemoveTeamMemberInput, required: true, description: 'Who leaves which team.' }) },
     errors: {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConflictError, DuplicateNameError, NotFoundError } from '../common/errors.js';
+import { AlreadyTeamMemberError } from './errors.js';
 import { isUniqueViolation } from '../common/prisma-errors.js';
 import { optionalText, parseInput, text } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
@@ -101,7 +102,10 @@ export async function updateTeam(prisma: PrismaClient, id: number, raw: UpdateTe
   );
 }
 
-/** Adds a volunteer to a team; role LEADER also makes them the team's leader. */
+/**
+ * Adds a volunteer to a team directly, without asking them: for managers of the volunteer's home
+ * site and admins (the GraphQL layer checks that). Role LEADER also makes them the team's leader.
+ */
 export async function addTeamMember(prisma: PrismaClient, raw: MembershipInput): Promise<TeamMembership> {
   const input = parseInput(MembershipInput, raw);
   return prisma.$transaction(async (tx) => {
@@ -111,14 +115,14 @@ export async function addTeamMember(prisma: PrismaClient, raw: MembershipInput):
     const existing = await tx.teamMembership.findUnique({
       where: { teamId_volunteerId: { teamId: input.teamId, volunteerId: input.volunteerId } },
     });
-    if (existing) throw new ConflictError('The volunteer is already a member of this team.');
+    if (existing) throw new AlreadyTeamMemberError(input.teamId, input.volunteerId);
     let membership: TeamMembership;
     try {
       membership = await tx.teamMembership.create({
         data: { teamId: input.teamId, volunteerId: input.volunteerId },
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError('The volunteer is already a member of this team.');
+      if (isUniqueViolation(error)) throw new AlreadyTeamMemberError(input.teamId, input.volunteerId);
       throw error;
     }
     if (input.role === 'LEADER') {

@@ -8,6 +8,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { SiteRef } from '../sites/schema.js';
 import { subtreeFilter } from '../sites/service.js';
 import type { Context } from '../context.js';
+import { logPersonalDataRead } from '../audit/service.js';
 import { registerVolunteer, updateVolunteer } from './service.js';
 import { minutesForStarLevel, starLevel } from './stars.js';
 
@@ -34,17 +35,27 @@ export const VolunteerRef = builder.prismaNode('Volunteer', {
   authScopes: { authenticated: true },
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Full name.' }),
-    phone: t.exposeString('phone', {
+    phone: t.string({
       nullable: true,
+      select: { id: true, phone: true },
+      resolve: async (v, _args, ctx) => {
+        await logPersonalDataRead(ctx, v.id, 'PHONE');
+        return v.phone;
+      },
       description:
-        'Mobile number in E.164, e.g. +8613812345678. Personal data: only for the volunteer, their team leaders, managers of their home site and above, and admins; null with a FORBIDDEN error for others.',
+        'Mobile number in E.164, e.g. +8613812345678. Personal data: only for the volunteer, their team leaders, managers of their home site and above, and admins; null with a FORBIDDEN error for others. Every read by someone other than the volunteer is logged (personalDataReads).',
       authScopes: (v) => ({ seePersonalData: v.id }),
     }),
     gender: t.expose('gender', { type: GenderEnum, description: 'Gender.' }),
-    birthDate: t.expose('birthDate', {
+    birthDate: t.field({
       type: 'Date',
       nullable: true,
-      description: 'Date of birth. Personal data, visible as `phone` is.',
+      select: { id: true, birthDate: true },
+      resolve: async (v, _args, ctx) => {
+        await logPersonalDataRead(ctx, v.id, 'BIRTH_DATE');
+        return v.birthDate;
+      },
+      description: 'Date of birth. Personal data, visible as `phone` is; every read by someone else is logged.',
       authScopes: (v) => ({ seePersonalData: v.id }),
     }),
     skills: t.exposeStringList('skills', { description: 'Skills offered, e.g. 急救, 手语, 交通引导.' }),
