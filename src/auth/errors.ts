@@ -9,6 +9,14 @@ export class InvalidCredentialsError extends DomainError {
   }
 }
 
+/** The account's volunteer is suspended: no login until they are reinstated. */
+export class AccountSuspendedError extends DomainError {
+  override name = 'AccountSuspendedError';
+  constructor() {
+    super('This account is suspended; it cannot log in until it is reinstated.');
+  }
+}
+
 /** Too many failed logins for this phone number or from this address. */
 export class TooManyRequestsError extends DomainError {
   override name = 'TooManyRequestsError';

@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
 import { COMMON_ERRORS, ErrorInterface } from '../common/schema-base.js';
-import { InvalidCredentialsError, InvalidRefreshTokenError, TooManyRequestsError, unauthenticated } from './errors.js';
+import { AccountSuspendedError, InvalidCredentialsError, InvalidRefreshTokenError, TooManyRequestsError, unauthenticated } from './errors.js';
 import { type IssuedTokens, login, logout, refreshTokens } from './service.js';
 import type { RoleName, Viewer } from './viewer.js';
 
@@ -69,6 +69,12 @@ builder.objectType(InvalidCredentialsError, {
   interfaces: [ErrorInterface],
 });
 
+builder.objectType(AccountSuspendedError, {
+  name: 'AccountSuspendedError',
+  description: 'The account’s volunteer is suspended; no login until they are reinstated.',
+  interfaces: [ErrorInterface],
+});
+
 builder.objectType(TooManyRequestsError, {
   name: 'TooManyRequestsError',
   description: 'Too many failed logins for this phone number or from this address (TOO_MANY_REQUESTS).',
@@ -110,7 +116,7 @@ builder.mutationField('login', (t) =>
     type: tokensPayload('LoginPayload', 'Logged in.'),
     args: { input: t.arg({ type: LoginInput, required: true, description: 'The credentials.' }) },
     errors: {
-      types: [...COMMON_ERRORS, InvalidCredentialsError, TooManyRequestsError],
+      types: [...COMMON_ERRORS, InvalidCredentialsError, AccountSuspendedError, TooManyRequestsError],
       directResult: true,
       union: { name: 'LoginResult', description: 'Tokens, or why the login was refused.' },
     },

@@ -5,7 +5,7 @@ import { parseInput } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
 import type { Account, StaffRole } from '../generated/prisma/client.js';
 import { normalizePhone, phoneInput as phone } from '../volunteers/phone.js';
-import { InvalidCredentialsError, InvalidRefreshTokenError, TooManyRequestsError } from './errors.js';
+import { AccountSuspendedError, InvalidCredentialsError, InvalidRefreshTokenError, TooManyRequestsError } from './errors.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords.js';
 import {
   type TokenSettings,
@@ -126,10 +126,15 @@ export async function login(
     throw new TooManyRequestsError(Math.max(1, Math.ceil((until - now.getTime()) / 1000)));
   }
 
-  const account = await prisma.account.findUnique({ where: { phone: normalized } });
+  const account = await prisma.account.findUnique({
+    where: { phone: normalized },
+    include: { volunteer: { select: { status: true } } },
+  });
   const ok = await verifyPassword(input.password, account?.passwordHash ?? (await DUMMY_HASH_PROMISE));
   if (!account || !ok) throw new InvalidCredentialsError();
   await prisma.loginFailure.delete({ where: { id: attempt.id } });
+  // Said only to someone who knows the password.
+  if (account.volunteer?.status === 'SUSPENDED') throw new AccountSuspendedError();
   return startSession(prisma, settings, account.id, now);
 }
 

@@ -23,7 +23,8 @@ export interface Viewer {
 
 /**
  * The viewer for an Authorization value ("Bearer <access token>"): null without one; a clean
- * UNAUTHENTICATED error when it is malformed, expired, or its session was revoked.
+ * UNAUTHENTICATED error when it is malformed, expired, its session was revoked, or its volunteer is
+ * suspended.
  */
 export async function authenticate(
   prisma: PrismaClient,
@@ -50,9 +51,11 @@ export async function authenticate(
       admin: boolean;
       managedSitePaths: string[];
       ledTeamIds: number[];
+      suspended: boolean;
     }[]
   >`
     SELECT s."accountId", s."revokedAt", a."phone", a."volunteerId",
+      COALESCE((SELECT v."status" = 'SUSPENDED' FROM "Volunteer" v WHERE v."id" = a."volunteerId"), false) AS "suspended",
       EXISTS (SELECT 1 FROM "StaffRoleGrant" g WHERE g."accountId" = a."id" AND g."role" = 'ADMIN') AS "admin",
       COALESCE((SELECT array_agg(st."path" ORDER BY st."path") FROM "StaffRoleGrant" g
                 JOIN "Site" st ON st."id" = g."siteId"
@@ -63,6 +66,8 @@ export async function authenticate(
   if (!row || row.accountId !== claims.accountId || row.revokedAt) {
     throw unauthenticated('The session has ended; log in again.');
   }
+  // A suspended person holds nothing — no staff role, no volunteer access — until reinstated.
+  if (row.suspended) throw unauthenticated('The account is suspended.');
   const { admin, managedSitePaths } = row;
   const ledTeamIds = row.ledTeamIds.map(Number);
   const roles: RoleName[] = [];

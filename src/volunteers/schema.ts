@@ -25,7 +25,7 @@ export const VolunteerStatusEnum = builder.enumType('VolunteerStatus', {
   description: 'Whether a volunteer may be rostered.',
   values: {
     ACTIVE: { description: 'In good standing; can be assigned to duty.' },
-    SUSPENDED: { description: 'Suspended; cannot be assigned to duty.' },
+    SUSPENDED: { description: 'Suspended; cannot be assigned to duty, cannot log in, and holds no staff role.' },
   } as const,
 });
 
@@ -227,7 +227,11 @@ const UpdateVolunteerInput = builder.inputType('UpdateVolunteerInput', {
     birthDate: t.field({ type: 'Date', description: 'New date of birth; null clears it.' }),
     skills: t.stringList({ description: 'Replaces the skills.' }),
     homeSiteId: t.globalID({ for: SiteRef, description: 'New home site.' }),
-    status: t.field({ type: VolunteerStatusEnum, description: 'Suspend or reinstate the volunteer.' }),
+    status: t.field({
+      type: VolunteerStatusEnum,
+      description:
+        'Suspend or reinstate the volunteer. Suspending ends every session of their account at once (live connections close with 4401); they cannot log in, and their staff roles confer nothing, until reinstated.',
+    }),
   }),
 });
 
@@ -251,16 +255,24 @@ builder.mutationField('updateVolunteer', (t) =>
       directResult: true,
       union: { name: 'UpdateVolunteerResult', description: 'The updated volunteer, or why the change was refused.' },
     },
-    resolve: async (_root, { input }, ctx) => ({
-      volunteer: await updateVolunteer(ctx.prisma, dbId(input.id, 'input.id'), {
-        name: input.name ?? undefined,
-        phone: input.phone ?? undefined,
-        gender: input.gender ?? undefined,
-        birthDate: input.birthDate,
-        skills: input.skills ?? undefined,
-        homeSiteId: optionalDbId(input.homeSiteId, 'input.homeSiteId') ?? undefined,
-        status: input.status ?? undefined,
-      }),
-    }),
+    resolve: async (_root, { input }, ctx) => {
+      const { volunteer, revokedSessionIds } = await updateVolunteer(
+        ctx.prisma,
+        dbId(input.id, 'input.id'),
+        {
+          name: input.name ?? undefined,
+          phone: input.phone ?? undefined,
+          gender: input.gender ?? undefined,
+          birthDate: input.birthDate,
+          skills: input.skills ?? undefined,
+          homeSiteId: optionalDbId(input.homeSiteId, 'input.homeSiteId') ?? undefined,
+          status: input.status ?? undefined,
+        },
+        ctx.clock.now(),
+      );
+      // Committed: close the suspended account's live connections (WebSocket 4401) everywhere.
+      for (const sessionId of revokedSessionIds) ctx.pubsub.publish('sessionRevoked', sessionId);
+      return { volunteer };
+    },
   }),
 );

@@ -73,11 +73,17 @@ export async function registerVolunteer(prisma: PrismaClient, raw: RegisterVolun
   );
 }
 
+/**
+ * Changes a volunteer. Suspending them (status SUSPENDED) also revokes every session of their
+ * account in the same transaction; the caller ends those sessions' live connections
+ * (`revokedSessionIds`) once it has committed.
+ */
 export async function updateVolunteer(
   prisma: PrismaClient,
   id: number,
   raw: UpdateVolunteerInput,
-): Promise<Volunteer> {
+  now: Date = new Date(),
+): Promise<{ volunteer: Volunteer; revokedSessionIds: string[] }> {
   const input = parseInput(UpdateVolunteerInput, raw);
   const existing = await prisma.volunteer.findUnique({ where: { id }, select: { id: true } });
   if (!existing) throw new NotFoundError('Volunteer', id);
@@ -92,5 +98,22 @@ export async function updateVolunteer(
     homeSiteId: input.homeSiteId,
     status: input.status,
   };
-  return writeVolunteer(input.phone, () => prisma.volunteer.update({ where: { id }, data }));
+  return writeVolunteer(input.phone, () =>
+    prisma.$transaction(async (tx) => {
+      const volunteer = await tx.volunteer.update({ where: { id }, data });
+      if (input.status !== 'SUSPENDED') return { volunteer, revokedSessionIds: [] };
+      const sessions = await tx.authSession.findMany({
+        where: { account: { volunteerId: id }, revokedAt: null },
+        select: { id: true },
+      });
+      const revokedSessionIds = sessions.map((session) => session.id);
+      if (revokedSessionIds.length) {
+        await tx.authSession.updateMany({
+          where: { id: { in: revokedSessionIds } },
+          data: { revokedAt: now, revokedReason: 'account suspended' },
+        });
+      }
+      return { volunteer, revokedSessionIds };
+    }),
+  );
 }
