@@ -6,6 +6,7 @@ import {
   RosterServiceRecordsDocument,
   RosterTeamServiceRecordsDocument,
 } from './generated/graphql.js';
+import { type Session, accountSession } from './support/accounts.js';
 import { expectType, gql } from './support/client.js';
 import { gid } from './support/fixtures.js';
 import {
@@ -28,10 +29,13 @@ describe.each(DATABASE_KINDS)('service hours and stars on %s', (kind) => {
   let t: TestServer;
   let w: RosterWorld;
   let api: ReturnType<typeof rosterApi>;
+  /** A second admin: records are entered as the default admin and reviewed by another (four eyes). */
+  let reviewer: Session;
   beforeAll(async () => {
     t = await startTestServer(kind);
     w = await rosterWorld(t.db.prisma);
     api = rosterApi(t.url);
+    reviewer = await accountSession(t.url, t.db.prisma, { roles: [{ role: 'ADMIN' }] });
   });
   afterAll(() => t?.close());
 
@@ -51,9 +55,13 @@ describe.each(DATABASE_KINDS)('service hours and stars on %s', (kind) => {
       'RecordServicePayload',
     ).serviceRecord;
   const review = async (id: string, decision: 'APPROVED' | 'REJECTED', note?: string) =>
-    (await gql(t.url, RosterReviewServiceRecordDocument, { input: { id, decision, note } })).reviewServiceRecord;
-  const approve = async (volunteerId: number, minutes: number) =>
-    expectType(await review((await record(volunteerId, minutes)).id, 'APPROVED'), 'ReviewServiceRecordPayload').serviceRecord;
+    (await gql(t.url, RosterReviewServiceRecordDocument, { input: { id, decision, note } }, reviewer.headers)).reviewServiceRecord;
+  /** Each approved record on a day of its own: at most 24 h are credited for one day. */
+  let days = 0;
+  const approve = async (volunteerId: number, minutes: number) => {
+    const servedOn = new Date(Date.UTC(2025, 0, 1) + days++ * 86_400_000).toISOString().slice(0, 10);
+    return expectType(await review((await record(volunteerId, minutes, servedOn)).id, 'APPROVED'), 'ReviewServiceRecordPayload').serviceRecord;
+  };
 
   it('counts a service record once approved, never when rejected, and reviews it only once', async () => {
     const v = await member('记录');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTeamMember } from '../src/teams/service.js';
 import { RosterRecordServiceDocument, RosterReviewServiceRecordDocument, RosterShiftAssignmentsByStatusDocument } from './generated/graphql.js';
+import { type Session, accountSession } from './support/accounts.js';
 import { expectType, gql } from './support/client.js';
 import { gid } from './support/fixtures.js';
 import {
@@ -25,10 +26,12 @@ describe('roster races on postgres', () => {
   let t: TestServer;
   let w: RosterWorld;
   let api: ReturnType<typeof rosterApi>;
+  let reviewer: Session;
   beforeAll(async () => {
     t = await startTestServer('postgres');
     w = await rosterWorld(t.db.prisma);
     api = rosterApi(t.url);
+    reviewer = await accountSession(t.url, t.db.prisma, { roles: [{ role: 'ADMIN' }] });
   });
   afterAll(() => t?.close());
 
@@ -245,7 +248,8 @@ describe('roster races on postgres', () => {
         'RecordServicePayload',
       ).serviceRecord;
       const reviews = await Promise.all(
-        decisions.map(async (decision) => (await gql(t.url, RosterReviewServiceRecordDocument, { input: { id: recorded.id, decision } })).reviewServiceRecord),
+        // Entered by the default admin, reviewed by another (four eyes).
+        decisions.map(async (decision) => (await gql(t.url, RosterReviewServiceRecordDocument, { input: { id: recorded.id, decision } }, reviewer.headers)).reviewServiceRecord),
       );
       const winners = reviews.filter((r) => r.__typename === 'ReviewServiceRecordPayload');
       expect(winners).toHaveLength(1);

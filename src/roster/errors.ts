@@ -153,3 +153,19 @@ export class AlreadyAssignedError extends DomainError {
     super(`The volunteer is already on this shift (${status}).`);
   }
 }
+
+/** Four eyes: a service record is reviewed by someone other than its volunteer and its recorder. */
+export class FourEyesError extends DomainError {
+  override name = 'FourEyesError';
+  constructor(
+    readonly recordId: number,
+    /** VOLUNTEER: the reviewer is the volunteer who served; RECORDER: the reviewer entered the record. */
+    readonly reason: 'VOLUNTEER' | 'RECORDER',
+  ) {
+    super(
+      reason === 'VOLUNTEER'
+        ? 'Nobody may review their own service record; another leader of the team or a manager must review it.'
+        : 'The record was entered by you; someone else (another leader of the team or a manager) must review it.',
+    );
+  }
+}

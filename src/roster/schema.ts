@@ -16,6 +16,7 @@ import {
   AlreadyAssignedError,
   CheckInWindowError,
   DoubleBookingError,
+  FourEyesError,
   InvalidAssignmentStateError,
   ProjectNotRecruitingError,
   ShiftCancelledError,
@@ -23,7 +24,9 @@ import {
   ShiftNotStartedError,
   VolunteerSuspendedError,
 } from './errors.js';
+import { DailyServiceLimitError } from './credit.js';
 import type { RosterChange } from './events.js';
+import { requireViewer } from '../auth/viewer.js';
 import { publishRosterChanges } from './publish.js';
 import {
   ROSTER_ORDER,
@@ -598,6 +601,26 @@ builder.objectType(ProjectNotRecruitingError, {
   }),
 });
 
+builder.objectType(FourEyesError, {
+  name: 'FourEyesError',
+  description: 'A service record must be reviewed by someone other than its volunteer and whoever entered it.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    reason: t.exposeString('reason', { description: 'VOLUNTEER (your own record) or RECORDER (you entered it).' }),
+  }),
+});
+
+builder.objectType(DailyServiceLimitError, {
+  name: 'DailyServiceLimitError',
+  description: 'This would credit the volunteer more than 24 hours (1,440 minutes) of service for one Asia/Shanghai day.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    day: t.expose('day', { type: 'Date', description: 'The Shanghai day.' }),
+    creditedMinutes: t.exposeInt('creditedMinutes', { description: 'Minutes already credited for that day (duty and approved records).' }),
+    remainingMinutes: t.int({ description: 'Minutes that may still be credited for that day.', resolve: (e) => e.remainingMinutes }),
+  }),
+});
+
 builder.objectType(VolunteerSuspendedError, {
   name: 'VolunteerSuspendedError',
   description: 'A suspended volunteer cannot be put on a shift.',
@@ -1041,7 +1064,7 @@ builder.mutationField('recordService', (t) =>
     type: ServiceRecordPayload('RecordServicePayload', 'The service was recorded for review.'),
     args: { input: t.arg({ type: RecordServiceInput, required: true, description: 'The service.' }) },
     errors: {
-      types: [...COMMON_ERRORS, ConflictError],
+      types: [...COMMON_ERRORS, ConflictError, DailyServiceLimitError],
       directResult: true,
       union: { name: 'RecordServiceResult', description: 'The new record, or why it was refused.' },
     },
@@ -1050,7 +1073,7 @@ builder.mutationField('recordService', (t) =>
         ...input,
         volunteerId: dbId(input.volunteerId, 'input.volunteerId'),
         teamId: dbId(input.teamId, 'input.teamId'),
-      }, ctx.clock.now());
+      }, ctx.clock.now(), requireViewer(ctx.viewer));
       return { serviceRecord: record };
     },
   }),
@@ -1076,12 +1099,12 @@ const ReviewServiceRecordInput = builder.inputType('ReviewServiceRecordInput', {
 builder.mutationField('reviewServiceRecord', (t) =>
   t.field({
     description:
-      'Approves or rejects a PENDING service record; approval adds its minutes to the volunteer’s total. Needs the team’s leader or a manager of its site.',
+      'Approves or rejects a PENDING service record; approval adds its minutes to the volunteer’s total, never past 24 hours for one Shanghai day (duty and records together). Four eyes: the reviewer is neither the volunteer nor whoever entered the record, so a leader’s own hours go to a manager. Needs the team’s leader or a manager of its site.',
     authScopes: (_root, args) => ({ manageServiceRecord: args.input.id }),
     type: ServiceRecordPayload('ReviewServiceRecordPayload', 'The record was reviewed.'),
     args: { input: t.arg({ type: ReviewServiceRecordInput, required: true, description: 'The record and the decision.' }) },
     errors: {
-      types: [...COMMON_ERRORS, InvalidStatusTransitionError],
+      types: [...COMMON_ERRORS, InvalidStatusTransitionError, FourEyesError, DailyServiceLimitError],
       directResult: true,
       union: { name: 'ReviewServiceRecordResult', description: 'The reviewed record, or why the review was refused.' },
     },
@@ -1090,7 +1113,7 @@ builder.mutationField('reviewServiceRecord', (t) =>
         recordId: dbId(input.id, 'input.id'),
         decision: input.decision,
         note: input.note,
-      }, ctx.clock.now());
+      }, ctx.clock.now(), requireViewer(ctx.viewer));
       return { serviceRecord: record };
     },
   }),

@@ -19,6 +19,7 @@ import {
   type AssignmentAction,
   CheckInWindowError,
   DoubleBookingError,
+  FourEyesError,
   InvalidAssignmentStateError,
   ProjectNotRecruitingError,
   ShiftCancelledError,
@@ -26,6 +27,7 @@ import {
   ShiftNotStartedError,
   VolunteerSuspendedError,
 } from './errors.js';
+import { creditDuty, creditRecord, lockVolunteerRow, requireWithinDailyLimit } from './credit.js';
 import { assignmentChange, type RosterChange, shiftChange } from './events.js';
 import {
   addDays,
@@ -461,17 +463,11 @@ async function checkOutAll(
   for (const assignment of [...checkedIn].sort((a, b) => a.volunteerId - b.volunteerId)) {
     const checkedInAt = assignment.checkedInAt ?? shift.startsAt;
     const checkedOutAt = at < checkedInAt ? checkedInAt : at;
-    const minutes = serviceMinutesFor(shift, checkedInAt, checkedOutAt);
+    const minutes = await creditDuty(tx, assignment.volunteerId, checkedInAt, serviceMinutesFor(shift, checkedInAt, checkedOutAt));
     await tx.shiftAssignment.update({
       where: { id: assignment.id },
       data: { status: 'COMPLETED', checkedOutAt, serviceMinutes: minutes },
     });
-    if (minutes > 0) {
-      await tx.volunteer.update({
-        where: { id: assignment.volunteerId },
-        data: { serviceMinutes: { increment: minutes } },
-      });
-    }
     events.push(assignmentChange('CHECKED_OUT', assignment, now));
   }
   return events;
@@ -967,7 +963,8 @@ export async function checkIn(
 
 /**
  * Checks a volunteer out: only from CHECKED_IN. Earns floor((now − checkedInAt) / 1 min) minutes,
- * capped at the shift's length + 30 min, added to Volunteer.serviceMinutes in the same transaction.
+ * capped at the shift's length + 30 min and at what is left of the check-in day's 24 hours
+ * (src/roster/credit.ts), added to Volunteer.serviceMinutes in the same transaction.
  */
 export async function checkOut(
   prisma: PrismaClient,
@@ -985,18 +982,12 @@ export async function checkOut(
       { allowEnded: true },
     );
     const checkedInAt = current.checkedInAt ?? shift.startsAt;
-    const minutes = serviceMinutesFor(shift, checkedInAt, now);
+    const minutes = await creditDuty(tx, current.volunteerId, checkedInAt, serviceMinutesFor(shift, checkedInAt, now));
     const assignment = await tx.shiftAssignment.update({
       where: { id: current.id },
       data: { status: 'COMPLETED', checkedOutAt: now, serviceMinutes: minutes },
     });
     await tx.shift.update({ where: { id: shift.id }, data: { checkedInCount: { decrement: 1 } } });
-    if (minutes > 0) {
-      await tx.volunteer.update({
-        where: { id: current.volunteerId },
-        data: { serviceMinutes: { increment: minutes } },
-      });
-    }
     return { assignment, events: [assignmentChange('CHECKED_OUT', assignment, now)] };
   });
 }
@@ -1038,11 +1029,21 @@ export async function markNoShow(
 // Service records (hours served outside the roster)
 // ---------------------------------------------------------------------------------------------
 
-/** Records hours a team member served outside the roster; PENDING until reviewed. */
+/** Who records or reviews service: the account, and its volunteer (if any). */
+export interface ServiceActor {
+  accountId: number;
+  volunteerId: number | null;
+}
+
+/**
+ * Records hours a team member served outside the roster; PENDING until someone else reviews it.
+ * Refused (DailyServiceLimitError) when the day already has too much credited for it to be approved.
+ */
 export async function recordService(
   prisma: PrismaClient,
   raw: RecordServiceInput,
-  now: Date = new Date(),
+  now: Date,
+  recorder: ServiceActor,
 ): Promise<{ record: ServiceRecord; events: RosterChange[] }> {
   const input = parseInput(RecordServiceInput, raw);
   if (input.servedOn > shanghaiDateOf(now)) {
@@ -1058,6 +1059,8 @@ export async function recordService(
       select: { id: true },
     });
     if (!membership) throw new ConflictError('The volunteer is not a member of this team.');
+    await lockVolunteerRow(tx, input.volunteerId);
+    await requireWithinDailyLimit(tx, input.volunteerId, input.servedOn, input.minutes);
     const record = await tx.serviceRecord.create({
       data: {
         volunteerId: input.volunteerId,
@@ -1065,6 +1068,8 @@ export async function recordService(
         servedOn: input.servedOn,
         minutes: input.minutes,
         description: input.description,
+        recordedByAccountId: recorder.accountId,
+        createdAt: now,
       },
     });
     return { record, events: [] };
@@ -1072,33 +1077,40 @@ export async function recordService(
 }
 
 /**
- * Approves or rejects a PENDING service record (InvalidStatusTransitionError otherwise). Approval
- * adds the minutes to Volunteer.serviceMinutes in the same transaction; the status change is
- * conditional on PENDING, so two concurrent reviews cannot both count.
+ * Approves or rejects a PENDING service record (InvalidStatusTransitionError otherwise).
+ * - Four eyes: the reviewer is neither the volunteer who served nor whoever entered the record
+ *   (FourEyesError), so a leader's own hours go to another leader of the team or to a manager.
+ * - Approval adds the minutes to Volunteer.serviceMinutes in the same transaction, under the
+ *   volunteer's row lock, unless that would credit more than 24 hours for the day
+ *   (DailyServiceLimitError). The status change is conditional on PENDING, so two concurrent
+ *   reviews cannot both count.
  */
 export async function reviewServiceRecord(
   prisma: PrismaClient,
   raw: ReviewServiceRecordInput,
-  now: Date = new Date(),
+  now: Date,
+  reviewer: ServiceActor,
 ): Promise<{ record: ServiceRecord; events: RosterChange[] }> {
   const input = parseInput(ReviewServiceRecordInput, raw);
   return prisma.$transaction(async (tx) => {
     const current = await tx.serviceRecord.findUnique({ where: { id: input.recordId } });
     if (!current) throw new NotFoundError('ServiceRecord', input.recordId);
+    if (reviewer.volunteerId === current.volunteerId) throw new FourEyesError(current.id, 'VOLUNTEER');
+    if (reviewer.accountId === current.recordedByAccountId) throw new FourEyesError(current.id, 'RECORDER');
+    if (current.status !== 'PENDING') throw new InvalidStatusTransitionError('service record', current.status, input.decision, []);
+    if (input.decision === 'APPROVED') {
+      await lockVolunteerRow(tx, current.volunteerId);
+      await requireWithinDailyLimit(tx, current.volunteerId, current.servedOn, current.minutes);
+    }
     const { count } = await tx.serviceRecord.updateMany({
       where: { id: current.id, status: 'PENDING' },
-      data: { status: input.decision, reviewNote: input.note ?? null, reviewedAt: now },
+      data: { status: input.decision, reviewNote: input.note ?? null, reviewedAt: now, reviewedByAccountId: reviewer.accountId },
     });
     if (count === 0) {
       const latest = await tx.serviceRecord.findUniqueOrThrow({ where: { id: current.id }, select: { status: true } });
       throw new InvalidStatusTransitionError('service record', latest.status, input.decision, []);
     }
-    if (input.decision === 'APPROVED') {
-      await tx.volunteer.update({
-        where: { id: current.volunteerId },
-        data: { serviceMinutes: { increment: current.minutes } },
-      });
-    }
+    if (input.decision === 'APPROVED') await creditRecord(tx, current.volunteerId, current.minutes);
     const record = await tx.serviceRecord.findUniqueOrThrow({ where: { id: current.id } });
     return { record, events: [] };
   });
