@@ -455,11 +455,16 @@ describe.each(DATABASE_KINDS)('roster rules on %s', (kind) => {
       expect((await assigned(s.id, v.id)).status).toBe('ASSIGNED');
 
       await changeProjectStatus(t.db.prisma, project.id, 'COMPLETED');
+      // Completing the project cancelled its shift that had not started (test/project-lifecycle.test.ts).
+      expect((await t.db.prisma.shift.findUniqueOrThrow({ where: { id: s.id } })).status).toBe('CANCELLED');
       const [v2] = await volunteers(1, '结项');
-      expect(expectType(await api.assign(s.id, v2.id), 'ProjectNotRecruitingError').projectStatus).toBe('COMPLETED');
-      expect(expectType(await api.selfSignUp(s.id, v2.id), 'ProjectNotRecruitingError').projectStatus).toBe('COMPLETED');
+      expectType(await api.assign(s.id, v2.id), 'ShiftCancelledError');
+      // A shift of a COMPLETED project (written directly) takes no sign-ups either.
+      const late = await shift({ ...futureSlot(16), projectId: project.id });
+      expect(expectType(await api.assign(late.id, v2.id), 'ProjectNotRecruitingError').projectStatus).toBe('COMPLETED');
+      expect(expectType(await api.selfSignUp(late.id, v2.id), 'ProjectNotRecruitingError').projectStatus).toBe('COMPLETED');
       // A finished project's shifts cannot be changed either.
-      const frozen = expectType(await api.updateShift(s.id, { capacity: 9 }), 'ProjectNotRecruitingError');
+      const frozen = expectType(await api.updateShift(late.id, { capacity: 9 }), 'ProjectNotRecruitingError');
       expect(frozen.allowed).toEqual(['DRAFT', 'RECRUITING', 'ACTIVE']);
 
       const cancelledProject = await makeProject(t.db.prisma, { organizerId: w.teamId, siteId: w.sites.instituteA.id, status: 'CANCELLED' });

@@ -1,6 +1,7 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { requestLoader } from '../common/loaders.js';
 import type { Context } from '../context.js';
+import { isOpenProject } from '../projects/status.js';
 import { type Viewer, managesPath } from './viewer.js';
 
 /**
@@ -38,6 +39,12 @@ export interface AuthScopes {
   manageDutyPost: IdParam;
   manageTeam: IdParam;
   manageProject: IdParam;
+  /**
+   * Where a project may be placed (createProject, or updateProject moving it): the organiser is a
+   * team the caller leads or manages, and the site is one the caller manages — or, for the
+   * organiser's leader, the organiser's site or a site below it. Omitted values are the project's own.
+   */
+  placeProject: { siteId?: IdParam | null; organizerId?: IdParam | null; projectId?: IdParam | null };
   manageShift: IdParam;
   manageServiceRecord: IdParam;
   /** Whoever manages the team an invitation or application is for. */
@@ -46,7 +53,7 @@ export interface AuthScopes {
   manageAssignment: IdParam;
   /** The assignment's own volunteer, or whoever manages its shift. */
   actOnAssignment: IdParam;
-  /** An OPEN shift with free places of a RECRUITING or ACTIVE project: what anyone may see. */
+  /** An OPEN shift with free places of an open (RECRUITING or ACTIVE) project: what anyone may see. */
   publicShift: { status: string; assignedCount: number; capacity: number; projectId: number };
   /** The volunteer themself. */
   selfVolunteer: IdParam;
@@ -77,6 +84,9 @@ function cached<T>(ctx: Context, key: string, load: () => Promise<T>): Promise<T
 }
 
 const leads = (viewer: Viewer, teamId: number) => viewer.ledTeamIds.includes(teamId);
+
+/** Whether the site with this path is the site at `root` or below it. */
+const isWithin = (path: string, root: string) => path === root || path.startsWith(`${root}.`);
 
 export function scopesFor(ctx: Context) {
   const viewer = ctx.viewer;
@@ -179,6 +189,25 @@ export function scopesFor(ctx: Context) {
       return !!p && (leads(v, p.organizerId) || managesPath(v, p.site.path));
     }),
     manageShift: rule('Shift', canManageShift),
+    placeProject: async ({ siteId, organizerId, projectId }) => {
+      if (!viewer) return false;
+      if (admin) return true;
+      let teamId = organizerId == null ? null : idOf(organizerId, 'Team');
+      let siteDbId = siteId == null ? null : idOf(siteId, 'Site');
+      if ((organizerId != null && teamId == null) || (siteId != null && siteDbId == null)) return false;
+      if (teamId == null || siteDbId == null) {
+        const id = projectId == null ? null : idOf(projectId, 'Project');
+        const current = id == null ? null : await ctx.prisma.project.findUnique({ where: { id }, select: { organizerId: true, siteId: true } });
+        if (!current) return false;
+        teamId ??= current.organizerId;
+        siteDbId ??= current.siteId;
+      }
+      const [organizer, site] = await Promise.all([team(teamId), sitePath(siteDbId)]);
+      if (!organizer || !site) return false;
+      const leadsOrganizer = leads(viewer, organizer.id);
+      if (!leadsOrganizer && !managesPath(viewer, organizer.site.path)) return false;
+      return managesPath(viewer, site.path) || (leadsOrganizer && isWithin(site.path, organizer.site.path));
+    },
     manageServiceRecord: rule('ServiceRecord', async (v, id) => {
       const record = await ctx.prisma.serviceRecord.findUnique({
         where: { id },
@@ -204,7 +233,7 @@ export function scopesFor(ctx: Context) {
     publicShift: async (shift: AuthScopes['publicShift']) => {
       if (shift.status !== 'OPEN' || shift.assignedCount >= shift.capacity) return false;
       const status = await projectStatuses.load(shift.projectId);
-      return status === 'RECRUITING' || status === 'ACTIVE';
+      return status != null && isOpenProject(status);
     },
     selfVolunteer: rule('Volunteer', async (v, id) => v.volunteerId === id),
     seePersonalData: rule('Volunteer', async (v, id) => {

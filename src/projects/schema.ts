@@ -2,7 +2,7 @@ import { builder } from '../builder.js';
 import { InvalidStatusTransitionError } from '../common/errors.js';
 import { dbId, optionalDbId } from '../common/ids.js';
 import { payloadType } from '../common/payload.js';
-import { COMMON_ERRORS, OrderDirection } from '../common/schema-base.js';
+import { COMMON_ERRORS, ErrorInterface, OrderDirection } from '../common/schema-base.js';
 import { searchTerm } from '../common/validation.js';
 import type { Context } from '../context.js';
 import { BrandRef } from '../brands/schema.js';
@@ -10,7 +10,9 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { SiteRef } from '../sites/schema.js';
 import { subtreeFilter } from '../sites/service.js';
 import { TeamRef } from '../teams/schema.js';
-import { PROJECT_TRANSITIONS, changeProjectStatus, createProject, updateProject } from './service.js';
+import { isOpenProject, openProjectWhere } from './status.js';
+import { publishRosterChanges } from '../roster/publish.js';
+import { PROJECT_TRANSITIONS, ShiftsOutsideProjectDatesError, changeProjectStatus, createProject, updateProject } from './service.js';
 
 export const ProjectCategoryEnum = builder.enumType('ProjectCategory', {
   description: 'The field of service a project belongs to.',
@@ -43,7 +45,7 @@ export const ProjectRef = builder.prismaNode('Project', {
   description:
     'A volunteer service project (志愿服务项目), often under a brand. RECRUITING and ACTIVE projects are public; others need a login.',
   id: { field: 'id' },
-  authScopes: (project) => (PUBLIC_PROJECT_STATUSES.includes(project.status) ? { public: true } : { authenticated: true }),
+  authScopes: (project) => (isOpenProject(project.status) ? { public: true } : { authenticated: true }),
   fields: (t) => ({
     title: t.exposeString('title', { description: 'Title, e.g. 旅游旺季文明引导行动.' }),
     description: t.exposeString('description', { description: 'What the project does.' }),
@@ -61,6 +63,15 @@ export const ProjectRef = builder.prismaNode('Project', {
     startsOn: t.expose('startsOn', { type: 'Date', description: 'First day of the project.' }),
     endsOn: t.expose('endsOn', { type: 'Date', description: 'Last day of the project.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the project was created.' }),
+  }),
+});
+
+builder.objectType(ShiftsOutsideProjectDatesError, {
+  name: 'ShiftsOutsideProjectDatesError',
+  description: 'New dates would leave some of the project’s shifts (not cancelled) outside them.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    count: t.exposeInt('count', { description: 'How many shifts would fall outside the new dates.' }),
   }),
 });
 
@@ -96,15 +107,12 @@ const ProjectOrder = builder.inputType('ProjectOrder', {
 
 const PROJECT_ORDER_COLUMN = { STARTS_ON: 'startsOn', TITLE: 'title', CREATED_AT: 'createdAt' } as const;
 
-/** What anonymous clients may see of projects. */
-export const PUBLIC_PROJECT_STATUSES: readonly string[] = ['RECRUITING', 'ACTIVE'];
-
 async function projectWhere(
   ctx: Context,
   filter: typeof ProjectFilter.$inferInput | null | undefined,
 ): Promise<Prisma.ProjectWhereInput> {
   // Anonymous lists show only public projects rather than a page of refusals.
-  const visible: Prisma.ProjectWhereInput = ctx.viewer ? {} : { status: { in: ['RECRUITING', 'ACTIVE'] } };
+  const visible: Prisma.ProjectWhereInput = ctx.viewer ? {} : openProjectWhere;
   if (!filter) return visible;
   const term = searchTerm(filter.search);
   const siteId = optionalDbId(filter.siteId, 'filter.siteId');
@@ -180,10 +188,9 @@ const CreateProjectInput = builder.inputType('CreateProjectInput', {
 
 builder.mutationField('createProject', (t) =>
   t.field({
-    description: 'Creates a project in DRAFT. Needs a manager of its site or the leader of the organising team.',
-    authScopes: (_root, args) => ({
-      $any: { manageSite: args.input.siteId, manageTeam: args.input.organizerId },
-    }),
+    description:
+      'Creates a project in DRAFT. The organiser must be a team the caller leads or manages; the site one the caller manages, or — for the organiser’s leader — the organising team’s site or a site below it.',
+    authScopes: (_root, args) => ({ placeProject: { siteId: args.input.siteId, organizerId: args.input.organizerId } }),
     type: ProjectPayload('CreateProjectPayload', 'The project was created.'),
     args: { input: t.arg({ type: CreateProjectInput, required: true, description: 'The new project.' }) },
     errors: {
@@ -220,12 +227,21 @@ const UpdateProjectInput = builder.inputType('UpdateProjectInput', {
 
 builder.mutationField('updateProject', (t) =>
   t.field({
-    description: 'Changes a project’s details. Needs a manager of its site or the leader of its organising team.',
-    authScopes: (_root, args) => ({ manageProject: args.input.id }),
+    description:
+      'Changes a project’s details. Needs a manager of its site or the leader of its organising team; a new site or organiser must be one createProject would accept from the caller. New dates must still hold every shift that is not cancelled.',
+    authScopes: (_root, args) =>
+      args.input.siteId || args.input.organizerId
+        ? {
+            $all: {
+              manageProject: args.input.id,
+              placeProject: { projectId: args.input.id, siteId: args.input.siteId, organizerId: args.input.organizerId },
+            },
+          }
+        : { manageProject: args.input.id },
     type: ProjectPayload('UpdateProjectPayload', 'The project was updated.'),
     args: { input: t.arg({ type: UpdateProjectInput, required: true, description: 'What to change.' }) },
     errors: {
-      types: [...COMMON_ERRORS],
+      types: [...COMMON_ERRORS, ShiftsOutsideProjectDatesError],
       directResult: true,
       union: { name: 'UpdateProjectResult', description: 'The updated project, or why the change was refused.' },
     },
@@ -259,7 +275,7 @@ const ChangeProjectStatusInput = builder.inputType('ChangeProjectStatusInput', {
 builder.mutationField('changeProjectStatus', (t) =>
   t.field({
     description:
-      'Moves a project along its life cycle (DRAFT → RECRUITING → ACTIVE → COMPLETED, or CANCELLED). Needs a manager of its site or the leader of its organising team.',
+      'Moves a project along its life cycle (DRAFT → RECRUITING → ACTIVE → COMPLETED, or CANCELLED). Cancelling or completing it ends its remaining shifts: those not started are cancelled (their assigned and waitlisted volunteers released), those started are closed as closeShift does; the roster events are published. Needs a manager of its site or the leader of its organising team.',
     authScopes: (_root, args) => ({ manageProject: args.input.id }),
     type: ProjectPayload('ChangeProjectStatusPayload', 'The project’s status changed.'),
     args: { input: t.arg({ type: ChangeProjectStatusInput, required: true, description: 'The project and its new status.' }) },
@@ -268,8 +284,10 @@ builder.mutationField('changeProjectStatus', (t) =>
       directResult: true,
       union: { name: 'ChangeProjectStatusResult', description: 'The project, or why the transition was refused.' },
     },
-    resolve: async (_root, { input }, ctx) => ({
-      project: await changeProjectStatus(ctx.prisma, dbId(input.id, 'input.id'), input.status),
-    }),
+    resolve: async (_root, { input }, ctx) => {
+      const { project, events } = await changeProjectStatus(ctx.prisma, dbId(input.id, 'input.id'), input.status, ctx.clock.now());
+      await publishRosterChanges(ctx, events);
+      return { project };
+    },
   }),
 );

@@ -1,8 +1,42 @@
 import { z } from 'zod';
-import { InvalidStatusTransitionError, NotFoundError, ValidationError } from '../common/errors.js';
+import { DomainError, InvalidStatusTransitionError, NotFoundError, ValidationError } from '../common/errors.js';
 import { parseInput, text } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
 import type { Prisma, Project, ProjectStatus } from '../generated/prisma/client.js';
+import type { RosterChange } from '../roster/events.js';
+import { endProjectShifts, projectSpan } from '../roster/service.js';
+import { formatCalendarDate } from '../roster/time.js';
+
+type Tx = Prisma.TransactionClient;
+
+/** New dates would leave some of the project's shifts outside them. */
+export class ShiftsOutsideProjectDatesError extends DomainError {
+  override name = 'ShiftsOutsideProjectDatesError';
+  constructor(
+    /** How many shifts (not cancelled) would fall outside the new dates. */
+    readonly count: number,
+    readonly startsOn: Date,
+    readonly endsOn: Date,
+  ) {
+    super(
+      `${count} shift${count === 1 ? '' : 's'} of this project would fall outside ${formatCalendarDate(startsOn)} to ` +
+        `${formatCalendarDate(endsOn)} (Asia/Shanghai); move or cancel ${count === 1 ? 'it' : 'them'} first.`,
+    );
+  }
+}
+
+/** Why a project's remaining shifts end, by the status it moves to. */
+const ENDING_REASONS: Partial<Record<ProjectStatus, string>> = {
+  CANCELLED: '项目已取消 (project cancelled)',
+  COMPLETED: '项目已结束 (project completed)',
+};
+
+/** Locks a project row for the rest of the transaction and returns it. */
+async function lockProject(tx: Tx, id: number): Promise<Project> {
+  const locked = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Project" WHERE "id" = ${id}::int FOR UPDATE`;
+  if (locked.length === 0) throw new NotFoundError('Project', id);
+  return tx.project.findUniqueOrThrow({ where: { id } });
+}
 
 /** The project life cycle: DRAFT → RECRUITING → ACTIVE → COMPLETED, or CANCELLED before completion. */
 export const PROJECT_TRANSITIONS: Record<ProjectStatus, readonly ProjectStatus[]> = {
@@ -87,43 +121,65 @@ export async function createProject(prisma: PrismaClient, raw: CreateProjectInpu
   });
 }
 
+/**
+ * Changes a project's details. New dates must still hold every shift that is not cancelled
+ * (ShiftsOutsideProjectDatesError says how many would fall outside); the project row is locked,
+ * so createShifts (which holds it FOR SHARE) cannot add a shift outside them meanwhile.
+ */
 export async function updateProject(prisma: PrismaClient, id: number, raw: UpdateProjectInput): Promise<Project> {
   const input = parseInput(UpdateProjectInput, raw);
-  const project = await prisma.project.findUnique({ where: { id } });
-  if (!project) throw new NotFoundError('Project', id);
-  const startsOn = input.startsOn ?? project.startsOn;
-  const endsOn = input.endsOn ?? project.endsOn;
-  if (endsOn < startsOn) {
-    throw ValidationError.field(input.endsOn ? 'input.endsOn' : 'input.startsOn', 'endsOn must not be before startsOn');
-  }
   await checkReferences(prisma, input);
-  const data: Prisma.ProjectUncheckedUpdateInput = {
-    title: input.title,
-    description: input.description,
-    category: input.category,
-    brandId: input.brandId,
-    organizerId: input.organizerId,
-    siteId: input.siteId,
-    startsOn: input.startsOn,
-    endsOn: input.endsOn,
-  };
-  return prisma.project.update({ where: { id }, data });
+  return prisma.$transaction(async (tx) => {
+    const project = await lockProject(tx, id);
+    const startsOn = input.startsOn ?? project.startsOn;
+    const endsOn = input.endsOn ?? project.endsOn;
+    if (endsOn < startsOn) {
+      throw ValidationError.field(input.endsOn ? 'input.endsOn' : 'input.startsOn', 'endsOn must not be before startsOn');
+    }
+    if (input.startsOn || input.endsOn) {
+      const span = projectSpan({ startsOn, endsOn });
+      const outside = await tx.shift.count({
+        where: { projectId: id, status: { not: 'CANCELLED' }, OR: [{ startsAt: { lt: span.from } }, { endsAt: { gt: span.to } }] },
+      });
+      if (outside > 0) throw new ShiftsOutsideProjectDatesError(outside, startsOn, endsOn);
+    }
+    const data: Prisma.ProjectUncheckedUpdateInput = {
+      title: input.title,
+      description: input.description,
+      category: input.category,
+      brandId: input.brandId,
+      organizerId: input.organizerId,
+      siteId: input.siteId,
+      startsOn: input.startsOn,
+      endsOn: input.endsOn,
+    };
+    return tx.project.update({ where: { id }, data });
+  });
 }
 
 /**
- * Moves a project along its life cycle. The update is conditional on the status read, so two
- * concurrent changes cannot both succeed from the same starting point.
+ * Moves a project along its life cycle, with the project row locked. Cancelling or completing it
+ * ends its remaining shifts in the same transaction (endProjectShifts: those not started are
+ * cancelled and their volunteers released, those started are closed as closeShift does); the
+ * roster changes come back to be published after commit.
  */
-export async function changeProjectStatus(prisma: PrismaClient, id: number, to: ProjectStatus): Promise<Project> {
-  for (;;) {
-    const project = await prisma.project.findUnique({ where: { id } });
-    if (!project) throw new NotFoundError('Project', id);
-    const allowed = PROJECT_TRANSITIONS[project.status];
-    if (!allowed.includes(to)) {
-      throw new InvalidStatusTransitionError('project', project.status, to, allowed);
-    }
-    const { count } = await prisma.project.updateMany({ where: { id, status: project.status }, data: { status: to } });
-    if (count === 1) return prisma.project.findUniqueOrThrow({ where: { id } });
-    // Someone else changed the status in between: re-read and judge again.
-  }
+export async function changeProjectStatus(
+  prisma: PrismaClient,
+  id: number,
+  to: ProjectStatus,
+  now: Date = new Date(),
+): Promise<{ project: Project; events: RosterChange[] }> {
+  return prisma.$transaction(
+    async (tx) => {
+      const current = await lockProject(tx, id);
+      const allowed = PROJECT_TRANSITIONS[current.status];
+      if (!allowed.includes(to)) throw new InvalidStatusTransitionError('project', current.status, to, allowed);
+      const project = await tx.project.update({ where: { id }, data: { status: to } });
+      const reason = ENDING_REASONS[to];
+      const events = reason ? await endProjectShifts(tx, id, now, reason) : [];
+      return { project, events };
+    },
+    // A campaign may have hundreds of shifts to end.
+    { timeout: 120_000 },
+  );
 }

@@ -8,6 +8,7 @@ import { searchTerm } from '../common/validation.js';
 import type { Context } from '../context.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { ProjectRef } from '../projects/schema.js';
+import { openProjectWhere } from '../projects/status.js';
 import { SiteRef } from '../sites/schema.js';
 import { subtreeFilter } from '../sites/service.js';
 import { TeamRef } from '../teams/schema.js';
@@ -125,12 +126,12 @@ const ShiftRangeFilter = builder.inputType('ShiftRangeFilter', {
   }),
 });
 
-/** The shifts anyone may see: OPEN, with free places, of a RECRUITING or ACTIVE project. */
+/** The shifts anyone may see: OPEN, with free places, of an open project (src/projects/status.ts). */
 function publicShiftWhere(ctx: Context): Prisma.ShiftWhereInput {
   return {
     status: 'OPEN',
     assignedCount: { lt: ctx.prisma.shift.fields.capacity },
-    project: { status: { in: ['RECRUITING', 'ACTIVE'] } },
+    project: openProjectWhere,
   };
 }
 
@@ -988,12 +989,12 @@ const ASSIGNMENT_ACTION_ERRORS = [...COMMON_ERRORS, InvalidAssignmentStateError,
 builder.mutationField('checkIn', (t) =>
   t.field({
     description:
-      'Checks a volunteer in for duty: allowed from 30 minutes before the shift starts until it ends. The volunteer themself, or whoever manages the shift.',
+      'Checks a volunteer in for duty: allowed from 30 minutes before the shift starts until it ends, while the project is RECRUITING or ACTIVE. The volunteer themself, or whoever manages the shift.',
     authScopes: (_root, args) => ({ actOnAssignment: args.input.id }),
     type: AssignmentPayload('CheckInPayload', 'The volunteer is on duty.'),
     args: { input: t.arg({ type: AssignmentActionInput, required: true, description: 'The assignment.' }) },
     errors: {
-      types: [...ASSIGNMENT_ACTION_ERRORS, CheckInWindowError],
+      types: [...ASSIGNMENT_ACTION_ERRORS, CheckInWindowError, ProjectNotRecruitingError],
       directResult: true,
       union: { name: 'CheckInResult', description: 'The checked-in assignment, or why check-in was refused.' },
     },
@@ -1007,12 +1008,12 @@ builder.mutationField('checkIn', (t) =>
 builder.mutationField('checkOut', (t) =>
   t.field({
     description:
-      'Checks a volunteer out and credits the minutes since check-in, capped at the shift’s length plus 30 minutes. The volunteer themself, or whoever manages the shift.',
+      'Checks a volunteer out and credits the minutes since check-in, capped at the shift’s length plus 30 minutes and at 24 hours credited for the check-in’s Shanghai day; only while the project is RECRUITING or ACTIVE. The volunteer themself, or whoever manages the shift.',
     authScopes: (_root, args) => ({ actOnAssignment: args.input.id }),
     type: AssignmentPayload('CheckOutPayload', 'The volunteer’s duty is complete.'),
     args: { input: t.arg({ type: AssignmentActionInput, required: true, description: 'The assignment.' }) },
     errors: {
-      types: [...ASSIGNMENT_ACTION_ERRORS],
+      types: [...ASSIGNMENT_ACTION_ERRORS, ProjectNotRecruitingError],
       directResult: true,
       union: { name: 'CheckOutResult', description: 'The completed assignment, or why check-out was refused.' },
     },

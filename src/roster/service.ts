@@ -13,6 +13,7 @@ import {
   type ShiftAssignment,
   type ShiftStatus,
 } from '../generated/prisma/client.js';
+import { OPEN_PROJECT_STATUSES, isOpenProject } from '../projects/status.js';
 import { subtreeFilter } from '../sites/service.js';
 import {
   AlreadyAssignedError,
@@ -66,8 +67,6 @@ type Tx = Prisma.TransactionClient;
 export const ACTIVE_ASSIGNMENT_STATUSES = ['ASSIGNED', 'WAITLISTED', 'CHECKED_IN'] as const satisfies readonly AssignmentStatus[];
 /** Assignments that hold one of the shift's places; Shift.assignedCount counts exactly these. */
 export const SLOT_HOLDING_STATUSES = ['ASSIGNED', 'CHECKED_IN', 'COMPLETED'] as const satisfies readonly AssignmentStatus[];
-/** Project statuses in which volunteers can be put on its shifts. */
-export const SIGN_UP_PROJECT_STATUSES = ['RECRUITING', 'ACTIVE'] as const satisfies readonly ProjectStatus[];
 /** Project statuses in which shifts can be created or changed. */
 export const SHIFT_PLANNING_PROJECT_STATUSES = ['DRAFT', 'RECRUITING', 'ACTIVE'] as const satisfies readonly ProjectStatus[];
 
@@ -138,7 +137,7 @@ function isActive(status: AssignmentStatus): boolean {
 }
 
 /** The instants a project's dates cover in Asia/Shanghai: [startsOn 00:00, endsOn + 1 day 00:00). */
-function projectSpan(project: { startsOn: Date; endsOn: Date }): { from: Date; to: Date } {
+export function projectSpan(project: { startsOn: Date; endsOn: Date }): { from: Date; to: Date } {
   return { from: shanghaiMidnight(project.startsOn), to: shanghaiMidnight(addDays(project.endsOn, 1)) };
 }
 
@@ -370,6 +369,12 @@ async function lockAssignmentFor(
   requireOpenShift(shift, now, shiftRule);
   requireStatus(assignment, action, allowedFrom);
   return { shift, assignment };
+}
+
+/** Refuses sign-ups, check-ins and check-outs on shifts of a project that is not open (src/projects/status.ts). */
+async function requireOpenProject(tx: Tx, projectId: number): Promise<void> {
+  const project = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { id: true, status: true } });
+  if (!isOpenProject(project.status)) throw new ProjectNotRecruitingError(project.id, project.status, OPEN_PROJECT_STATUSES);
 }
 
 /** Refuses cancelled and closed shifts, and — unless allowEnded — shifts whose end has passed. */
@@ -775,15 +780,20 @@ export async function cancelShift(
   return prisma.$transaction(async (tx) => {
     const before = await lockShift(tx, input.shiftId);
     requireOpenShift(before, now, { allowEnded: true });
-    const settled = await settleShift(tx, before, now, {
-      assignedBecome: 'CANCELLED',
-      reason: input.reason ?? SHIFT_CANCELLED_REASON,
-      shiftData: { status: 'CANCELLED', cancelledAt: now },
-    });
-    const events = [shiftChange('SHIFT_CANCELLED', before.id, now), ...settled.events];
-    events.push(...staffingEvents(before, settled.shift, now));
-    return { shift: settled.shift, events };
+    return cancelLockedShift(tx, before, now, input.reason ?? SHIFT_CANCELLED_REASON);
   });
+}
+
+/** cancelShift on a shift already locked and checked to be open. */
+async function cancelLockedShift(tx: Tx, before: Shift, now: Date, reason: string): Promise<{ shift: Shift; events: RosterChange[] }> {
+  const settled = await settleShift(tx, before, now, {
+    assignedBecome: 'CANCELLED',
+    reason,
+    shiftData: { status: 'CANCELLED', cancelledAt: now },
+  });
+  const events = [shiftChange('SHIFT_CANCELLED', before.id, now), ...settled.events];
+  events.push(...staffingEvents(before, settled.shift, now));
+  return { shift: settled.shift, events };
 }
 
 /**
@@ -800,14 +810,41 @@ export async function closeShift(
   return prisma.$transaction(async (tx) => {
     const before = await lockShift(tx, input.shiftId);
     requireOpenShift(before, now, { allowEnded: true });
-    const { shift, events } = await settleShift(tx, before, now, {
-      assignedBecome: 'NO_SHOW',
-      reason: SHIFT_CLOSED_REASON,
-      shiftData: { closedAt: now },
-    });
-    events.push(shiftChange('SHIFT_UPDATED', shift.id, now), ...staffingEvents(before, shift, now));
-    return { shift, events };
+    return closeLockedShift(tx, before, now);
   });
+}
+
+/** closeShift on a shift already locked and checked to be open. */
+async function closeLockedShift(tx: Tx, before: Shift, now: Date): Promise<{ shift: Shift; events: RosterChange[] }> {
+  const { shift, events } = await settleShift(tx, before, now, {
+    assignedBecome: 'NO_SHOW',
+    reason: SHIFT_CLOSED_REASON,
+    shiftData: { closedAt: now },
+  });
+  events.push(shiftChange('SHIFT_UPDATED', shift.id, now), ...staffingEvents(before, shift, now));
+  return { shift, events };
+}
+
+/**
+ * Ends the shifts of a project that is being cancelled or completed, in its transaction (the
+ * project row locked first, then its open shifts in ascending id order): a shift that has not
+ * started is cancelled as cancelShift does (its assigned and waitlisted volunteers are released
+ * with `reason`); one that has started (or ended without being closed) is closed as closeShift
+ * does (checked-in volunteers are checked out and credited). Returns the roster changes to
+ * publish after commit.
+ */
+export async function endProjectShifts(tx: Tx, projectId: number, now: Date, reason: string): Promise<RosterChange[]> {
+  const open = await tx.$queryRaw<{ id: number }[]>`
+    SELECT "id" FROM "Shift" WHERE "projectId" = ${projectId}::int AND "status" = 'OPEN' AND "closedAt" IS NULL
+    ORDER BY "id" FOR UPDATE`;
+  if (open.length === 0) return [];
+  const shifts = await tx.shift.findMany({ where: { id: { in: open.map((s) => s.id) } }, orderBy: { id: 'asc' } });
+  const events: RosterChange[] = [];
+  for (const shift of shifts) {
+    const ended = now < shift.startsAt ? await cancelLockedShift(tx, shift, now, reason) : await closeLockedShift(tx, shift, now);
+    events.push(...ended.events);
+  }
+  return events;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -828,13 +865,7 @@ async function signUp(
     const volunteer = await lockVolunteer(tx, input.volunteerId);
     requireOpenShift(shift, now);
     if (volunteer.status !== 'ACTIVE') throw new VolunteerSuspendedError(volunteer.id);
-    const project = await tx.project.findUniqueOrThrow({
-      where: { id: shift.projectId },
-      select: { id: true, status: true },
-    });
-    if (!(SIGN_UP_PROJECT_STATUSES as readonly string[]).includes(project.status)) {
-      throw new ProjectNotRecruitingError(project.id, project.status, SIGN_UP_PROJECT_STATUSES);
-    }
+    await requireOpenProject(tx, shift.projectId);
     const existing = await tx.shiftAssignment.findUnique({
       where: { shiftId_volunteerId: { shiftId: shift.id, volunteerId: volunteer.id } },
     });
@@ -950,6 +981,7 @@ export async function checkIn(
       ['ASSIGNED'],
       { allowEnded: true },
     );
+    await requireOpenProject(tx, shift.projectId);
     const { opensAt, closesAt } = checkInWindow(shift);
     if (now < opensAt || now >= closesAt) throw new CheckInWindowError(opensAt, closesAt, now);
     const assignment = await tx.shiftAssignment.update({
@@ -981,6 +1013,7 @@ export async function checkOut(
       ['CHECKED_IN'],
       { allowEnded: true },
     );
+    await requireOpenProject(tx, shift.projectId);
     const checkedInAt = current.checkedInAt ?? shift.startsAt;
     const minutes = await creditDuty(tx, current.volunteerId, checkedInAt, serviceMinutesFor(shift, checkedInAt, now));
     const assignment = await tx.shiftAssignment.update({
