@@ -91,7 +91,7 @@ describe.each(DATABASE_KINDS)('project life cycle and placement on %s', (kind) =
     const heard: string[] = [];
     while (heard.length < 6) {
       const event = (await sub.results.next()).rosterChanged;
-      heard.push(`${event.kind}:${event.shift.id}:${event.volunteer?.id ?? '-'}`);
+      heard.push(`${event.kind}:${event.shift?.id}:${event.volunteer?.id ?? '-'}`);
     }
     expect(heard.sort()).toEqual(
       [

@@ -30,10 +30,52 @@ export async function writeDemoAccounts(tx: Prisma.TransactionClient, city: Demo
     TEAM_LEADER: { volunteerId: team.leaderId },
     VOLUNTEER: { volunteerId: member.id },
   };
+  const accountIds: Partial<Record<(typeof DEMO_ACCOUNTS)[number]['role'], number>> = {};
   for (const account of DEMO_ACCOUNTS) {
-    await tx.account.create({
+    const created = await tx.account.create({
       data: { phone: account.phone, passwordHash: await hashPassword(account.password), ...links[account.role] },
     });
+    accountIds[account.role] = created.id;
   }
-  return { accounts: DEMO_ACCOUNTS.length };
+  return { accounts: DEMO_ACCOUNTS.length, ...(await writeDemoJoinRequests(tx, city, team, accountIds)) };
+}
+
+/**
+ * Team members in the demo city are accepted members (the memberships above). To show the consent
+ * flow, the demo leader's team has one pending invitation (to an active volunteer of the institute
+ * outside the team) and the demo volunteer one pending application (to another team there).
+ */
+async function writeDemoJoinRequests(
+  tx: Prisma.TransactionClient,
+  city: DemoCity,
+  team: DemoCity['teams'][number],
+  accountIds: Partial<Record<(typeof DEMO_ACCOUNTS)[number]['role'], number>>,
+): Promise<Record<string, number>> {
+  const institute = city.siteByKey.chengguan!;
+  const under = new Set(city.sites.filter((s) => s.path.startsWith(`${institute.path}.`)).map((s) => s.id));
+  const inTeam = new Set(city.memberships.filter((m) => m.teamId === team.id).map((m) => m.volunteerId));
+  const invitee = city.volunteers.find((v) => v.status === 'ACTIVE' && under.has(v.homeSiteId) && !inTeam.has(v.id));
+  const member = await tx.account.findUniqueOrThrow({ where: { id: accountIds.VOLUNTEER! }, select: { volunteerId: true } });
+  const memberTeams = new Set(city.memberships.filter((m) => m.volunteerId === member.volunteerId).map((m) => m.teamId));
+  const otherTeam = city.teams.find((t) => under.has(t.siteId) && !memberTeams.has(t.id));
+  const rows = [
+    invitee && {
+      kind: 'INVITATION' as const,
+      teamId: team.id,
+      volunteerId: invitee.id,
+      message: '欢迎加入我们的志愿服务队！',
+      createdByAccountId: accountIds.TEAM_LEADER!,
+      createdAt: city.asOf,
+    },
+    otherTeam && {
+      kind: 'APPLICATION' as const,
+      teamId: otherTeam.id,
+      volunteerId: member.volunteerId!,
+      message: '周末有空，想参加服务。',
+      createdByAccountId: accountIds.VOLUNTEER!,
+      createdAt: city.asOf,
+    },
+  ].filter((row) => !!row);
+  const { count } = await tx.teamJoinRequest.createMany({ data: rows });
+  return { teamJoinRequests: count };
 }
