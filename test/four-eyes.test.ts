@@ -48,6 +48,22 @@ describe.each(DATABASE_KINDS)('four eyes and the daily limit on %s', (kind) => {
   const review = async (id: string, headers: Record<string, string>, decision: 'APPROVED' | 'REJECTED' = 'APPROVED') =>
     (await request(t.url, FourEyesReviewServiceRecordDocument, { input: { id, decision } }, headers)).data!.reviewServiceRecord;
 
+  /**
+   * The member serves a shift over HTTP with the clock set for each step: signs up the evening
+   * before it starts, checks in at `checkIn`, checks out at `checkOut`. Returns the check-out result.
+   */
+  async function serveDuty(startsAt: Date, endsAt: Date, checkIn: Date, checkOut: Date) {
+    const shift = await makeShift(t.db.prisma, { projectId, postId: w.postA, startsAt, endsAt, capacity: 5 });
+    clock.set(new Date(startsAt.getTime() - 90 * 60_000));
+    const input = { shiftId: gid('Shift', shift.id), volunteerId: gid('Volunteer', w.people.member.id) };
+    const signedUp = await request(t.url, RosterSelfSignUpDocument, { input }, member.headers);
+    const id = expectType(signedUp.data!.selfSignUp, 'SelfSignUpPayload').assignment.id;
+    clock.set(checkIn);
+    expectType((await request(t.url, RosterCheckInDocument, { input: { id } }, member.headers)).data!.checkIn, 'CheckInPayload');
+    clock.set(checkOut);
+    return expectType((await request(t.url, RosterCheckOutDocument, { input: { id } }, member.headers)).data!.checkOut, 'CheckOutPayload');
+  }
+
   it('a leader cannot approve their own hours: another leader or a manager must', async () => {
     const before = await minutesOf(w.people.leader.id);
     const own = await recorded(w.people.leader.id, 1440, '2026-07-01', s.leader.headers);
@@ -86,14 +102,8 @@ describe.each(DATABASE_KINDS)('four eyes and the daily limit on %s', (kind) => {
   it('at most 1,440 minutes a Shanghai day, duty and records together; refused with a typed error', async () => {
     const v = w.people.member.id;
     // Duty on 2026-07-10, 08:00–18:00: checked in at 08:00, out at 18:00 → 600 minutes.
-    const shift = await makeShift(t.db.prisma, { projectId, postId: w.postA, startsAt: shanghai('2026-07-10', '08:00'), endsAt: shanghai('2026-07-10', '18:00'), capacity: 5 });
-    clock.set(shanghai('2026-07-09', '20:00'));
-    const signedUp = await request(t.url, RosterSelfSignUpDocument, { input: { shiftId: gid('Shift', shift.id), volunteerId: gid('Volunteer', v) } }, member.headers);
-    const assignmentId = expectType(signedUp.data!.selfSignUp, 'SelfSignUpPayload').assignment.id;
-    clock.set(shanghai('2026-07-10', '08:00'));
-    expectType((await request(t.url, RosterCheckInDocument, { input: { id: assignmentId } }, member.headers)).data!.checkIn, 'CheckInPayload');
-    clock.set(shanghai('2026-07-10', '18:00'));
-    const out = expectType((await request(t.url, RosterCheckOutDocument, { input: { id: assignmentId } }, member.headers)).data!.checkOut, 'CheckOutPayload');
+    const at = (hhmm: string) => shanghai('2026-07-10', hhmm);
+    const out = await serveDuty(at('08:00'), at('18:00'), at('08:00'), at('18:00'));
     expect(out.assignment.serviceMinutes).toBe(600);
     clock.set(shanghai('2026-07-12', '12:00'));
 
@@ -122,15 +132,8 @@ describe.each(DATABASE_KINDS)('four eyes and the daily limit on %s', (kind) => {
     // The 12th is full from a record; the 13th is empty.
     clock.set(shanghai('2026-07-13', '12:00'));
     expectType(await review(await recorded(v, 1440, '2026-07-12', s.leader.headers), s.manager.headers), 'ReviewServiceRecordPayload');
-    const shift = await makeShift(t.db.prisma, { projectId, postId: w.postA, startsAt: shanghai('2026-07-12', '23:30'), endsAt: shanghai('2026-07-13', '01:30'), capacity: 5 });
-    clock.set(shanghai('2026-07-12', '22:00'));
-    const signedUp = await request(t.url, RosterSelfSignUpDocument, { input: { shiftId: gid('Shift', shift.id), volunteerId: gid('Volunteer', v) } }, member.headers);
-    const assignmentId = expectType(signedUp.data!.selfSignUp, 'SelfSignUpPayload').assignment.id;
-    clock.set(shanghai('2026-07-12', '23:30'));
-    expectType((await request(t.url, RosterCheckInDocument, { input: { id: assignmentId } }, member.headers)).data!.checkIn, 'CheckInPayload');
-    clock.set(shanghai('2026-07-13', '00:10'));
     const before = await minutesOf(v);
-    const out = expectType((await request(t.url, RosterCheckOutDocument, { input: { id: assignmentId } }, member.headers)).data!.checkOut, 'CheckOutPayload');
+    const out = await serveDuty(shanghai('2026-07-12', '23:30'), shanghai('2026-07-13', '01:30'), shanghai('2026-07-12', '23:30'), shanghai('2026-07-13', '00:10'));
     // Checked out (never refused: the volunteer has left), but nothing more is credited for the 12th.
     expect(out.assignment).toMatchObject({ status: 'COMPLETED', serviceMinutes: 0 });
     expect(await minutesOf(v)).toBe(before);

@@ -100,6 +100,9 @@ export function isScopedStaff(viewer: Viewer | null): viewer is Viewer {
   return !!viewer && !viewer.admin && (viewer.managedSitePaths.length > 0 || viewer.ledTeamIds.length > 0);
 }
 
+/** Who performs an action, as the rules that record it need it: the account and its volunteer. */
+export type Actor = Pick<Viewer, 'accountId' | 'volunteerId'>;
+
 /** The viewer of a request that its auth scopes already required to be logged in. */
 export function requireViewer(viewer: Viewer | null): Viewer {
   if (!viewer) throw unauthenticated('Log in first.');

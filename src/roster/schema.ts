@@ -919,7 +919,8 @@ builder.mutationField('assignVolunteer', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { assignment } = await committed(
         ctx,
-        assignVolunteer(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock.now()),
+        // The clock itself, read under the shift's lock: sign-up times give the waitlist order.
+        assignVolunteer(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, () => ctx.clock.now()),
       );
       return { assignment };
     },
@@ -945,7 +946,7 @@ builder.mutationField('selfSignUp', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { assignment } = await committed(
         ctx,
-        selfSignUp(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock.now()),
+        selfSignUp(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, () => ctx.clock.now()),
       );
       return { assignment };
     },

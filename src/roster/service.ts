@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Actor } from '../auth/viewer.js';
 import { ConflictError, InvalidStatusTransitionError, NotFoundError, ValidationError } from '../common/errors.js';
 import { optionalText, parseInput, text } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
@@ -851,17 +852,20 @@ export async function endProjectShifts(tx: Tx, projectId: number, now: Date, rea
 // Assignments
 // ---------------------------------------------------------------------------------------------
 
+/** "Now" for a sign-up: read under the shift's lock when given as a clock (a function). */
+type SignUpTime = Date | (() => Date);
+
 async function signUp(
   prisma: PrismaClient,
   raw: AssignInput,
-  at?: Date,
+  at?: SignUpTime,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignInput, raw);
   return prisma.$transaction(async (tx) => {
     const shift = await lockShift(tx, input.shiftId);
     // Stamped under the shift's lock, so sign-up times (the waitlist order) follow the order in
     // which places are decided, even when many requests arrive at once.
-    const now = at ?? new Date();
+    const now = typeof at === 'function' ? at() : (at ?? new Date());
     const volunteer = await lockVolunteer(tx, input.volunteerId);
     requireOpenShift(shift, now);
     if (volunteer.status !== 'ACTIVE') throw new VolunteerSuspendedError(volunteer.id);
@@ -915,7 +919,7 @@ async function signUp(
 export function assignVolunteer(
   prisma: PrismaClient,
   input: AssignInput,
-  now?: Date,
+  now?: SignUpTime,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   return signUp(prisma, input, now);
 }
@@ -924,7 +928,7 @@ export function assignVolunteer(
 export function selfSignUp(
   prisma: PrismaClient,
   input: AssignInput,
-  now?: Date,
+  now?: SignUpTime,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   return signUp(prisma, input, now);
 }
@@ -1062,12 +1066,6 @@ export async function markNoShow(
 // Service records (hours served outside the roster)
 // ---------------------------------------------------------------------------------------------
 
-/** Who records or reviews service: the account, and its volunteer (if any). */
-export interface ServiceActor {
-  accountId: number;
-  volunteerId: number | null;
-}
-
 /**
  * Records hours a team member served outside the roster; PENDING until someone else reviews it.
  * Refused (DailyServiceLimitError) when the day already has too much credited for it to be approved.
@@ -1076,7 +1074,7 @@ export async function recordService(
   prisma: PrismaClient,
   raw: RecordServiceInput,
   now: Date,
-  recorder: ServiceActor,
+  recorder: Actor,
 ): Promise<{ record: ServiceRecord; events: RosterChange[] }> {
   const input = parseInput(RecordServiceInput, raw);
   if (input.servedOn > shanghaiDateOf(now)) {
@@ -1122,7 +1120,7 @@ export async function reviewServiceRecord(
   prisma: PrismaClient,
   raw: ReviewServiceRecordInput,
   now: Date,
-  reviewer: ServiceActor,
+  reviewer: Actor,
 ): Promise<{ record: ServiceRecord; events: RosterChange[] }> {
   const input = parseInput(ReviewServiceRecordInput, raw);
   return prisma.$transaction(async (tx) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Actor } from '../auth/viewer.js';
 import { NotFoundError } from '../common/errors.js';
 import { optionalText, parseInput } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
@@ -17,12 +18,6 @@ import { AlreadyTeamMemberError, JoinRequestPendingError, NoPendingJoinRequestEr
  */
 
 type Tx = Prisma.TransactionClient;
-
-/** Who acts: the account, and the volunteer it belongs to (if any). */
-export interface Actor {
-  accountId: number;
-  volunteerId: number | null;
-}
 
 const id = z.number().int().positive();
 
