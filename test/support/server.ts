@@ -1,11 +1,12 @@
 import { createAccount, login } from '../../src/auth/service.js';
-import type { Clock } from '../../src/common/clock.js';
+import { type Clock, systemClock } from '../../src/common/clock.js';
 import { type Database, openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
 import type { PubSubService } from '../../src/pubsub.js';
 import { type RunningServer, developmentTokens, startServer } from '../../src/server.js';
 import { setDefaultHeaders } from './client.js';
+import { useFixtureClock } from './roster-fixtures.js';
 import { createScratchDatabase, type ScratchDatabase } from './postgres.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -55,6 +56,8 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
   });
   await migrate(db.sql);
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  // Setup helpers (minutesFromNow, shanghaiDate, …) take "now" from the clock this server's rules see.
+  useFixtureClock(options.clock ?? systemClock);
   const server = await startServer(
     { db, logger, env: 'test', pubsub: options.pubsub, wsMaxSubscriptions: options.wsMaxSubscriptions, clock: options.clock },
     { port: 0, host: '127.0.0.1' },
