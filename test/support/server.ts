@@ -6,11 +6,14 @@ import { createLogger } from '../../src/logger.js';
 import type { PubSubService } from '../../src/pubsub.js';
 import { type RunningServer, developmentTokens, startServer } from '../../src/server.js';
 import { setDefaultHeaders } from './client.js';
-import { useFixtureClock } from './roster-fixtures.js';
+import { CLOCK_SETTINGS, useFixtureClock } from './roster-fixtures.js';
 import { createScratchDatabase, type ScratchDatabase } from './postgres.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 export const DATABASE_KINDS: DatabaseKind[] = ['pglite', 'postgres'];
+
+/** Each database kind at each clock setting (10:00, 23:30, 00:10 Shanghai): [kind, label, at], for describe.each. */
+export const KINDS_AND_CLOCKS = DATABASE_KINDS.flatMap((kind) => CLOCK_SETTINGS.map(([label, at]) => [kind, label, at] as const));
 
 export interface TestServer {
   kind: DatabaseKind;
