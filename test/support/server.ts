@@ -4,7 +4,7 @@ import { type Database, openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
 import type { PubSubService } from '../../src/pubsub.js';
-import { type RunningServer, developmentTokens, startServer } from '../../src/server.js';
+import { type RunningServer, type ServerOptions, developmentTokens, startServer } from '../../src/server.js';
 import { setDefaultHeaders } from './client.js';
 import { CLOCK_SETTINGS, useFixtureClock } from './roster-fixtures.js';
 import { createScratchDatabase, type ScratchDatabase } from './postgres.js';
@@ -37,6 +37,8 @@ export interface TestServerOptions {
   wsMaxSubscriptions?: number;
   /** The time the server's rules see (e.g. a manualClock set to 23:30 Shanghai); real time when omitted. */
   clock?: Clock;
+  /** Any other server settings (timeouts, WebSocket limits, body size). */
+  server?: Partial<Omit<ServerOptions, 'db' | 'logger'>>;
 }
 
 /**
@@ -62,7 +64,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
   // Setup helpers (minutesFromNow, shanghaiDate, …) take "now" from the clock this server's rules see.
   useFixtureClock(options.clock ?? systemClock);
   const server = await startServer(
-    { db, logger, env: 'test', pubsub: options.pubsub, wsMaxSubscriptions: options.wsMaxSubscriptions, clock: options.clock },
+    { ...options.server, db, logger, env: 'test', pubsub: options.pubsub, wsMaxSubscriptions: options.wsMaxSubscriptions, clock: options.clock },
     { port: 0, host: '127.0.0.1' },
   );
   const adminToken = await adminAccessToken(db);
