@@ -12,12 +12,17 @@ import { scopesFor } from './auth/policy.js';
 import { forbidden } from './auth/errors.js';
 import type { Context } from './context.js';
 import { ValidationError } from './common/errors.js';
+import { isIdCursor } from './common/ids.js';
+import './common/input-guard.js';
 import type PrismaTypes from './generated/pothos-prisma-types.js';
 import { getDatamodel } from './generated/pothos-prisma-types.js';
 
 /** The largest page any connection serves; asking for more is an error, not a silent clamp. */
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
+
+/** `after`/`before`: a cursor this API handed out (every connection pages by id). */
+const cursorArg = z.string().refine(isIdCursor, 'is not a cursor this API handed out (use a pageInfo.endCursor or an edge cursor)');
 
 /** The single schema builder. Every domain module under src/ adds its types to it. */
 export const builder = new SchemaBuilder<{
@@ -32,6 +37,8 @@ export const builder = new SchemaBuilder<{
   DefaultInputFieldRequiredness: false;
 }>({
   plugins: [
+    // First: every String and ID argument is checked before anything else reads it.
+    'inputGuard',
     ScopeAuthPlugin,
     ErrorsPlugin,
     PrismaPlugin,
@@ -78,14 +85,9 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     idFieldOptions: { description: 'Globally unique, opaque identifier of this object.' },
     nodeTypeOptions: { description: 'An object with a globally unique ID, fetchable with `node(id:)`.' },
-    nodeQueryOptions: {
-      description: 'Fetches any object by its global ID, or null when none exists.',
-      args: { id: { description: 'The global ID of the object.' } },
-    },
-    nodesQueryOptions: {
-      description: 'Fetches several objects by global ID, in the same order.',
-      args: { ids: { description: 'The global IDs of the objects.' } },
-    },
+    // `node` and `nodes` are src/common/node.ts: null for an unknown ID, each ID of `nodes` on its own.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
     pageInfoTypeOptions: { description: 'Where a page sits in a connection, for cursor pagination.' },
     hasNextPageFieldOptions: { description: 'Whether more items follow this page.' },
     hasPreviousPageFieldOptions: { description: 'Whether items precede this page.' },
@@ -111,7 +113,7 @@ export const builder = new SchemaBuilder<{
         .min(0, 'last must not be negative')
         .max(MAX_PAGE_SIZE, `last may be at most ${MAX_PAGE_SIZE}`),
     },
-    afterArgOptions: { description: 'Return items after this cursor.' },
-    beforeArgOptions: { description: 'Return items before this cursor.' },
+    afterArgOptions: { description: 'Return items after this cursor.', validate: cursorArg },
+    beforeArgOptions: { description: 'Return items before this cursor.', validate: cursorArg },
   },
 });

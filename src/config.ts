@@ -52,6 +52,12 @@ const EnvSchema = z.object({
   GRAPHQL_MAX_COST: limit('GRAPHQL_MAX_COST', 100_000_000),
   GRAPHQL_MAX_INPUT_DEPTH: limit('GRAPHQL_MAX_INPUT_DEPTH', 1000),
   GRAPHQL_MAX_BATCH: limit('GRAPHQL_MAX_BATCH', 1000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000, 'HTTP_REQUEST_TIMEOUT_MS must be at least 1000').max(3_600_000).default(30_000),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000, 'HTTP_HEADERS_TIMEOUT_MS must be at least 1000').max(3_600_000).default(10_000),
+  WS_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1, 'WS_MAX_CONNECTIONS_PER_IP must be at least 1').max(100_000).default(20),
+  WS_MAX_CONNECTIONS: z.coerce.number().int().min(1, 'WS_MAX_CONNECTIONS must be at least 1').max(1_000_000).default(5_000),
+  WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(64 * 1024, 'WS_MAX_BUFFERED_BYTES must be at least 65536').max(1024 * 1024 * 1024).default(8 * 1024 * 1024),
+  WS_MAX_OPERATIONS_PER_SECOND: z.coerce.number().int().min(1, 'WS_MAX_OPERATIONS_PER_SECOND must be at least 1').max(100_000).default(20),
   WS_MAX_SUBSCRIPTIONS: z.coerce
     .number({ error: 'WS_MAX_SUBSCRIPTIONS must be a number' })
     .int()
@@ -73,6 +79,11 @@ export type Config = {
   redisChannelPrefix: string;
   /** Most concurrent subscriptions one WebSocket connection may hold. */
   wsMaxSubscriptions: number;
+  /** WebSocket caps (src/ws-limits.ts). */
+  wsLimits: { maxConnectionsPerIp: number; maxConnections: number; maxBufferedBytes: number; maxOperationsPerSecond: number };
+  /** Slow-request limits of the HTTP server. */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
   jwtSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -127,6 +138,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisChannelPrefix: e.REDIS_CHANNEL_PREFIX,
     wsMaxSubscriptions: e.WS_MAX_SUBSCRIPTIONS,
+    wsLimits: {
+      maxConnectionsPerIp: e.WS_MAX_CONNECTIONS_PER_IP,
+      maxConnections: e.WS_MAX_CONNECTIONS,
+      maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+      maxOperationsPerSecond: e.WS_MAX_OPERATIONS_PER_SECOND,
+    },
+    requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
     jwtSecret: e.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,

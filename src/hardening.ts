@@ -447,17 +447,46 @@ function refuse(res: ServerResponse, status: number, code: string, message: stri
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
-    // The rest of an oversized body is not read; the connection cannot be reused.
-    connection: 'close',
   });
   res.end(body);
+}
+
+/** How long, at most, the rest of a refused body is read before the connection is cut. */
+const LINGER_MS = 5_000;
+
+/**
+ * Reads and discards the rest of a refused request body, as nginx's lingering close does. A
+ * client still uploading when the answer goes out (fetch sends the whole body before it reads)
+ * would otherwise have its connection reset under it and never see the 413. Up to
+ * max(8 MiB, 4 × the limit) and LINGER_MS; a client that sends more, or trickles, is cut off.
+ * When the body ends in time, the connection stays usable.
+ */
+function drain(req: IncomingMessage, maxBytes: number) {
+  const cap = Math.max(8 * 1024 * 1024, 4 * maxBytes);
+  let drained = 0;
+  const cut = () => req.socket.destroy();
+  const timer = setTimeout(cut, LINGER_MS);
+  timer.unref();
+  const done = () => clearTimeout(timer);
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > cap) {
+      done();
+      cut();
+    }
+  });
+  req.once('end', done);
+  req.once('close', done);
+  req.once('error', done);
+  req.resume();
 }
 
 /**
  * Wraps a Node request handler (Yoga) so that it only ever sees bodies of at most `maxBytes`
  * that are valid UTF-8. A larger body is refused with 413 as soon as it is announced
- * (Content-Length) or, for chunked bodies, as soon as it grows past the limit; reading stops
- * there. The body is handed on already read, as `req.body`.
+ * (Content-Length) or, for chunked bodies, as soon as it grows past the limit; the rest is read
+ * and thrown away for a while (drain), so that the client gets to read the answer. The body is
+ * handed on already read, as `req.body`.
  */
 export function limitRequestBodies(handler: NodeHandler, maxBytes: number): NodeHandler {
   const tooLarge = `Request body too large: at most ${maxBytes} bytes are accepted.`;
@@ -470,7 +499,7 @@ export function limitRequestBodies(handler: NodeHandler, maxBytes: number): Node
     }
     if (declared !== undefined && Number(declared) > maxBytes) {
       refuse(res, 413, 'PAYLOAD_TOO_LARGE', tooLarge);
-      req.resume(); // Node closes the connection after the response (Connection: close)
+      drain(req, maxBytes);
       return;
     }
     const chunks: Buffer[] = [];
@@ -485,7 +514,7 @@ export function limitRequestBodies(handler: NodeHandler, maxBytes: number): Node
         stop();
         chunks.length = 0;
         refuse(res, 413, 'PAYLOAD_TOO_LARGE', tooLarge);
-        req.resume(); // discard what is in flight until the connection closes
+        drain(req, maxBytes);
         return;
       }
       chunks.push(chunk);

@@ -32,6 +32,9 @@ async function main() {
       env: config.env,
       pubsub,
       wsMaxSubscriptions: config.wsMaxSubscriptions,
+      wsLimits: config.wsLimits,
+      requestTimeoutMs: config.requestTimeoutMs,
+      headersTimeoutMs: config.headersTimeoutMs,
       tokens: {
         secret: new TextEncoder().encode(config.jwtSecret),
         accessTokenTtlSeconds: config.accessTokenTtlSeconds,

@@ -1,6 +1,7 @@
 import { GraphQLObjectType, lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.js';
 import './common/schema-base.js';
+import './common/node.js';
 import './sites/schema.js';
 import './volunteers/schema.js';
 import './teams/schema.js';

@@ -29,6 +29,7 @@ import {
 import type { Logger } from './logger.js';
 import { type PubSubService, createPubSubService } from './pubsub.js';
 import { schema } from './schema.js';
+import { type WsLimiter, type WsLimits, connectionAuthorization, limitWebSockets } from './ws-limits.js';
 
 export interface ServerOptions {
   db: Database;
@@ -52,6 +53,12 @@ export interface ServerOptions {
   persistedOperations?: PersistedOperationsOptions;
   /** The time rules see; the system clock when omitted (tests pass one they set). */
   clock?: Clock;
+  /** The whole request (headers and body) must arrive within this; 408 otherwise (default 30 s). */
+  requestTimeoutMs?: number;
+  /** The request headers must arrive within this (default 10 s, at most requestTimeoutMs). */
+  headersTimeoutMs?: number;
+  /** Caps on WebSocket connections, unsent data and operation rate (src/ws-limits.ts). */
+  wsLimits?: Partial<WsLimits>;
 }
 
 export interface RunningServer {
@@ -60,6 +67,8 @@ export interface RunningServer {
   wsUrl: string;
   httpServer: Server;
   services: AppServices;
+  /** What the WebSocket limits have refused or closed so far. */
+  wsLimits: WsLimiter['stats'];
   /**
    * Stops accepting, closes WebSocket clients (1001 Going Away), lets in-flight requests finish
    * for up to `drainMs` (default 5 s), then cuts what is left (e.g. SSE streams). Does not close
@@ -137,7 +146,7 @@ export async function startServer(
       connectionParams?: Record<string, unknown>;
     }) => {
       const authorization = initial.connectionParams
-        ? (initial.connectionParams.authorization as string | undefined)
+        ? connectionAuthorization(initial.connectionParams)
         : initial.request?.headers.get('authorization');
       const viewer = await authenticate(services.prisma, services.tokens, authorization);
       return createContext(services, viewer, initial.req?.socket.remoteAddress ?? 'unknown');
@@ -203,9 +212,16 @@ export async function startServer(
     ],
   });
 
-  const httpServer = createHttpServer(limitRequestBodies(yoga, maxBodyBytes));
+  // Slow clients: a request that trickles in is answered 408 and closed (checked every second).
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const httpServer = createHttpServer(
+    { requestTimeout, headersTimeout: Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout), connectionsCheckingInterval: 1_000 },
+    limitRequestBodies(yoga, maxBodyBytes),
+  );
   const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint, maxPayload: maxBodyBytes });
   const maxOperations = options.wsMaxSubscriptions ?? 20;
+  // Sockets per address and in total, slow consumers, operations per second (before useServer).
+  const wsLimiter = limitWebSockets(wsServer, options.wsLimits, logger);
   const liveSessions = watchLiveSessions(services);
   const wsDisposable = useServer(
     {
@@ -216,7 +232,7 @@ export async function startServer(
       onConnect: async (ctx) => {
         let viewer;
         try {
-          viewer = await authenticate(services.prisma, services.tokens, ctx.connectionParams?.authorization as string | undefined);
+          viewer = await authenticate(services.prisma, services.tokens, connectionAuthorization(ctx.connectionParams));
         } catch {
           ctx.extra.socket.close(4401, 'Unauthorized');
           return false;
@@ -225,6 +241,8 @@ export async function startServer(
         return true;
       },
       onSubscribe: async (ctx, _id, params) => {
+        const rateLimited = wsLimiter.checkOperation(ctx.extra.socket);
+        if (rateLimited) return [rateLimited];
         if (persisted) {
           const resolved = resolvePersistedOperation(persisted, params);
           if (resolved instanceof GraphQLError) return [resolved];
@@ -295,6 +313,7 @@ export async function startServer(
     wsUrl: `ws://${base}/graphql`,
     httpServer,
     services,
+    wsLimits: wsLimiter.stats,
     close(drainMs = 5_000) {
       closing ??= (async () => {
         const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));

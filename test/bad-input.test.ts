@@ -20,6 +20,7 @@ import type { Database } from '../src/db/index.js';
 import { LIMIT_ERROR_CODE } from '../src/hardening.js';
 import { schema } from '../src/schema.js';
 import { CreateSiteDocument, RegisterVolunteerDocument, SiteDocument, SitesDocument, UpdateSiteDocument, VolunteerDocument } from './generated/graphql.js';
+import { bearer } from './support/accounts.js';
 import { expectType, gql, headersFor } from './support/client.js';
 import { gid, uniquePhone } from './support/fixtures.js';
 import { makeAssignment, makeShift, makeVolunteers, rosterWorld, shanghaiDate } from './support/roster-fixtures.js';
@@ -158,9 +159,10 @@ function wrongValues(type: GraphQLInputType): unknown[] {
     case 'Boolean':
       return ['true', 0];
     case 'Date':
-      return ['not a date', '2026-02-30', 20260501];
+      // Year 0 and years PostgreSQL cannot take parse as JavaScript dates: refused by the scalar.
+      return ['not a date', '2026-02-30', 20260501, '0000-01-01', '0999-12-31'];
     case 'DateTime':
-      return ['yesterday', 1_700_000_000];
+      return ['yesterday', 1_700_000_000, '0000-06-01T08:00:00+08:00', '9999-12-31T23:00:00-05:00'];
     default:
       return [];
   }
@@ -233,10 +235,10 @@ interface Reply {
   text: string;
 }
 
-async function send(url: string, body: string | Uint8Array, contentType = 'application/json'): Promise<Reply> {
+async function send(url: string, body: string | Uint8Array, contentType = 'application/json', headers?: Record<string, string>): Promise<Reply> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': contentType, accept: 'application/graphql-response+json', ...headersFor(url) },
+    headers: { 'content-type': contentType, accept: 'application/graphql-response+json', ...headersFor(url, headers) },
     body: body as BodyInit,
   });
   const text = await response.text();
@@ -249,7 +251,8 @@ async function send(url: string, body: string | Uint8Array, contentType = 'appli
   return { status: response.status, body: parsed, text };
 }
 
-const operation = (url: string, query: string, variables?: Record<string, unknown>) => send(url, JSON.stringify({ query, variables }));
+const operation = (url: string, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) =>
+  send(url, JSON.stringify({ query, variables }), 'application/json', headers);
 
 /**
  * Every table's row count and a hash of all its rows, in one statement. Equal fingerprints mean
@@ -415,6 +418,20 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       });
     });
 
+    itIf(strings.length > 0)('refuses NUL characters and lone surrogates in every string, naming the field (as an admin)', async () => {
+      const asAdmin = bearer(t.adminToken);
+      await unchanged(async () => {
+        for (const leaf of strings) {
+          for (const bad of ['前\u0000后', '\u0000', '前\uD800后', '\uDC00后', '后\uDBFF']) {
+            const reply = await operation(t.url, document, withValue(plausible(), leaf.path, bad), asAdmin);
+            const message = expectRefused(reply, name);
+            expect(message, JSON.stringify(bad)).toMatch(new RegExp(`(^|: )${leaf.path.join('\\.')}: .*(NUL character|lone UTF-16 surrogate)`));
+            expect(reply.text).not.toMatch(/INTERNAL_SERVER_ERROR/);
+          }
+        }
+      });
+    });
+
     it('refuses deep nesting: in the selection and in the variables', async () => {
       await unchanged(async () => {
         const deep = deepSelection(getNamedType(field.type), 50);
@@ -474,6 +491,17 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
         // Things that are not global IDs at all.
         for (const bad of ['not-an-id', '', Buffer.from('Site:abc').toString('base64'), Buffer.from('NoSuchType:1').toString('base64'), 1e30, -1]) {
           expectRefused(await operation(t.url, document, variablesWith(() => bad)), name);
+        }
+        // Keys that are not a positive int4 are refused as such, naming the field, never an internal error.
+        const asAdmin = bearer(t.adminToken);
+        for (const key of ['abc', '9007199254740993', '2147483648', '0', '-1', '1.5', '1e3', ' 1']) {
+          for (const leaf of ids) {
+            const type = likelyIdType(name, leaf) ?? 'Site';
+            const reply = await operation(t.url, document, withValue(plausible(), leaf.path, Buffer.from(`${type}:${key}`).toString('base64')), asAdmin);
+            const message = expectRefused(reply, name);
+            expect(message, `${leaf.path.join('.')} = ${type}:${key}`).toMatch(new RegExp(`${leaf.path.join('\\.')}: .*is not a valid ${type} ID`));
+            expect(reply.text).not.toMatch(/INTERNAL_SERVER_ERROR/);
+          }
         }
       });
     });

@@ -17,7 +17,18 @@ import { createPubSubService, type PubSubService } from '../src/pubsub.js';
 import { expectType, gql } from './support/client.js';
 import { gid } from './support/fixtures.js';
 import { type LiveClient, sseClient, wsClient } from './support/live-clients.js';
-import { makePost, makeShift, makeVolunteers, minutesFromNow, rosterWorld, shanghaiDate, type RosterWorld } from './support/roster-fixtures.js';
+import {
+  CLOCK_SETTINGS,
+  makePost,
+  makeShift,
+  makeVolunteers,
+  minutesFromNow,
+  rosterWorld,
+  shanghaiDate,
+  testClock,
+  type RosterWorld,
+} from './support/roster-fixtures.js';
+import type { ManualClock } from '../src/common/clock.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -72,13 +83,15 @@ const assign = async (t: TestServer, shiftId: number, volunteer: string) =>
     'AssignVolunteerPayload',
   ).assignment;
 
-describe('rosterChanged over graphql-ws and SSE', () => {
+// The roster's live views depend on the day ("today's" shifts, check-in windows): each runs with
+// the server's clock set to 10:00, 23:30 and 00:10 Shanghai time.
+describe.each(CLOCK_SETTINGS)('rosterChanged over graphql-ws and SSE, at %s', (_label, at) => {
   let t: TestServer;
   let bus: PubSubService;
   let s: Scene;
   beforeAll(async () => {
     bus = createPubSubService({ logger: silent });
-    t = await startTestServer('pglite', { pubsub: bus });
+    t = await startTestServer('pglite', { pubsub: bus, clock: testClock(at()) });
     s = await scene(t);
   });
   afterAll(() => t?.close());
@@ -193,13 +206,15 @@ describe('rosterChanged over graphql-ws and SSE', () => {
   });
 });
 
-describe('dutyBoard', () => {
+describe.each(CLOCK_SETTINGS)('dutyBoard at %s', (_label, at) => {
   let t: TestServer;
   let bus: PubSubService;
   let s: Scene;
+  let clock: ManualClock;
   beforeAll(async () => {
     bus = createPubSubService({ logger: silent });
-    t = await startTestServer('pglite', { pubsub: bus });
+    clock = testClock(at());
+    t = await startTestServer('pglite', { pubsub: bus, clock });
     s = await scene(t);
   });
   afterAll(() => t?.close());
@@ -252,8 +267,9 @@ describe('dutyBoard', () => {
     // One snapshot after the first change (or two if the burst straddled a 250 ms window).
     expect(burst.count).toBeLessThanOrEqual(2);
     // Then a single further change: the next snapshot reflects it, and nothing else was queued.
+    // Any of today's shifts not yet over takes a sign-up (at 23:30 that is the 23:00 one).
     const later = await t.db.prisma.shift.findFirstOrThrow({
-      where: { postId: posts[0]!.id, startsAt: { gt: new Date() } },
+      where: { postId: posts[0]!.id, endsAt: { gt: clock.now() } },
       orderBy: { startsAt: 'asc' },
     });
     const [fresh] = await makeVolunteers(t.db.prisma, site, 1, '突发');
@@ -264,7 +280,9 @@ describe('dutyBoard', () => {
     sub.stop();
     await client.dispose();
   });
+});
 
+describe('live limits and shutdown', () => {
   it('limits subscriptions per connection', async () => {
     const limited = await startTestServer('pglite', { wsMaxSubscriptions: 2 });
     try {
@@ -299,6 +317,7 @@ describe('dutyBoard', () => {
     await client.dispose();
   });
 });
+
 
 describe('two server instances sharing Redis', () => {
   let a: TestServer;

@@ -31,15 +31,19 @@ import {
   rosterWorld,
   type RosterWorld,
   shanghaiDate,
+  fixtureNow,
 } from './support/roster-fixtures.js';
-import { DATABASE_KINDS, startTestServer, type TestServer } from './support/server.js';
+import { KINDS_AND_CLOCKS, startTestServer, type TestServer } from './support/server.js';
+import { manualClock } from '../src/common/clock.js';
 
 /*
  * Every roster mutation's typed errors: NotFoundError for ids naming nothing, ValidationError for
  * input that breaks a rule of form or range (including ids of the wrong type), and the domain
  * errors not covered elsewhere. After every refusal, nothing has been written.
  */
-describe.each(DATABASE_KINDS)('roster typed errors on %s', (kind) => {
+// The rules depend on the time of day (check-in windows, Shanghai days): each database runs them
+// with the server's clock at 10:00, 23:30 and 00:10 Shanghai time.
+describe.each(KINDS_AND_CLOCKS)('roster typed errors on %s at %s', (kind, _label, at) => {
   let t: TestServer;
   let w: RosterWorld;
   let api: ReturnType<typeof rosterApi>;
@@ -50,7 +54,7 @@ describe.each(DATABASE_KINDS)('roster typed errors on %s', (kind) => {
   const MISSING = 987654;
 
   beforeAll(async () => {
-    t = await startTestServer(kind);
+    t = await startTestServer(kind, { clock: manualClock(at()) });
     w = await rosterWorld(t.db.prisma);
     api = rosterApi(t.url);
     const s = await makeShift(t.db.prisma, { projectId: w.projectId, postId: w.postId, ...futureSlot(3), capacity: 4, minimum: 2 });
@@ -189,7 +193,7 @@ describe.each(DATABASE_KINDS)('roster typed errors on %s', (kind) => {
     ]);
     expect(fieldsOf(await api.updateShift(shiftId, { role: '' }))[0]).toMatchObject({ path: 'input.role' });
     // Before the project's first day (60 days ago).
-    const early = new Date(Date.now() - 90 * 86_400_000);
+    const early = new Date(fixtureNow().getTime() - 90 * 86_400_000);
     expect(
       fieldsOf(await api.updateShift(shiftId, { startsAt: early.toISOString(), endsAt: new Date(early.getTime() + 3_600_000).toISOString() }))[0],
     ).toMatchObject({ path: 'input.startsAt' });

@@ -18,21 +18,25 @@ import {
   rosterApi,
   rosterWorld,
   type RosterWorld,
+  fixtureNow,
 } from './support/roster-fixtures.js';
-import { DATABASE_KINDS, startTestServer, type TestServer } from './support/server.js';
+import { KINDS_AND_CLOCKS, startTestServer, type TestServer } from './support/server.js';
+import { manualClock } from '../src/common/clock.js';
 
 /*
  * Service records (PENDING → APPROVED counts, REJECTED does not, a record is reviewed once),
  * service-hour totals and the star levels of the national scheme at their exact thresholds.
  */
-describe.each(DATABASE_KINDS)('service hours and stars on %s', (kind) => {
+// The rules depend on the time of day (check-in windows, Shanghai days): each database runs them
+// with the server's clock at 10:00, 23:30 and 00:10 Shanghai time.
+describe.each(KINDS_AND_CLOCKS)('service hours and stars on %s at %s', (kind, _label, at) => {
   let t: TestServer;
   let w: RosterWorld;
   let api: ReturnType<typeof rosterApi>;
   /** A second admin: records are entered as the default admin and reviewed by another (four eyes). */
   let reviewer: Session;
   beforeAll(async () => {
-    t = await startTestServer(kind);
+    t = await startTestServer(kind, { clock: manualClock(at()) });
     w = await rosterWorld(t.db.prisma);
     api = rosterApi(t.url);
     reviewer = await accountSession(t.url, t.db.prisma, { roles: [{ role: 'ADMIN' }] });
@@ -79,7 +83,7 @@ describe.each(DATABASE_KINDS)('service hours and stars on %s', (kind) => {
 
     const approved = expectType(await review(pending.id, 'APPROVED', '情况属实'), 'ReviewServiceRecordPayload').serviceRecord;
     expect(approved).toMatchObject({ status: 'APPROVED', reviewNote: '情况属实', volunteer: { serviceMinutes: 150, serviceHours: 2.5 } });
-    expect(Math.abs(new Date(approved.reviewedAt!).getTime() - Date.now())).toBeLessThan(MINUTE);
+    expect(Math.abs(new Date(approved.reviewedAt!).getTime() - fixtureNow().getTime())).toBeLessThan(MINUTE);
 
     // A decided record cannot be decided again, either way, and the minutes count once.
     for (const decision of ['REJECTED', 'APPROVED'] as const) {
@@ -155,7 +159,7 @@ describe.each(DATABASE_KINDS)('service hours and stars on %s', (kind) => {
     const s = await makeShift(t.db.prisma, { projectId: w.projectId, postId: w.postId, startsAt: minutesFromNow(-150), endsAt: minutesFromNow(90) });
     const a = expectType(await api.assign(s.id, v.id), 'AssignVolunteerPayload').assignment;
     expectType(await api.checkIn(dbIdOf(a.id)), 'CheckInPayload');
-    await t.db.prisma.shiftAssignment.update({ where: { id: dbIdOf(a.id) }, data: { checkedInAt: new Date(Date.now() - 120 * MINUTE - 30_000) } });
+    await t.db.prisma.shiftAssignment.update({ where: { id: dbIdOf(a.id) }, data: { checkedInAt: new Date(fixtureNow().getTime() - 120 * MINUTE - 30_000) } });
     expect(expectType(await api.checkOut(dbIdOf(a.id)), 'CheckOutPayload').assignment.serviceMinutes).toBe(120);
 
     await approve(v.id, 45);

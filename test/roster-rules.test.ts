@@ -16,20 +16,24 @@ import {
   rosterApi,
   rosterWorld,
   type RosterWorld,
+  fixtureNow,
 } from './support/roster-fixtures.js';
-import { DATABASE_KINDS, startTestServer, type TestServer } from './support/server.js';
+import { KINDS_AND_CLOCKS, startTestServer, type TestServer } from './support/server.js';
+import { manualClock } from '../src/common/clock.js';
 
 /*
  * The roster's business rules over HTTP: capacity and waitlist, double-booking, check-in window,
  * check-out credit, closing and cancelling shifts, suspended volunteers, project status, no-shows.
  * Shifts that depend on the real clock sit at least 10 minutes away from any boundary.
  */
-describe.each(DATABASE_KINDS)('roster rules on %s', (kind) => {
+// The rules depend on the time of day (check-in windows, Shanghai days): each database runs them
+// with the server's clock at 10:00, 23:30 and 00:10 Shanghai time.
+describe.each(KINDS_AND_CLOCKS)('roster rules on %s at %s', (kind, _label, at) => {
   let t: TestServer;
   let w: RosterWorld;
   let api: ReturnType<typeof rosterApi>;
   beforeAll(async () => {
-    t = await startTestServer(kind);
+    t = await startTestServer(kind, { clock: manualClock(at()) });
     w = await rosterWorld(t.db.prisma);
     api = rosterApi(t.url);
   });
@@ -246,7 +250,7 @@ describe.each(DATABASE_KINDS)('roster rules on %s', (kind) => {
       const a1 = await assigned(soon.id, v1.id);
       const in1 = expectType(await api.checkIn(dbIdOf(a1.id)), 'CheckInPayload').assignment;
       expect(in1.status).toBe('CHECKED_IN');
-      expect(Math.abs(new Date(in1.checkedInAt!).getTime() - Date.now())).toBeLessThan(MINUTE);
+      expect(Math.abs(new Date(in1.checkedInAt!).getTime() - fixtureNow().getTime())).toBeLessThan(MINUTE);
       expect(in1.shift).toMatchObject({ checkedInCount: 1, assignedCount: 1 });
       const twice = expectType(await api.checkIn(dbIdOf(a1.id)), 'InvalidAssignmentStateError');
       expect(twice).toMatchObject({ assignmentStatus: 'CHECKED_IN', allowedFrom: ['ASSIGNED'] });
@@ -299,7 +303,7 @@ describe.each(DATABASE_KINDS)('roster rules on %s', (kind) => {
       const before = (await api.volunteer(long.id)).serviceMinutes;
       const out = expectType(await api.checkOut(dbIdOf(a.id)), 'CheckOutPayload').assignment;
       expect(out).toMatchObject({ status: 'COMPLETED', serviceMinutes: 270 });
-      expect(Math.abs(new Date(out.checkedOutAt!).getTime() - Date.now())).toBeLessThan(MINUTE);
+      expect(Math.abs(new Date(out.checkedOutAt!).getTime() - fixtureNow().getTime())).toBeLessThan(MINUTE);
       expect(out.volunteer.serviceMinutes).toBe(before + 270);
       // A completed volunteer still holds the place but is no longer on duty.
       expect(out.shift).toMatchObject({ assignedCount: 1, checkedInCount: 0 });
@@ -317,7 +321,7 @@ describe.each(DATABASE_KINDS)('roster rules on %s', (kind) => {
       expectType(await api.checkIn(dbIdOf(b.id)), 'CheckInPayload');
       await t.db.prisma.shiftAssignment.update({
         where: { id: dbIdOf(b.id) },
-        data: { checkedInAt: new Date(Date.now() - 95 * MINUTE - 30_000) },
+        data: { checkedInAt: new Date(fixtureNow().getTime() - 95 * MINUTE - 30_000) },
       });
       const shortOut = expectType(await api.checkOut(dbIdOf(b.id)), 'CheckOutPayload').assignment;
       expect(shortOut).toMatchObject({ status: 'COMPLETED', serviceMinutes: 95 });
@@ -336,7 +340,7 @@ describe.each(DATABASE_KINDS)('roster rules on %s', (kind) => {
       const a3 = await assigned(s.id, waiting.id);
       expect(a3.status).toBe('WAITLISTED');
       expectType(await api.checkIn(dbIdOf(a1.id)), 'CheckInPayload');
-      await t.db.prisma.shiftAssignment.update({ where: { id: dbIdOf(a1.id) }, data: { checkedInAt: new Date(Date.now() - 60 * MINUTE - 30_000) } });
+      await t.db.prisma.shiftAssignment.update({ where: { id: dbIdOf(a1.id) }, data: { checkedInAt: new Date(fixtureNow().getTime() - 60 * MINUTE - 30_000) } });
 
       const closed = expectType(await api.closeShift(s.id), 'CloseShiftPayload').shift;
       expect(closed.closedAt).not.toBeNull();
@@ -382,7 +386,7 @@ describe.each(DATABASE_KINDS)('roster rules on %s', (kind) => {
       const a2 = await assigned(s.id, assignedV.id);
       const a3 = await assigned(s.id, waiting.id);
       expectType(await api.checkIn(dbIdOf(a1.id)), 'CheckInPayload');
-      await t.db.prisma.shiftAssignment.update({ where: { id: dbIdOf(a1.id) }, data: { checkedInAt: new Date(Date.now() - 45 * MINUTE - 30_000) } });
+      await t.db.prisma.shiftAssignment.update({ where: { id: dbIdOf(a1.id) }, data: { checkedInAt: new Date(fixtureNow().getTime() - 45 * MINUTE - 30_000) } });
       const rowsBefore = await t.db.prisma.shiftAssignment.count();
 
       const cancelled = expectType(await api.cancelShift(s.id, '暴雨红色预警'), 'CancelShiftPayload').shift;

@@ -1,4 +1,5 @@
 import { PothosValidationError } from '@pothos/core';
+import { GraphQLError, GraphQLScalarType } from 'graphql';
 import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import { builder } from '../builder.js';
 import {
@@ -11,11 +12,30 @@ import {
   ValidationError,
 } from './errors.js';
 
-builder.addScalarType('DateTime', DateTimeResolver, {
+/**
+ * A graphql-scalars date scalar that also refuses years outside 1000–9999: year 0 and beyond 9999
+ * parse as a JavaScript Date, but PostgreSQL cannot take them (they crashed the query), and a
+ * Shanghai day near year 1 starts in year 0 UTC. No date this city keeps is that far out.
+ */
+function withinYears(scalar: GraphQLScalarType<Date, unknown>): GraphQLScalarType<Date, unknown> {
+  const inRange = (value: Date) => {
+    const year = value.getUTCFullYear();
+    if (year < 1000 || year > 9999) throw new GraphQLError(`${scalar.name} must be between the years 1000 and 9999.`, { extensions: { code: 'BAD_USER_INPUT' } });
+    return value;
+  };
+  const config = scalar.toConfig();
+  return new GraphQLScalarType<Date, unknown>({
+    ...config,
+    parseValue: (value) => inRange(config.parseValue!(value) as Date),
+    parseLiteral: (ast, variables) => inRange(config.parseLiteral!(ast, variables) as Date),
+  });
+}
+
+builder.addScalarType('DateTime', withinYears(DateTimeResolver), {
   description:
     'An instant in ISO 8601 with a time-zone offset, e.g. 2026-07-07T08:00:00+08:00. Returned in UTC (Z). The city keeps Asia/Shanghai time.',
 });
-builder.addScalarType('Date', DateResolver, {
+builder.addScalarType('Date', withinYears(DateResolver), {
   description: 'A calendar date in ISO 8601 (YYYY-MM-DD), meant in Asia/Shanghai.',
 });
 

@@ -40,8 +40,12 @@ export const labelList = (label: string, maxItems: number, maxLength: number) =>
     .max(maxItems, `at most ${maxItems} ${label}s`)
     .transform((items) => [...new Set(items)]);
 
-/** Sanitises a search string for a substring match; blank means no filter. */
+/**
+ * A search string for a substring match (Prisma `contains`, i.e. ILIKE '%term%'); blank means no
+ * filter. LIKE's wildcards and its escape character are escaped, so "%" finds a percent sign,
+ * not everything. Every `search` argument goes through here.
+ */
 export function searchTerm(search: string | null | undefined): string | undefined {
   const term = search?.trim();
-  return term ? term.slice(0, 100) : undefined;
+  return term ? term.slice(0, 100).replace(/[\\%_]/g, (c) => `\\${c}`) : undefined;
 }

@@ -1,3 +1,4 @@
+import { type Clock, type ManualClock, manualClock, systemClock } from '../../src/common/clock.js';
 import type { PrismaClient } from '../../src/db/index.js';
 import type { AssignmentStatus, ProjectStatus } from '../../src/generated/prisma/client.js';
 import { decodeGlobalID } from '@pothos/plugin-relay';
@@ -30,11 +31,44 @@ export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 const SHANGHAI_OFFSET = 8 * HOUR;
 
-/** An instant `minutes` from now (negative: in the past). */
-export const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * MINUTE);
+let fixtureClock: Clock = systemClock;
 
-/** The Asia/Shanghai calendar date `days` from today as 'YYYY-MM-DD'. */
-export function shanghaiDate(days = 0, from = new Date()): string {
+/**
+ * Sets the clock the fixtures take "now" from (minutesFromNow, shanghaiDate, futureSlot, …); the
+ * system clock until a test sets one. Pass the clock the test server takes, so setup and rules
+ * agree on the time.
+ */
+export function useFixtureClock(clock: Clock): void {
+  fixtureClock = clock;
+}
+
+/** "Now" for fixtures: the fixture clock's time. */
+export const fixtureNow = (): Date => fixtureClock.now();
+
+/**
+ * The times at which the tests whose rules depend on the day run, on today's Shanghai date: 10:00,
+ * and 23:30 and 00:10 — the last hour of a Shanghai day and the first minutes of the next, where a
+ * rule that confuses UTC and Shanghai days, or "today" and "after now", goes wrong. Never the wall
+ * clock's time of day, so the suite passes at any hour.
+ */
+export const CLOCK_SETTINGS: readonly (readonly [label: string, at: () => Date])[] = [
+  ['10:00 Shanghai', () => shanghai(shanghaiDate(0, new Date()), '10:00')],
+  ['23:30 Shanghai', () => shanghai(shanghaiDate(0, new Date()), '23:30')],
+  ['00:10 Shanghai', () => shanghai(shanghaiDate(1, new Date()), '00:10')],
+];
+
+/** A manual clock at `at`, which the fixtures then follow too; hand it to startTestServer. */
+export function testClock(at: Date): ManualClock {
+  const clock = manualClock(at);
+  useFixtureClock(clock);
+  return clock;
+}
+
+/** An instant `minutes` from now (negative: in the past), by the fixture clock. */
+export const minutesFromNow = (minutes: number) => new Date(fixtureNow().getTime() + minutes * MINUTE);
+
+/** The Asia/Shanghai calendar date `days` from today (by the fixture clock) as 'YYYY-MM-DD'. */
+export function shanghaiDate(days = 0, from = fixtureNow()): string {
   return new Date(from.getTime() + SHANGHAI_OFFSET + days * DAY).toISOString().slice(0, 10);
 }
 
@@ -165,7 +199,7 @@ export async function makeAssignment(
         shiftId: options.shiftId,
         volunteerId: options.volunteerId,
         status: options.status,
-        assignedAt: options.assignedAt ?? new Date(),
+        assignedAt: options.assignedAt ?? fixtureNow(),
         checkedInAt: options.checkedInAt ?? null,
       },
     });

@@ -1,15 +1,19 @@
 import { createAccount, login } from '../../src/auth/service.js';
-import type { Clock } from '../../src/common/clock.js';
+import { type Clock, systemClock } from '../../src/common/clock.js';
 import { type Database, openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
 import type { PubSubService } from '../../src/pubsub.js';
-import { type RunningServer, developmentTokens, startServer } from '../../src/server.js';
+import { type RunningServer, type ServerOptions, developmentTokens, startServer } from '../../src/server.js';
 import { setDefaultHeaders } from './client.js';
+import { CLOCK_SETTINGS, useFixtureClock } from './roster-fixtures.js';
 import { createScratchDatabase, type ScratchDatabase } from './postgres.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 export const DATABASE_KINDS: DatabaseKind[] = ['pglite', 'postgres'];
+
+/** Each database kind at each clock setting (10:00, 23:30, 00:10 Shanghai): [kind, label, at], for describe.each. */
+export const KINDS_AND_CLOCKS = DATABASE_KINDS.flatMap((kind) => CLOCK_SETTINGS.map(([label, at]) => [kind, label, at] as const));
 
 export interface TestServer {
   kind: DatabaseKind;
@@ -33,6 +37,8 @@ export interface TestServerOptions {
   wsMaxSubscriptions?: number;
   /** The time the server's rules see (e.g. a manualClock set to 23:30 Shanghai); real time when omitted. */
   clock?: Clock;
+  /** Any other server settings (timeouts, WebSocket limits, body size). */
+  server?: Partial<Omit<ServerOptions, 'db' | 'logger'>>;
 }
 
 /**
@@ -55,8 +61,10 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
   });
   await migrate(db.sql);
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  // Setup helpers (minutesFromNow, shanghaiDate, …) take "now" from the clock this server's rules see.
+  useFixtureClock(options.clock ?? systemClock);
   const server = await startServer(
-    { db, logger, env: 'test', pubsub: options.pubsub, wsMaxSubscriptions: options.wsMaxSubscriptions, clock: options.clock },
+    { ...options.server, db, logger, env: 'test', pubsub: options.pubsub, wsMaxSubscriptions: options.wsMaxSubscriptions, clock: options.clock },
     { port: 0, host: '127.0.0.1' },
   );
   const adminToken = await adminAccessToken(db);
