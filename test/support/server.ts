@@ -3,6 +3,7 @@ import type { Clock } from '../../src/common/clock.js';
 import { type Database, openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
+import type { TokenSettings } from '../../src/auth/tokens.js';
 import type { PubSubService } from '../../src/pubsub.js';
 import { type RunningServer, developmentTokens, startServer } from '../../src/server.js';
 import { setDefaultHeaders } from './client.js';
@@ -33,6 +34,8 @@ export interface TestServerOptions {
   wsMaxSubscriptions?: number;
   /** The time the server's rules see (e.g. a manualClock set to 23:30 Shanghai); real time when omitted. */
   clock?: Clock;
+  /** Token settings (e.g. a short access-token TTL); the development secret and 15 minutes when omitted. */
+  tokens?: TokenSettings;
 }
 
 /**
@@ -56,7 +59,15 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
   await migrate(db.sql);
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const server = await startServer(
-    { db, logger, env: 'test', pubsub: options.pubsub, wsMaxSubscriptions: options.wsMaxSubscriptions, clock: options.clock },
+    {
+      db,
+      logger,
+      env: 'test',
+      pubsub: options.pubsub,
+      wsMaxSubscriptions: options.wsMaxSubscriptions,
+      clock: options.clock,
+      tokens: options.tokens,
+    },
     { port: 0, host: '127.0.0.1' },
   );
   const adminToken = await adminAccessToken(db);
