@@ -145,6 +145,8 @@ export async function graphiqlOptions(services: AppServices): Promise<GraphiQLOp
   return {
     title: 'Volunteer service API',
     subscriptionsProtocol: 'SSE',
+    // GraphiQL sends SSE subscriptions as GET requests, which CSRF prevention refuses without this.
+    additionalHeaders: { 'x-graphql-yoga-csrf': 'graphiql' },
     defaultQuery: LOGIN_EXAMPLE,
     defaultTabs: [
       { query: LOGIN_EXAMPLE },
