@@ -1,7 +1,7 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
- * Typed documents for the operations the tests and examples send. Operations live in .graphql
+ * Typed documents for the operations the tests and examples send, and schema/possible-types.json. Operations live in .graphql
  * files; `npm run codegen` turns them into TypedDocumentStrings in test/generated/.
  *
  * It also writes test/generated/persisted-documents.json, the manifest of persisted operations
@@ -22,8 +22,21 @@ const config: CodegenConfig = {
         documentMode: 'string',
         enumsAsTypes: true,
         useTypeImports: true,
-        scalars: { DateTime: 'string', Date: 'string', ID: 'string' },
+        // Every custom scalar, typed as it travels in JSON (DateTime: ISO 8601, Date: YYYY-MM-DD).
+        scalars: {
+          DateTime: { input: 'string', output: 'string' },
+          Date: { input: 'string', output: 'string' },
+          ID: { input: 'string', output: 'string' },
+        },
+        strictScalars: true,
       },
+    },
+    // Apollo Client's `possibleTypes` (InMemoryCache({ possibleTypes })): without it Apollo cannot
+    // match fragments on interfaces and unions, e.g. `... on Error { message }`. Committed with
+    // the schema; a test fails when it is stale.
+    'schema/possible-types.json': {
+      plugins: ['fragment-matcher'],
+      config: { apolloClientVersion: 3, useExplicitTyping: false },
     },
   },
 };

@@ -142,7 +142,7 @@ const { assignVolunteer } = await import('../src/roster/service.js');
 const { publishRosterChanges } = await import('../src/roster/publish.js');
 const { events } = await assignVolunteer(db.prisma, { shiftId: benchShift.id, volunteerId: extra.id });
 statements.length = 0;
-await publishRosterChanges({ ...server.services, viewer: null, clientIp: 'bench' }, events.slice(0, 1));
+await publishRosterChanges({ ...server.services, viewer: null, board: null, clientIp: 'bench' }, events.slice(0, 1));
 const publishCost = statements.length;
 statements.length = 0;
 await sub.results.next();

@@ -1,35 +1,127 @@
 /**
- * A live-dashboard client: prints duty-roster events as they happen, over GraphQL-over-WebSocket.
+ * A live-dashboard client: prints duty-roster events as they happen, over GraphQL-over-WebSocket,
+ * and keeps going for days.
  *
- *   npm run example:dashboard                      # every change in the city
+ *   npm run example:dashboard                      # every change in the city (public view)
  *   npm run example:dashboard -- --site <siteId>   # one site and everything below it
- *   API_URL=ws://host:4000/graphql npm run example:dashboard
- *
  *   npm run example:dashboard -- --site <siteId> --board   # plus the coalesced duty board
  *
- * Leave it running, then assign, check in or check out volunteers in GraphiQL.
+ * Credentials (environment):
+ *   API_TOKEN=vbc_…          a board credential (createBoardCredential): read-only, long-lived,
+ *                            scoped to one site subtree; nothing to renew.
+ *   API_REFRESH_TOKEN=…      a login's refresh token: the dashboard gets access tokens with it and
+ *                            renews its open connection in-band (renewConnection) before each one
+ *                            expires, so its subscriptions never stop.
+ *   API_TOKEN=<accessToken>  a bare access token: works until it expires (15 minutes).
+ *   API_URL=ws://host:4000/graphql
+ *
+ * If the connection drops (network, server restart) it reconnects with a fresh token and
+ * subscribes again; the duty board sends a fresh snapshot at once. (`rosterChanged` has no resume
+ * cursor in this version, so roster events during the gap are not replayed.)
  */
 import { parseArgs } from 'node:util';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { LiveDutyBoardDocument, LiveRosterDocument, type TypedDocumentString } from '../test/generated/graphql.js';
+import {
+  DashboardRefreshDocument,
+  DashboardRenewConnectionDocument,
+  LiveDutyBoardDocument,
+  LiveRosterDocument,
+  type TypedDocumentString,
+} from '../test/generated/graphql.js';
 
 const { values } = parseArgs({
   options: { site: { type: 'string' }, board: { type: 'boolean', default: false } },
 });
 const url = process.env.API_URL ?? 'ws://localhost:4000/graphql';
+const httpUrl = url.replace(/^ws/, 'http');
+
+/** The session's tokens, when running on a login's refresh token. */
+const session = process.env.API_REFRESH_TOKEN
+  ? { refreshToken: process.env.API_REFRESH_TOKEN, accessToken: '', expiresAt: 0 }
+  : null;
+
+async function http<R, V>(document: TypedDocumentString<R, V>, variables: V, token?: string): Promise<R> {
+  const response = await fetch(httpUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query: document.toString(), variables }),
+  });
+  const body = (await response.json()) as { data?: R; errors?: { message: string }[] };
+  if (!body.data) throw new Error(body.errors?.map((e) => e.message).join('; ') ?? `HTTP ${response.status}`);
+  return body.data;
+}
+
+/** Exchanges the refresh token (rotating it) for a new access token. */
+async function refresh(): Promise<void> {
+  const { refreshToken: result } = await http(DashboardRefreshDocument, { refreshToken: session!.refreshToken });
+  if (result.__typename !== 'RefreshTokenPayload') throw new Error(`refresh refused: ${'message' in result ? result.message : 'unknown'}`);
+  session!.refreshToken = result.tokens.refreshToken;
+  session!.accessToken = result.tokens.accessToken;
+  session!.expiresAt = new Date(result.tokens.accessTokenExpiresAt).getTime();
+}
+
+/** The Authorization for a (re)connection: a fresh access token when the last one is near its end. */
+async function authorization(): Promise<string | undefined> {
+  if (session) {
+    if (session.expiresAt - Date.now() < 60_000) await refresh();
+    return `Bearer ${session.accessToken}`;
+  }
+  return process.env.API_TOKEN ? `Bearer ${process.env.API_TOKEN}` : undefined;
+}
 
 const client = createClient({
   url,
   webSocketImpl: WebSocket,
-  connectionParams: process.env.API_TOKEN ? { authorization: `Bearer ${process.env.API_TOKEN}` } : undefined,
+  connectionParams: async () => {
+    const value = await authorization();
+    return value ? { authorization: value } : {};
+  },
   retryAttempts: Number.POSITIVE_INFINITY,
   shouldRetry: () => true,
   on: {
-    connected: () => console.log(`connected to ${url}`),
-    closed: (event) => console.log(`connection closed (${(event as { code?: number }).code ?? '?'}); reconnecting…`),
+    connected: () => {
+      console.log(`connected to ${url}`);
+      scheduleRenewal();
+    },
+    closed: (event) => {
+      clearTimeout(renewal);
+      console.log(`connection closed (${(event as { code?: number }).code ?? '?'}); reconnecting…`);
+    },
   },
 });
+
+let renewal: NodeJS.Timeout | undefined;
+
+/** Renews the open connection's token in-band when about 80% of its lifetime has passed. */
+function scheduleRenewal() {
+  clearTimeout(renewal);
+  if (!session) return;
+  const delay = Math.max(5_000, (session.expiresAt - Date.now()) * 0.8);
+  renewal = setTimeout(() => {
+    void (async () => {
+      try {
+        await refresh();
+        const result = await once(DashboardRenewConnectionDocument, { accessToken: session.accessToken });
+        if (result.renewConnection.__typename !== 'RenewConnectionPayload') throw new Error(JSON.stringify(result.renewConnection));
+        console.log(`session renewed in-band until ${time(result.renewConnection.expiresAt!)}`);
+      } catch (error) {
+        console.error('renewal failed (the connection will reconnect):', error instanceof Error ? error.message : error);
+      }
+      scheduleRenewal();
+    })();
+  }, delay);
+}
+
+/** Runs one operation on the open connection and resolves with its data. */
+function once<R, V>(document: TypedDocumentString<R, V>, variables: V): Promise<R> {
+  return new Promise((resolve, reject) => {
+    client.subscribe<R>(
+      { query: document.toString(), variables: variables as Record<string, unknown> },
+      { next: ({ data, errors }) => (data ? resolve(data) : reject(new Error(JSON.stringify(errors)))), error: reject, complete: () => {} },
+    );
+  });
+}
 
 const time = (iso: string) =>
   new Date(iso).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
@@ -75,6 +167,7 @@ const stopBoard =
     : () => {};
 
 process.on('SIGINT', () => {
+  clearTimeout(renewal);
   stopRoster();
   stopBoard();
   void client.dispose();

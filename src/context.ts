@@ -2,6 +2,9 @@ import type { Clock } from './common/clock.js';
 import type { LoginLimits } from './auth/service.js';
 import type { TokenSettings } from './auth/tokens.js';
 import type { Viewer } from './auth/viewer.js';
+import type { LiveConnection, Principal } from './auth/connections.js';
+import type { LiveSessions } from './auth/live-sessions.js';
+import type { BoardAccess } from './boards/service.js';
 import type { Database, PrismaClient } from './db/index.js';
 import type { Logger } from './logger.js';
 import type { PubSub } from './pubsub.js';
@@ -16,18 +19,29 @@ export interface AppServices {
   loginLimits: LoginLimits;
   /** Where rules take "now" from; tests inject a clock they set. */
   clock: Clock;
+  /** Ends live connections and streams whose credential expires or is revoked. */
+  liveSessions: LiveSessions;
 }
 
 /** What every resolver receives. One per request (or per WebSocket operation). */
 export interface Context extends AppServices {
-  /** Who is asking; null when anonymous. */
+  /** Who is asking; null when anonymous (or a board). */
   viewer: Viewer | null;
+  /** A wall screen's read-only board credential, scoped to one site subtree; null otherwise. */
+  board: BoardAccess | null;
+  /** The graphql-ws connection this operation runs on, if any (its lease and in-band renewal). */
+  connection?: LiveConnection;
   /** The client's address, for login rate limits. */
   clientIp: string;
   /** Per-request memo of authorization lookups (src/auth/policy.ts). */
   authCache?: Map<string, Promise<unknown>>;
 }
 
-export function createContext(services: AppServices, viewer: Viewer | null, clientIp: string): Context {
-  return { ...services, viewer, clientIp };
+export function createContext(
+  services: AppServices,
+  principal: Principal,
+  clientIp: string,
+  connection?: LiveConnection,
+): Context {
+  return { ...services, viewer: principal.viewer, board: principal.board, clientIp, connection };
 }

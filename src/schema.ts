@@ -12,6 +12,8 @@ import './roster/live.js';
 import './auth/schema.js';
 import './teams/joining-schema.js';
 import './audit/schema.js';
+import './auth/connection-schema.js';
+import './boards/schema.js';
 
 /** The whole API, assembled from each domain module's types. */
 export const schema = builder.toSchema();

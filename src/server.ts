@@ -3,17 +3,20 @@ import type { AddressInfo } from 'node:net';
 import { PothosValidationError } from '@pothos/core';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type Plugin, createYoga, maskError, useReadinessCheck } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { useReadOnlyBoards } from './boards/schema.js';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/service.js';
 import type { TokenSettings } from './auth/tokens.js';
-import { authenticate } from './auth/viewer.js';
+import { authenticatePrincipal, connectionOf, openConnection } from './auth/connections.js';
+import { createLiveSessions } from './auth/live-sessions.js';
 import { type Clock, systemClock } from './common/clock.js';
 import { DEVELOPMENT_JWT_SECRET } from './config.js';
 import { type AppServices, createContext } from './context.js';
 import type { Database } from './db/index.js';
-import { GRAPHIQL_EXAMPLES } from './graphiql.js';
+import { graphiqlOptions } from './graphiql.js';
 import {
   type OperationLimits,
   type PersistedOperationsOptions,
@@ -29,7 +32,7 @@ import {
 import type { Logger } from './logger.js';
 import { type PubSubService, createPubSubService } from './pubsub.js';
 import { schema } from './schema.js';
-import { type WsLimiter, type WsLimits, connectionAuthorization, limitWebSockets } from './ws-limits.js';
+import { type WsLimiter, type WsLimits, limitWebSockets } from './ws-limits.js';
 
 export interface ServerOptions {
   db: Database;
@@ -134,22 +137,19 @@ export async function startServer(
     tokens: options.tokens ?? developmentTokens(),
     loginLimits: options.loginLimits ?? DEFAULT_LOGIN_LIMITS,
     clock: options.clock ?? systemClock,
+    liveSessions: createLiveSessions(bus.pubsub),
   };
   const production = options.env === 'production';
 
   const yoga = createYoga({
     schema,
-    // HTTP and SSE send "Authorization: Bearer …"; graphql-ws sends connectionParams.authorization.
-    context: async (initial: {
-      request?: Request;
-      req?: IncomingMessage;
-      connectionParams?: Record<string, unknown>;
-    }) => {
-      const authorization = initial.connectionParams
-        ? connectionAuthorization(initial.connectionParams)
-        : initial.request?.headers.get('authorization');
-      const viewer = await authenticate(services.prisma, services.tokens, authorization);
-      return createContext(services, viewer, initial.req?.socket.remoteAddress ?? 'unknown');
+    // HTTP and SSE send "Authorization: Bearer …". A graphql-ws operation uses its connection's
+    // current credential: connectionParams.authorization, or what in-band renewal put there since.
+    context: async (initial: { request?: Request; req?: IncomingMessage; socket?: WebSocket }) => {
+      const connection = connectionOf(initial.socket);
+      const authorization = connection ? connection.authorization : initial.request?.headers.get('authorization');
+      const principal = await authenticatePrincipal(services.prisma, services.tokens, authorization);
+      return createContext(services, principal, initial.req?.socket.remoteAddress ?? 'unknown', connection);
     },
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
@@ -183,13 +183,12 @@ export async function startServer(
         return maskError(error, message, isDev);
       },
     },
-    graphiql: {
-      title: 'Volunteer service API',
-      defaultQuery: GRAPHIQL_EXAMPLES,
-      subscriptionsProtocol: 'WS',
-    },
+    // GraphiQL from the npm package (no CDN), opening with the examples of src/graphiql.ts.
+    graphiql: () => graphiqlOptions(services),
+    renderGraphiQL,
     plugins: [
       useOperationLog(logger),
+      useReadOnlyBoards(),
       // Browsers may send GET and "simple" POSTs (form, text/plain) cross-site without a preflight;
       // those need this header. JSON POSTs are preflighted, so they pass (GraphiQL posts JSON).
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
@@ -222,22 +221,20 @@ export async function startServer(
   const maxOperations = options.wsMaxSubscriptions ?? 20;
   // Sockets per address and in total, slow consumers, operations per second (before useServer).
   const wsLimiter = limitWebSockets(wsServer, options.wsLimits, logger);
-  const liveSessions = watchLiveSessions(services);
   const wsDisposable = useServer(
     {
       // Run WebSocket operations through Yoga's envelop, so its plugins and context apply too.
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
-      // A token that is present but bad closes the socket with 4401 Unauthorized.
+      // A token that is present but bad closes the socket with 4401 Unauthorized; a good one is
+      // leased (src/auth/live-sessions.ts) until it expires or is revoked, unless renewed in-band.
       onConnect: async (ctx) => {
-        let viewer;
         try {
-          viewer = await authenticate(services.prisma, services.tokens, connectionAuthorization(ctx.connectionParams));
+          await openConnection(services, ctx.extra.socket, ctx.connectionParams);
         } catch {
           ctx.extra.socket.close(4401, 'Unauthorized');
           return false;
         }
-        if (viewer) liveSessions.watch(ctx.extra.socket, viewer.sessionId, viewer.tokenExpiresAt);
         return true;
       },
       onSubscribe: async (ctx, _id, params) => {
@@ -318,7 +315,7 @@ export async function startServer(
       closing ??= (async () => {
         const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         // graphql-ws closes each socket with 1001 Going Away.
-        liveSessions.stop();
+        services.liveSessions.stop();
         await wsDisposable.dispose();
         await new Promise<void>((resolve) => wsServer.close(() => resolve()));
         httpServer.closeIdleConnections();
@@ -348,37 +345,5 @@ export function developmentTokens(): TokenSettings {
     secret: new TextEncoder().encode(DEVELOPMENT_JWT_SECRET),
     accessTokenTtlSeconds: 900,
     refreshTokenTtlSeconds: 30 * 86_400,
-  };
-}
-
-/**
- * Closes authenticated WebSocket connections with 4401 Unauthorized when their access token
- * expires or their session is revoked (logout, reused refresh token) on any instance.
- */
-function watchLiveSessions(services: AppServices) {
-  const sockets = new Map<string, Set<WebSocket>>();
-  const revocations = services.pubsub.subscribe('sessionRevoked')[Symbol.asyncIterator]();
-  void (async () => {
-    for (;;) {
-      const next = await revocations.next();
-      if (next.done) return;
-      for (const socket of sockets.get(next.value) ?? []) socket.close(4401, 'Unauthorized');
-    }
-  })();
-  return {
-    watch(socket: WebSocket, sessionId: string, expiresAt: Date) {
-      const set = sockets.get(sessionId) ?? new Set<WebSocket>();
-      sockets.set(sessionId, set);
-      set.add(socket);
-      const expiry = setTimeout(() => socket.close(4401, 'Unauthorized'), Math.max(0, expiresAt.getTime() - Date.now()));
-      socket.once('close', () => {
-        clearTimeout(expiry);
-        set.delete(socket);
-        if (set.size === 0) sockets.delete(sessionId);
-      });
-    },
-    stop() {
-      void revocations.return?.();
-    },
   };
 }

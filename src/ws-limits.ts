@@ -38,14 +38,6 @@ export const WS_CLOSE = Object.freeze({
 /** A slow consumer that does not take the close frame either is cut off after this long. */
 const SLOW_CONSUMER_GRACE_MS = 5_000;
 
-/** The Authorization value in graphql-ws connectionParams, whatever the key's case ("Authorization" as in HTTP). */
-export function connectionAuthorization(params: Readonly<Record<string, unknown>> | undefined | null): string | undefined {
-  if (!params) return undefined;
-  const key = Object.keys(params).find((k) => k.toLowerCase() === 'authorization');
-  const value = key === undefined ? undefined : params[key];
-  return typeof value === 'string' ? value : undefined;
-}
-
 export interface WsLimiter {
   /** False (and the operation is refused with this error) when the socket has started too many operations this second. */
   checkOperation(socket: WebSocket): GraphQLError | null;

@@ -63,6 +63,22 @@ async function start(command: string, args: string[], env: NodeJS.ProcessEnv) {
   return { run, url: url!, pids: entry.pids };
 }
 
+/**
+ * The resources an HTML page names (src/href/action/srcset attributes, CSS url() and @import,
+ * also inside the page's inline scripts), and those on a host other than `base`'s. Relative
+ * URLs, data: and blob: URLs stay on the server.
+ */
+function resourceReferences(html: string, base: string): { references: string[]; foreign: string[] } {
+  const references = [
+    ...html.matchAll(/\b(?:src|href|action|srcset)\s*=\s*\\?["']([^"'\\]*)/gi),
+    ...html.matchAll(/url\(\s*\\?["']?([^"')\\]+)/gi),
+    ...html.matchAll(/@import\s+\\?["']([^"'\\]+)/gi),
+  ].map((m) => m[1]!.trim());
+  const origin = new URL(base).host;
+  const foreign = references.filter((ref) => /^(https?:)?\/\//i.test(ref) && new URL(ref, base).host !== origin);
+  return { references, foreign: [...new Set(foreign)] };
+}
+
 async function siteCount(url: string): Promise<number> {
   const response = await fetch(url, {
     method: 'POST',
@@ -112,6 +128,12 @@ describe('fresh clone: npm start on a new DATA_DIR', () => {
     const html = await response.text();
     expect(html).toMatch(/graphiql/i);
     expect(html).toContain('Volunteer service API');
+    // Served from the npm package, not a CDN: every resource the page names is on this server.
+    const { references, foreign } = resourceReferences(html, first.url);
+    expect(references.length, 'no resource references found: the check would prove nothing').toBeGreaterThan(0);
+    expect(foreign).toEqual([]);
+    expect(html).not.toMatch(/<script[^>]+\bsrc=/i);
+    expect(html).not.toMatch(/<link[^>]+rel=["']?stylesheet/i);
   });
 
   it('answers a GraphQL query, with the demo data once the seed exists', async () => {

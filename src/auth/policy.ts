@@ -3,6 +3,7 @@ import { requestLoader } from '../common/loaders.js';
 import type { Context } from '../context.js';
 import { isOpenProject } from '../projects/status.js';
 import { type Viewer, managesPath } from './viewer.js';
+import { boardCovers } from '../boards/service.js';
 
 /**
  * Who may do what — every authorization rule of the API, in one place. Fields declare which
@@ -55,6 +56,8 @@ export interface AuthScopes {
   actOnAssignment: IdParam;
   /** An OPEN shift with free places of an open (RECRUITING or ACTIVE) project: what anyone may see. */
   publicShift: { status: string; assignedCount: number; capacity: number; projectId: number };
+  /** A shift at a post in a board credential's site subtree: what a wall screen may see. */
+  boardShift: { postId: number };
   /** The volunteer themself. */
   selfVolunteer: IdParam;
   /** Phone, birth date: the person, their team leaders, managers of their home site and above, admins. */
@@ -140,6 +143,12 @@ export function scopesFor(ctx: Context) {
   const projectStatuses = requestLoader<number, string | null>(ctx, 'policy:projectStatus', async (ids) => {
     const rows = await ctx.prisma.project.findMany({ where: { id: { in: [...ids] } }, select: { id: true, status: true } });
     const byId = new Map(rows.map((r) => [r.id, r.status as string]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+
+  const postPaths = requestLoader<number, string | null>(ctx, 'policy:postPath', async (ids) => {
+    const rows = await ctx.prisma.dutyPost.findMany({ where: { id: { in: [...ids] } }, select: { id: true, site: { select: { path: true } } } });
+    const byId = new Map(rows.map((r) => [r.id, r.site.path]));
     return ids.map((id) => byId.get(id) ?? null);
   });
 
@@ -234,6 +243,12 @@ export function scopesFor(ctx: Context) {
       if (shift.status !== 'OPEN' || shift.assignedCount >= shift.capacity) return false;
       const status = await projectStatuses.load(shift.projectId);
       return status != null && isOpenProject(status);
+    },
+    boardShift: async (shift: AuthScopes['boardShift']) => {
+      const board = ctx.board;
+      if (!board) return false;
+      const path = await postPaths.load(shift.postId);
+      return path != null && boardCovers(board, path);
     },
     selfVolunteer: rule('Volunteer', async (v, id) => v.volunteerId === id),
     seePersonalData: rule('Volunteer', async (v, id) => {

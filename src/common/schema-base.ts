@@ -32,10 +32,13 @@ function withinYears(scalar: GraphQLScalarType<Date, unknown>): GraphQLScalarTyp
 }
 
 builder.addScalarType('DateTime', withinYears(DateTimeResolver), {
+  // The GraphQL Scalars specification of RFC 3339 date-times, which this scalar follows.
+  specifiedByURL: 'https://scalars.graphql.org/andimarek/date-time',
   description:
     'An instant in ISO 8601 with a time-zone offset, e.g. 2026-07-07T08:00:00+08:00. Returned in UTC (Z). The city keeps Asia/Shanghai time.',
 });
 builder.addScalarType('Date', withinYears(DateResolver), {
+  specifiedByURL: 'https://scalars.graphql.org/andimarek/local-date',
   description: 'A calendar date in ISO 8601 (YYYY-MM-DD), meant in Asia/Shanghai.',
 });
 

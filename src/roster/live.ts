@@ -5,8 +5,10 @@ import { builder } from '../builder.js';
 import { dbId, optionalDbId } from '../common/ids.js';
 import type { Context } from '../context.js';
 import type { RosterEventMessage } from '../pubsub.js';
-import { whileSessionLasts } from '../auth/live.js';
+import { whileSessionLasts } from '../auth/live-sessions.js';
+import { forbidden } from '../auth/errors.js';
 import { isScopedStaff, managesPath } from '../auth/viewer.js';
+import { boardCovers } from '../boards/service.js';
 import { SiteRef } from '../sites/schema.js';
 import { type DutyBoardSnapshot, dutyBoard } from './board.js';
 import { ROSTER_CHANGE_KINDS } from './events.js';
@@ -94,9 +96,19 @@ async function requireSite(ctx: Context, id: number): Promise<{ id: number; path
  * volunteers and anonymous clients get events whose personal fields the type rules guard.
  */
 function staffScope(ctx: Context): ((e: Pick<RosterEventMessage, 'sitePath' | 'organizerId'>) => boolean) | null {
+  const board = ctx.board;
+  // A wall screen's board credential hears its own site subtree only.
+  if (board) return (e) => boardCovers(board, e.sitePath);
   const viewer = ctx.viewer;
   if (!isScopedStaff(viewer)) return null;
   return (e) => managesPath(viewer, e.sitePath) || viewer.ledTeamIds.includes(e.organizerId);
+}
+
+/** A board credential sees the duty boards of its own site subtree only. */
+function requireBoardCovers(ctx: Context, site: { path: string }) {
+  if (ctx.board && !boardCovers(ctx.board, site.path)) {
+    throw forbidden('This board credential covers another part of the city.');
+  }
 }
 
 const underSite = (path: string) => (e: RosterEventMessage) => e.sitePath === path || e.sitePath.startsWith(`${path}.`);
@@ -137,6 +149,7 @@ builder.subscriptionFields((t) => ({
     args: { siteId: t.arg.globalID({ for: SiteRef, required: true, description: 'The site.' }) },
     subscribe: async (_root, args, ctx) => {
       const site = await requireSite(ctx, dbId(args.siteId, 'siteId'));
+      requireBoardCovers(ctx, site);
       return whileSessionLasts(ctx, coalescedBoard(ctx, site));
     },
     resolve: (snapshot: DutyBoardSnapshot) => snapshot,
@@ -229,6 +242,7 @@ builder.queryField('dutyBoard', (t) =>
     args: { siteId: t.arg.globalID({ for: SiteRef, required: true, description: 'The site.' }) },
     resolve: async (_root, args, ctx) => {
       const site = await ctx.prisma.site.findUnique({ where: { id: dbId(args.siteId, 'siteId') }, select: { id: true, path: true } });
+      if (site) requireBoardCovers(ctx, site);
       return site ? dutyBoard(ctx.prisma, site, ctx.clock.now()) : null;
     },
   }),

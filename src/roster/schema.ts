@@ -199,7 +199,7 @@ export const ShiftRef = builder.prismaNode('Shift', {
   description:
     'One stretch of duty at a post for a project, e.g. 08:00–12:00 at the old town’s south gate. Open shifts with free places are public; others need a login.',
   id: { field: 'id' },
-  authScopes: (shift) => ({ $any: { authenticated: true, publicShift: shift } }),
+  authScopes: (shift) => ({ $any: { authenticated: true, publicShift: shift, boardShift: shift } }),
   fields: (t) => ({
     project: t.relation('project', { description: 'The project the shift serves.' }),
     post: t.relation('post', { description: 'Where the shift takes place.' }),

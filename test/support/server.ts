@@ -3,6 +3,7 @@ import { type Clock, systemClock } from '../../src/common/clock.js';
 import { type Database, openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
+import type { TokenSettings } from '../../src/auth/tokens.js';
 import type { PubSubService } from '../../src/pubsub.js';
 import { type RunningServer, type ServerOptions, developmentTokens, startServer } from '../../src/server.js';
 import { setDefaultHeaders } from './client.js';
@@ -39,6 +40,8 @@ export interface TestServerOptions {
   clock?: Clock;
   /** Any other server settings (timeouts, WebSocket limits, body size). */
   server?: Partial<Omit<ServerOptions, 'db' | 'logger'>>;
+  /** Token settings (e.g. a short access-token TTL); the development secret and 15 minutes when omitted. */
+  tokens?: TokenSettings;
 }
 
 /**
@@ -64,7 +67,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
   // Setup helpers (minutesFromNow, shanghaiDate, …) take "now" from the clock this server's rules see.
   useFixtureClock(options.clock ?? systemClock);
   const server = await startServer(
-    { ...options.server, db, logger, env: 'test', pubsub: options.pubsub, wsMaxSubscriptions: options.wsMaxSubscriptions, clock: options.clock },
+    { ...options.server, db, logger, env: 'test', pubsub: options.pubsub, wsMaxSubscriptions: options.wsMaxSubscriptions, clock: options.clock, tokens: options.tokens },
     { port: 0, host: '127.0.0.1' },
   );
   const adminToken = await adminAccessToken(db);
