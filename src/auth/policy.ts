@@ -60,7 +60,7 @@ export interface AuthScopes {
   boardShift: { postId: number };
   /** The volunteer themself. */
   selfVolunteer: IdParam;
-  /** Phone, birth date: the person, their team leaders, managers of their home site and above, admins. */
+  /** Phone, birth date: the person, leaders of teams they are an accepted member of, managers of their home site and above, admins. */
   seePersonalData: IdParam;
 }
 

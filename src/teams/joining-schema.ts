@@ -1,6 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import { dbId } from '../common/ids.js';
+import { type DecodedId, dbId } from '../common/ids.js';
 import { COMMON_ERRORS, ErrorInterface } from '../common/schema-base.js';
 import { requireViewer } from '../auth/viewer.js';
 import type { TeamJoinRequest, TeamMembership } from '../generated/prisma/client.js';
@@ -147,7 +147,16 @@ const answerPayload = (name: string, description: string, key: 'invitation' | 'a
     }),
   });
 
-const answerOf = (value: 'ACCEPT' | 'DECLINE') => value === 'ACCEPT';
+/** The rules' arguments from the GraphQL inputs. */
+const requestArgs = (input: { teamId: DecodedId; volunteerId: DecodedId; message?: string | null }) => ({
+  teamId: dbId(input.teamId, 'input.teamId'),
+  volunteerId: dbId(input.volunteerId, 'input.volunteerId'),
+  message: input.message,
+});
+const answerArgs = (input: { id: DecodedId; answer: 'ACCEPT' | 'DECLINE' }) => ({
+  requestId: dbId(input.id, 'input.id'),
+  accept: input.answer === 'ACCEPT',
+});
 
 const InviteToTeamInput = builder.inputType('InviteToTeamInput', {
   description: 'A team inviting a volunteer.',
@@ -167,12 +176,7 @@ builder.mutationField('inviteToTeam', (t) =>
     args: { input: t.arg({ type: InviteToTeamInput, required: true, description: 'Who is invited to which team.' }) },
     errors: { types: [...JOIN_ERRORS], directResult: true, union: { name: 'InviteToTeamResult', description: 'The invitation, or why it was refused.' } },
     resolve: async (_root, { input }, ctx) => ({
-      request: await inviteToTeam(
-        ctx.prisma,
-        { teamId: dbId(input.teamId, 'input.teamId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId'), message: input.message },
-        requireViewer(ctx.viewer),
-        ctx.clock.now(),
-      ),
+      request: await inviteToTeam(ctx.prisma, requestArgs(input), requireViewer(ctx.viewer), ctx.clock.now()),
     }),
   }),
 );
@@ -196,13 +200,7 @@ builder.mutationField('respondToTeamInvitation', (t) =>
       directResult: true,
       union: { name: 'RespondToTeamInvitationResult', description: 'The answered invitation, or why the answer was refused.' },
     },
-    resolve: (_root, { input }, ctx) =>
-      respondToTeamInvitation(
-        ctx.prisma,
-        { requestId: dbId(input.id, 'input.id'), accept: answerOf(input.answer) },
-        requireViewer(ctx.viewer),
-        ctx.clock.now(),
-      ),
+    resolve: (_root, { input }, ctx) => respondToTeamInvitation(ctx.prisma, answerArgs(input), requireViewer(ctx.viewer), ctx.clock.now()),
   }),
 );
 
@@ -224,12 +222,7 @@ builder.mutationField('applyToTeam', (t) =>
     args: { input: t.arg({ type: ApplyToTeamInput, required: true, description: 'Which team, and who applies.' }) },
     errors: { types: [...JOIN_ERRORS], directResult: true, union: { name: 'ApplyToTeamResult', description: 'The application, or why it was refused.' } },
     resolve: async (_root, { input }, ctx) => ({
-      request: await applyToTeam(
-        ctx.prisma,
-        { teamId: dbId(input.teamId, 'input.teamId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId'), message: input.message },
-        requireViewer(ctx.viewer),
-        ctx.clock.now(),
-      ),
+      request: await applyToTeam(ctx.prisma, requestArgs(input), requireViewer(ctx.viewer), ctx.clock.now()),
     }),
   }),
 );
@@ -253,12 +246,6 @@ builder.mutationField('reviewTeamApplication', (t) =>
       directResult: true,
       union: { name: 'ReviewTeamApplicationResult', description: 'The answered application, or why the answer was refused.' },
     },
-    resolve: (_root, { input }, ctx) =>
-      reviewTeamApplication(
-        ctx.prisma,
-        { requestId: dbId(input.id, 'input.id'), accept: answerOf(input.answer) },
-        requireViewer(ctx.viewer),
-        ctx.clock.now(),
-      ),
+    resolve: (_root, { input }, ctx) => reviewTeamApplication(ctx.prisma, answerArgs(input), requireViewer(ctx.viewer), ctx.clock.now()),
   }),
 );

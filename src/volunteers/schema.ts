@@ -43,7 +43,7 @@ export const VolunteerRef = builder.prismaNode('Volunteer', {
         return v.phone;
       },
       description:
-        'Mobile number in E.164, e.g. +8613812345678. Personal data: only for the volunteer, their team leaders, managers of their home site and above, and admins; null with a FORBIDDEN error for others. Every read by someone other than the volunteer is logged (personalDataReads).',
+        'Mobile number in E.164, e.g. +8613812345678. Personal data: only for the volunteer, the leaders of teams they are an accepted member of, managers of their home site and above, and admins; null with a FORBIDDEN error for others. Every read by someone other than the volunteer is logged (personalDataReads).',
       authScopes: (v) => ({ seePersonalData: v.id }),
     }),
     gender: t.expose('gender', { type: GenderEnum, description: 'Gender.' }),
