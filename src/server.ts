@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PothosValidationError } from '@pothos/core';
@@ -10,7 +11,6 @@ import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/service.js';
 import type { TokenSettings } from './auth/tokens.js';
 import { authenticate } from './auth/viewer.js';
 import { type Clock, systemClock } from './common/clock.js';
-import { randomBytes } from 'node:crypto';
 import { type AppServices, createContext } from './context.js';
 import type { Database } from './db/index.js';
 import { GRAPHIQL_EXAMPLES } from './graphiql.js';

@@ -895,7 +895,7 @@ builder.mutationField('assignVolunteer', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { assignment } = await committed(
         ctx,
-        assignVolunteer(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock.now()),
+        assignVolunteer(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock),
       );
       return { assignment };
     },
@@ -921,7 +921,7 @@ builder.mutationField('selfSignUp', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { assignment } = await committed(
         ctx,
-        selfSignUp(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock.now()),
+        selfSignUp(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock),
       );
       return { assignment };
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Clock, systemClock } from '../common/clock.js';
 import { ConflictError, InvalidStatusTransitionError, NotFoundError, ValidationError } from '../common/errors.js';
 import { optionalText, parseInput, text } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
@@ -821,14 +822,14 @@ export async function closeShift(
 async function signUp(
   prisma: PrismaClient,
   raw: AssignInput,
-  at?: Date,
+  clock: Clock = systemClock,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignInput, raw);
   return prisma.$transaction(async (tx) => {
     const shift = await lockShift(tx, input.shiftId);
     // Stamped under the shift's lock, so sign-up times (the waitlist order) follow the order in
     // which places are decided, even when many requests arrive at once.
-    const now = at ?? new Date();
+    const now = clock.now(); // read under the lock: a clock, not an instant taken before it
     const volunteer = await lockVolunteer(tx, input.volunteerId);
     requireOpenShift(shift, now);
     if (volunteer.status !== 'ACTIVE') throw new VolunteerSuspendedError(volunteer.id);
@@ -888,18 +889,18 @@ async function signUp(
 export function assignVolunteer(
   prisma: PrismaClient,
   input: AssignInput,
-  now?: Date,
+  clock?: Clock,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
-  return signUp(prisma, input, now);
+  return signUp(prisma, input, clock);
 }
 
 /** A volunteer signing themself up; the same rules as assignVolunteer. */
 export function selfSignUp(
   prisma: PrismaClient,
   input: AssignInput,
-  now?: Date,
+  clock?: Clock,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
-  return signUp(prisma, input, now);
+  return signUp(prisma, input, clock);
 }
 
 /**
