@@ -1,3 +1,4 @@
+import { developmentSecret } from './auth/dev-secret.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/index.js';
 import { migrate } from './db/migrate.js';
@@ -25,6 +26,13 @@ async function main() {
   const seeded = await seedIfEmpty(db.prisma);
   if (seeded) logger.info(seeded, 'demo data seeded');
 
+  // Without JWT_SECRET (development and test only): a random secret kept in DATA_DIR.
+  let jwtSecret = config.jwtSecret;
+  if (!jwtSecret) {
+    const generated = developmentSecret(config.dataDir);
+    jwtSecret = generated.secret;
+    if (generated.created) logger.info({ dataDir: config.dataDir }, 'generated a development JWT secret');
+  }
   const pubsub = createPubSubService({ redisUrl: config.redisUrl, channelPrefix: config.redisChannelPrefix, logger });
   const server = await startServer({
       db,
@@ -36,7 +44,7 @@ async function main() {
       requestTimeoutMs: config.requestTimeoutMs,
       headersTimeoutMs: config.headersTimeoutMs,
       tokens: {
-        secret: new TextEncoder().encode(config.jwtSecret),
+        secret: new TextEncoder().encode(jwtSecret),
         accessTokenTtlSeconds: config.accessTokenTtlSeconds,
         refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       },

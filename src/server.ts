@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PothosValidationError } from '@pothos/core';
@@ -13,7 +14,6 @@ import type { TokenSettings } from './auth/tokens.js';
 import { authenticatePrincipal, connectionOf, openConnection } from './auth/connections.js';
 import { createLiveSessions } from './auth/live-sessions.js';
 import { type Clock, systemClock } from './common/clock.js';
-import { DEVELOPMENT_JWT_SECRET } from './config.js';
 import { type AppServices, createContext } from './context.js';
 import type { Database } from './db/index.js';
 import { graphiqlOptions } from './graphiql.js';
@@ -32,6 +32,7 @@ import {
 import type { Logger } from './logger.js';
 import { type PubSubService, createPubSubService } from './pubsub.js';
 import { schema } from './schema.js';
+import { streamsEndOnShutdown } from './shutdown.js';
 import { type WsLimiter, type WsLimits, limitWebSockets } from './ws-limits.js';
 
 export interface ServerOptions {
@@ -73,9 +74,9 @@ export interface RunningServer {
   /** What the WebSocket limits have refused or closed so far. */
   wsLimits: WsLimiter['stats'];
   /**
-   * Stops accepting, closes WebSocket clients (1001 Going Away), lets in-flight requests finish
-   * for up to `drainMs` (default 5 s), then cuts what is left (e.g. SSE streams). Does not close
-   * the database.
+   * Stops accepting, closes WebSocket clients (1001 Going Away), ends SSE subscriptions with
+   * `complete`, lets in-flight requests finish for up to `drainMs` (default 5 s), then cuts what
+   * is left. Does not close the database.
    */
   close(drainMs?: number): Promise<void>;
 }
@@ -140,6 +141,8 @@ export async function startServer(
     liveSessions: createLiveSessions(bus.pubsub),
   };
   const production = options.env === 'production';
+  // On close(), SSE subscriptions end with `complete` instead of being cut.
+  const liveStreams = streamsEndOnShutdown();
 
   const yoga = createYoga({
     schema,
@@ -187,6 +190,7 @@ export async function startServer(
     graphiql: () => graphiqlOptions(services),
     renderGraphiQL,
     plugins: [
+      liveStreams.plugin,
       useOperationLog(logger),
       useReadOnlyBoards(),
       // Browsers may send GET and "simple" POSTs (form, text/plain) cross-site without a preflight;
@@ -318,7 +322,10 @@ export async function startServer(
         services.liveSessions.stop();
         await wsDisposable.dispose();
         await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+        // SSE subscriptions send `complete` and end; their connections then go idle and close.
+        liveStreams.end();
         httpServer.closeIdleConnections();
+        const idleSweep = setInterval(() => httpServer.closeIdleConnections(), 50);
         let deadline: NodeJS.Timeout | undefined;
         const drained = await Promise.race([
           httpClosed.then(() => true),
@@ -327,6 +334,7 @@ export async function startServer(
           }),
         ]);
         clearTimeout(deadline);
+        clearInterval(idleSweep);
         if (!drained) {
           // Long-lived responses (SSE subscriptions) never finish by themselves.
           httpServer.closeAllConnections();
@@ -339,10 +347,13 @@ export async function startServer(
   };
 }
 
-/** Token settings for development and tests: the fixed development secret, 15-minute access tokens. */
+/** A random secret made once per process, for servers started without token settings (tests). */
+const processSecret = randomBytes(48);
+
+/** Token settings for in-process servers (tests): this process's random secret, 15-minute access tokens. */
 export function developmentTokens(): TokenSettings {
   return {
-    secret: new TextEncoder().encode(DEVELOPMENT_JWT_SECRET),
+    secret: new Uint8Array(processSecret),
     accessTokenTtlSeconds: 900,
     refreshTokenTtlSeconds: 30 * 86_400,
   };

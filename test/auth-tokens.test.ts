@@ -1,6 +1,6 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVELOPMENT_JWT_SECRET } from '../src/config.js';
+import { developmentTokens } from '../src/server.js';
 import { createLogger } from '../src/logger.js';
 import { type PubSubService, createPubSubService } from '../src/pubsub.js';
 import {
@@ -157,7 +157,7 @@ describe.each(DATABASE_KINDS)('access and refresh tokens on %s', (kind) => {
         .setIssuer('volunteer-api')
         .setAudience('volunteer-api')
         .setExpirationTime('10m')
-        .sign(new TextEncoder().encode(DEVELOPMENT_JWT_SECRET));
+        .sign(developmentTokens().secret);
       await expectUnauthenticated(bearer(noSid));
     });
 

@@ -9,9 +9,9 @@ import { ChildRun, REPO_ROOT, descendants, isAlive, killAll, runToExit } from '.
  * The fresh-clone smoke test: start the real service the way a developer does, on an empty
  * embedded database, and use it over HTTP like a browser and a client would.
  *
- * It runs `npm start` itself. npm runs the script through `sh -c`; the script `exec`s tsx so the
- * shell passes SIGTERM on instead of leaving the server running as an orphan, which the shutdown
- * checks below would catch.
+ * It runs `npm start` itself. npm runs the script through `sh -c`; the script `exec`s node (with
+ * tsx as its loader, one process) so the signal npm passes on reaches the server itself instead of
+ * leaving it running as an orphan, which the shutdown checks below would catch.
  */
 
 const READY = /ready: (http:\/\/\S+\/graphql)/;

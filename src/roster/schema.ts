@@ -919,8 +919,7 @@ builder.mutationField('assignVolunteer', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { assignment } = await committed(
         ctx,
-        // The clock itself, read under the shift's lock: sign-up times give the waitlist order.
-        assignVolunteer(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, () => ctx.clock.now()),
+        assignVolunteer(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock),
       );
       return { assignment };
     },
@@ -946,7 +945,7 @@ builder.mutationField('selfSignUp', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { assignment } = await committed(
         ctx,
-        selfSignUp(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, () => ctx.clock.now()),
+        selfSignUp(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock),
       );
       return { assignment };
     },

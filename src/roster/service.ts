@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Actor } from '../auth/viewer.js';
+import { type Clock, systemClock } from '../common/clock.js';
 import { ConflictError, InvalidStatusTransitionError, NotFoundError, ValidationError } from '../common/errors.js';
 import { optionalText, parseInput, text } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
@@ -852,20 +853,17 @@ export async function endProjectShifts(tx: Tx, projectId: number, now: Date, rea
 // Assignments
 // ---------------------------------------------------------------------------------------------
 
-/** "Now" for a sign-up: read under the shift's lock when given as a clock (a function). */
-type SignUpTime = Date | (() => Date);
-
 async function signUp(
   prisma: PrismaClient,
   raw: AssignInput,
-  at?: SignUpTime,
+  clock: Clock = systemClock,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignInput, raw);
   return prisma.$transaction(async (tx) => {
     const shift = await lockShift(tx, input.shiftId);
     // Stamped under the shift's lock, so sign-up times (the waitlist order) follow the order in
     // which places are decided, even when many requests arrive at once.
-    const now = typeof at === 'function' ? at() : (at ?? new Date());
+    const now = clock.now(); // read under the lock: a clock, not an instant taken before it
     const volunteer = await lockVolunteer(tx, input.volunteerId);
     requireOpenShift(shift, now);
     if (volunteer.status !== 'ACTIVE') throw new VolunteerSuspendedError(volunteer.id);
@@ -919,18 +917,18 @@ async function signUp(
 export function assignVolunteer(
   prisma: PrismaClient,
   input: AssignInput,
-  now?: SignUpTime,
+  clock?: Clock,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
-  return signUp(prisma, input, now);
+  return signUp(prisma, input, clock);
 }
 
 /** A volunteer signing themself up; the same rules as assignVolunteer. */
 export function selfSignUp(
   prisma: PrismaClient,
   input: AssignInput,
-  now?: SignUpTime,
+  clock?: Clock,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
-  return signUp(prisma, input, now);
+  return signUp(prisma, input, clock);
 }
 
 /**
