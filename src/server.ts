@@ -1,10 +1,10 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PothosValidationError } from '@pothos/core';
-import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { type Plugin, createYoga, maskError, useReadinessCheck } from 'graphql-yoga';
+import { createYoga, maskError, useReadinessCheck } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { useReadOnlyBoards } from './boards/schema.js';
@@ -30,6 +30,7 @@ import {
   usePersistedOnly,
 } from './hardening.js';
 import type { Logger } from './logger.js';
+import { useOperationLog, useRequestIds, yogaLogger } from './logging.js';
 import { type PubSubService, createPubSubService } from './pubsub.js';
 import { schema } from './schema.js';
 
@@ -69,41 +70,6 @@ export interface RunningServer {
    * the database.
    */
   close(drainMs?: number): Promise<void>;
-}
-
-/** Logs one JSON line per GraphQL operation: its name, type and duration. */
-function useOperationLog(logger: Logger): Plugin {
-  const log = (args: ExecutionArgs, started: number, errors: number) => {
-    const definition = args.document.definitions.find((d) => d.kind === 'OperationDefinition');
-    logger.info(
-      {
-        operation: args.operationName ?? (definition && 'name' in definition ? definition.name?.value : undefined) ?? null,
-        type: definition && 'operation' in definition ? definition.operation : undefined,
-        durationMs: Math.round((performance.now() - started) * 100) / 100,
-        errors,
-      },
-      'graphql operation',
-    );
-  };
-  return {
-    onExecute({ args }) {
-      const started = performance.now();
-      return {
-        onExecuteDone({ result }) {
-          const errors = 'errors' in result && Array.isArray(result.errors) ? result.errors.length : 0;
-          log(args, started, errors);
-        },
-      };
-    },
-    onSubscribe({ args }) {
-      const started = performance.now();
-      return {
-        onSubscribeResult() {
-          log(args, started, 0);
-        },
-      };
-    },
-  };
 }
 
 const WS_KEEPALIVE_MS = 12_000;
@@ -153,12 +119,7 @@ export async function startServer(
     maxRequestBodySize: maxBodyBytes,
     // `documentId` carries a persisted operation's hash (GraphQL over HTTP persisted documents).
     extraParamNames: persisted ? ['documentId'] : undefined,
-    logging: {
-      debug: (...args) => logger.debug({ yoga: args.map(String).join(' ') }),
-      info: (...args) => logger.info({ yoga: args.map(String).join(' ') }),
-      warn: (...args) => logger.warn({ yoga: args.map(String).join(' ') }),
-      error: (...args) => logger.error({ yoga: args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' ') }),
-    },
+    logging: yogaLogger(logger),
     maskedErrors: {
       isDev: !production,
       // Rejected arguments (bad IDs, `first` over 100) are the client's to see, even in production.
@@ -178,6 +139,7 @@ export async function startServer(
     graphiql: () => graphiqlOptions(services),
     renderGraphiQL,
     plugins: [
+      useRequestIds(),
       useOperationLog(logger),
       useReadOnlyBoards(),
       // Browsers may send GET and "simple" POSTs (form, text/plain) cross-site without a preflight;
