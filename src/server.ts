@@ -56,6 +56,8 @@ export interface ServerOptions {
   persistedOperations?: PersistedOperationsOptions;
   /** The time rules see; the system clock when omitted (tests pass one they set). */
   clock?: Clock;
+  /** Browser origins allowed cross-site (CORS); none when omitted or empty (CORS off). */
+  corsOrigins?: string[];
 }
 
 export interface RunningServer {
@@ -109,6 +111,15 @@ export async function startServer(
       return createContext(services, principal, initial.req?.socket.remoteAddress ?? 'unknown', connection);
     },
     graphqlEndpoint: '/graphql',
+    // CORS only for the configured origins (CORS_ORIGINS); off otherwise, not Yoga's allow-all.
+    cors: options.corsOrigins?.length
+      ? {
+          origin: options.corsOrigins,
+          methods: ['GET', 'POST'],
+          allowedHeaders: ['content-type', 'authorization', 'x-graphql-yoga-csrf', 'x-request-id'],
+          exposedHeaders: ['x-request-id'],
+        }
+      : false,
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     // Several operations in one JSON array, up to a limit; a larger batch is refused (413).
