@@ -14,6 +14,16 @@ function limit(name: string, max: number) {
  * Everything the server reads from its environment, validated once at start-up.
  * A bad value stops the process with a message that names the variable and what it expects.
  */
+/** An origin: scheme, host and optional port, nothing more (no path, no trailing slash). */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce
@@ -58,6 +68,14 @@ const EnvSchema = z.object({
   WS_MAX_CONNECTIONS: z.coerce.number().int().min(1, 'WS_MAX_CONNECTIONS must be at least 1').max(1_000_000).default(5_000),
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(64 * 1024, 'WS_MAX_BUFFERED_BYTES must be at least 65536').max(1024 * 1024 * 1024).default(8 * 1024 * 1024),
   WS_MAX_OPERATIONS_PER_SECOND: z.coerce.number().int().min(1, 'WS_MAX_OPERATIONS_PER_SECOND must be at least 1').max(100_000).default(20),
+  // Comma-separated browser origins allowed to call the API cross-site (CORS); none by default.
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((o) => o.trim()).filter(Boolean))
+    .refine((origins) => origins.every(isOrigin), {
+      error: 'CORS_ORIGINS must be a comma-separated list of origins such as https://dashboard.example.org',
+    }),
   WS_MAX_SUBSCRIPTIONS: z.coerce
     .number({ error: 'WS_MAX_SUBSCRIPTIONS must be a number' })
     .int()
@@ -92,6 +110,8 @@ export type Config = {
   introspection: boolean;
   persistedOperations: { mode: 'off' | 'only'; manifestPath: string };
   maxBodyBytes: number;
+  /** Origins allowed cross-site (CORS); empty: CORS is off. */
+  corsOrigins: string[];
   /** Operation limits set in the environment; the rest keep their defaults. */
   operationLimits: {
     maxDepth?: number;
@@ -155,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
     persistedOperations: { mode: e.PERSISTED_OPERATIONS, manifestPath: e.PERSISTED_OPERATIONS_MANIFEST },
     maxBodyBytes: e.MAX_BODY_BYTES,
+    corsOrigins: e.CORS_ORIGINS,
     operationLimits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,

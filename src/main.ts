@@ -1,3 +1,4 @@
+import { createServer as createNetServer } from 'node:net';
 import { developmentSecret } from './auth/dev-secret.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/index.js';
@@ -20,6 +21,12 @@ async function main() {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  // Before migrating and seeding: a taken port should stop the start at once.
+  const portProblem = await portInUse(config.port, config.host);
+  if (portProblem) {
+    console.error(portProblem);
+    process.exit(1);
+  }
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrate(db.sql);
   if (applied.length) logger.info({ applied }, 'migrations applied');
@@ -53,6 +60,7 @@ async function main() {
       operationLimits: config.operationLimits,
       maxBodyBytes: config.maxBodyBytes,
       persistedOperations: config.persistedOperations,
+      corsOrigins: config.corsOrigins,
     }, { port: config.port, host: config.host });
   logger.info(
     { url: server.url, database: db.kind === 'pglite' ? `pglite:${config.dataDir}` : 'postgresql', events: pubsub.transport },
@@ -80,6 +88,22 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** A message when host:port cannot be listened on (taken, or not allowed); null when it is free. */
+function portInUse(port: number, host: string): Promise<string | null> {
+  if (port === 0) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const probe = createNetServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      resolve(
+        error.code === 'EADDRINUSE'
+          ? `PORT ${port} on ${host} is already in use; stop what is listening there or set PORT to another port.`
+          : `Cannot listen on ${host}:${port} (${error.code ?? error.message}); check PORT and HOST.`,
+      ),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve(null)));
+  });
 }
 
 /** In development, lists the demo logins that exist in this database (never in production). */

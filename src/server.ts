@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PothosValidationError } from '@pothos/core';
-import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { type Plugin, createYoga, maskError, useReadinessCheck } from 'graphql-yoga';
+import { createYoga, maskError, useReadinessCheck } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { useReadOnlyBoards } from './boards/schema.js';
@@ -30,6 +30,7 @@ import {
   usePersistedOnly,
 } from './hardening.js';
 import type { Logger } from './logger.js';
+import { useOperationLog, useRequestIds, yogaLogger } from './logging.js';
 import { type PubSubService, createPubSubService } from './pubsub.js';
 import { schema } from './schema.js';
 import { streamsEndOnShutdown } from './shutdown.js';
@@ -63,6 +64,8 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** Caps on WebSocket connections, unsent data and operation rate (src/ws-limits.ts). */
   wsLimits?: Partial<WsLimits>;
+  /** Browser origins allowed cross-site (CORS); none when omitted or empty (CORS off). */
+  corsOrigins?: string[];
 }
 
 export interface RunningServer {
@@ -79,41 +82,6 @@ export interface RunningServer {
    * is left. Does not close the database.
    */
   close(drainMs?: number): Promise<void>;
-}
-
-/** Logs one JSON line per GraphQL operation: its name, type and duration. */
-function useOperationLog(logger: Logger): Plugin {
-  const log = (args: ExecutionArgs, started: number, errors: number) => {
-    const definition = args.document.definitions.find((d) => d.kind === 'OperationDefinition');
-    logger.info(
-      {
-        operation: args.operationName ?? (definition && 'name' in definition ? definition.name?.value : undefined) ?? null,
-        type: definition && 'operation' in definition ? definition.operation : undefined,
-        durationMs: Math.round((performance.now() - started) * 100) / 100,
-        errors,
-      },
-      'graphql operation',
-    );
-  };
-  return {
-    onExecute({ args }) {
-      const started = performance.now();
-      return {
-        onExecuteDone({ result }) {
-          const errors = 'errors' in result && Array.isArray(result.errors) ? result.errors.length : 0;
-          log(args, started, errors);
-        },
-      };
-    },
-    onSubscribe({ args }) {
-      const started = performance.now();
-      return {
-        onSubscribeResult() {
-          log(args, started, 0);
-        },
-      };
-    },
-  };
 }
 
 const WS_KEEPALIVE_MS = 12_000;
@@ -155,6 +123,15 @@ export async function startServer(
       return createContext(services, principal, initial.req?.socket.remoteAddress ?? 'unknown', connection);
     },
     graphqlEndpoint: '/graphql',
+    // CORS only for the configured origins (CORS_ORIGINS); off otherwise, not Yoga's allow-all.
+    cors: options.corsOrigins?.length
+      ? {
+          origin: options.corsOrigins,
+          methods: ['GET', 'POST'],
+          allowedHeaders: ['content-type', 'authorization', 'x-graphql-yoga-csrf', 'x-request-id'],
+          exposedHeaders: ['x-request-id'],
+        }
+      : false,
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     // Several operations in one JSON array, up to a limit; a larger batch is refused (413).
@@ -165,12 +142,7 @@ export async function startServer(
     maxRequestBodySize: maxBodyBytes,
     // `documentId` carries a persisted operation's hash (GraphQL over HTTP persisted documents).
     extraParamNames: persisted ? ['documentId'] : undefined,
-    logging: {
-      debug: (...args) => logger.debug({ yoga: args.map(String).join(' ') }),
-      info: (...args) => logger.info({ yoga: args.map(String).join(' ') }),
-      warn: (...args) => logger.warn({ yoga: args.map(String).join(' ') }),
-      error: (...args) => logger.error({ yoga: args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' ') }),
-    },
+    logging: yogaLogger(logger),
     maskedErrors: {
       isDev: !production,
       // Rejected arguments (bad IDs, `first` over 100) are the client's to see, even in production.
@@ -191,6 +163,7 @@ export async function startServer(
     renderGraphiQL,
     plugins: [
       liveStreams.plugin,
+      useRequestIds(),
       useOperationLog(logger),
       useReadOnlyBoards(),
       // Browsers may send GET and "simple" POSTs (form, text/plain) cross-site without a preflight;

@@ -88,6 +88,10 @@ describe.each(DATABASE_KINDS)('roster campaigns and queries on %s', (kind) => {
       expect(result.firstStartsAt).toBe('2026-07-07T00:00:00.000Z');
       expect(result.lastEndsAt).toBe('2026-08-05T10:00:00.000Z');
       expect(await t.db.prisma.shift.count()).toBe(before + 720);
+      // What it made comes back as a connection: all 720 counted, the earliest first.
+      expect(result.shifts.totalCount).toBe(720);
+      expect(result.shifts.pageInfo.hasNextPage).toBe(true);
+      expect(result.shifts.edges.map((e) => e.node.startsAt)).toEqual(Array(3).fill('2026-07-07T00:00:00.000Z'));
 
       const rows = await t.db.prisma.shift.findMany({ where: { postId: { in: postIds } }, orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] });
       expect(rows).toHaveLength(720);

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -170,6 +171,24 @@ describe('fresh clone: npm start on a new DATA_DIR', () => {
 });
 
 describe('configuration errors', () => {
+  it('a PORT that is taken stops the start at once, before migrating or seeding', async () => {
+    const blocker = createNetServer();
+    await new Promise<void>((resolve) => blocker.listen(0, 'localhost', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const dataDir = newDataDir();
+      const { code, signal, run } = await runToExit('npm', ['start'], { cwd: REPO_ROOT, env: serviceEnv(dataDir, { PORT: String(port) }) });
+      expect(signal).toBeNull();
+      expect(code, run.output()).not.toBe(0);
+      expect(run.stderr.join('\n')).toMatch(new RegExp(`PORT ${port}.*already in use`));
+      expect(run.stdout.some((l) => READY.test(l))).toBe(false);
+      expect(run.jsonLines().some((l) => l.msg === 'migrations applied' || l.msg === 'demo data seeded')).toBe(false);
+      expect(existsSync(dataDir), 'the database was opened').toBe(false);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
   it('PORT=abc stops the start with a message naming PORT', async () => {
     const { code, signal, run } = await runToExit('npm', ['start'], {
       cwd: REPO_ROOT,

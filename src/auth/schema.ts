@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
 import { COMMON_ERRORS, ErrorInterface } from '../common/schema-base.js';
 import { AccountSuspendedError, InvalidCredentialsError, InvalidRefreshTokenError, TooManyRequestsError, unauthenticated } from './errors.js';
@@ -17,6 +18,10 @@ const RoleEnum = builder.enumType('Role', {
 const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
   description: 'The logged-in account making the request.',
   fields: (t) => ({
+    id: t.id({
+      description: 'The account’s global ID (stable across sessions), so client caches keep one Viewer per account.',
+      resolve: (v) => encodeGlobalID('Account', v.accountId),
+    }),
     phone: t.exposeString('phone', { description: 'The account’s login phone number (E.164).' }),
     roles: t.field({ type: [RoleEnum], description: 'The account’s roles.', resolve: (v) => v.roles }),
     volunteer: t.prismaField({

@@ -12,7 +12,7 @@ import { createBoardCredential, revokeBoardCredential } from './service.js';
 
 export const BoardCredentialRef = builder.prismaNode('BoardCredential', {
   description:
-    'A long-lived, read-only credential for a wall screen, scoped to one site and everything below it. Send its token as `Authorization: Bearer <token>` (graphql-ws: connectionParams.authorization). It sees the public view plus every shift, roster event and duty board of its sites, never people; it runs no mutations. It lasts until revoked.',
+    'A long-lived, read-only credential for a wall screen, scoped to one site and everything below it. Send its token as `Authorization: Bearer <token>` (graphql-ws: connectionParams.authorization). It sees the public view, plus the roster events and duty boards of its sites with their shifts in full (full ones too), never people; it runs no mutations. It lasts until revoked.',
   id: { field: 'id' },
   // Only ADMIN and managers of its site see a credential (`node(id:)` included).
   authScopes: (credential) => ({ manageSite: credential.siteId }),

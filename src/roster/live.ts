@@ -200,6 +200,10 @@ function coalescedBoard(ctx: Context, site: { id: number; path: string }): Async
 export const DutyBoardRef = builder.objectRef<DutyBoardSnapshot>('DutyBoard').implement({
   description: 'Duty at a site and every site below it, today (Asia/Shanghai) and right now.',
   fields: (t) => ({
+    id: t.id({
+      description: 'Stable per site (not a Node: fetch boards with `dutyBoard(siteId:)`), so client caches keep one entry per board.',
+      resolve: (b) => encodeGlobalID('DutyBoard', b.siteId),
+    }),
     site: t.prismaField({
       type: 'Site',
       description: 'The site the board covers (with everything below it).',

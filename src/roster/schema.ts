@@ -7,7 +7,7 @@ import { COMMON_ERRORS, ErrorInterface } from '../common/schema-base.js';
 import { searchTerm } from '../common/validation.js';
 import type { Context } from '../context.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { ProjectRef } from '../projects/schema.js';
+import { ProjectRef, ProjectStatusEnum } from '../projects/schema.js';
 import { openProjectWhere } from '../projects/status.js';
 import { SiteRef } from '../sites/schema.js';
 import { subtreeFilter } from '../sites/service.js';
@@ -597,8 +597,12 @@ builder.objectType(ProjectNotRecruitingError, {
   description: 'The shift’s project is not RECRUITING or ACTIVE, so it takes no sign-ups (or changes).',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    status: t.exposeString('status', { description: 'The project’s current status.' }),
-    allowed: t.exposeStringList('allowed', { description: 'The statuses that would allow it.' }),
+    status: t.field({ type: ProjectStatusEnum, description: 'The project’s current status.', resolve: (e) => e.status as never }),
+    allowed: t.field({
+      type: [ProjectStatusEnum],
+      description: 'The statuses that would allow it.',
+      resolve: (e) => [...e.allowed] as never,
+    }),
   }),
 });
 
@@ -750,19 +754,33 @@ const CreateShiftsInput = builder.inputType('CreateShiftsInput', {
   }),
 });
 
-const CreateShiftsPayload = builder.simpleObject('CreateShiftsPayload', {
-  description: 'The campaign’s shifts were created, all in one transaction.',
-  fields: (t) => ({
-    count: t.int({ description: 'How many shifts were created.' }),
-    firstStartsAt: t.field({ type: 'DateTime', description: 'Start of the earliest shift created.' }),
-    lastEndsAt: t.field({ type: 'DateTime', description: 'End of the latest shift created.' }),
-  }),
-});
+const CreateShiftsPayload = builder
+  .objectRef<{ count: number; shiftIds: number[]; firstStartsAt: Date; lastEndsAt: Date }>('CreateShiftsPayload')
+  .implement({
+    description: 'The campaign’s shifts were created, all in one transaction.',
+    fields: (t) => ({
+      count: t.exposeInt('count', { description: 'How many shifts were created.' }),
+      firstStartsAt: t.field({ type: 'DateTime', description: 'Start of the earliest shift created.', resolve: (p) => p.firstStartsAt }),
+      lastEndsAt: t.field({ type: 'DateTime', description: 'End of the latest shift created.', resolve: (p) => p.lastEndsAt }),
+      shifts: t.prismaConnection(
+        {
+          type: 'Shift',
+          cursor: 'id',
+          description: 'The shifts created, in the order they were made (by start time, then post), a page at a time.',
+          totalCount: (p) => p.shiftIds.length,
+          resolve: (query, p, _args, ctx) =>
+            ctx.prisma.shift.findMany({ ...query, where: { id: { in: p.shiftIds } }, orderBy: { id: 'asc' } }),
+        },
+        { name: 'ShiftConnection', description: 'A page of shifts.' },
+        { name: 'ShiftEdge', description: 'A shift on a page.' },
+      ),
+    }),
+  });
 
 builder.mutationField('createShifts', (t) =>
   t.field({
     description:
-      'Creates a campaign of shifts in bulk, in one transaction, and reports how many. Needs a manager of the project’s site or the leader of its organising team.',
+      'Creates a campaign of shifts in bulk, in one transaction, and returns them (`shifts`, a connection) with how many. Needs a manager of the project’s site or the leader of its organising team.',
     authScopes: (_root, args) => ({ manageProject: args.input.projectId }),
     type: CreateShiftsPayload,
     args: { input: t.arg({ type: CreateShiftsInput, required: true, description: 'The campaign.' }) },
@@ -787,7 +805,7 @@ builder.mutationField('createShifts', (t) =>
           notes: input.notes,
         }),
       );
-      return { count: result.count, firstStartsAt: result.firstStartsAt, lastEndsAt: result.lastEndsAt };
+      return { count: result.count, shiftIds: result.shiftIds, firstStartsAt: result.firstStartsAt, lastEndsAt: result.lastEndsAt };
     },
   }),
 );
