@@ -52,6 +52,12 @@ const EnvSchema = z.object({
   GRAPHQL_MAX_COST: limit('GRAPHQL_MAX_COST', 100_000_000),
   GRAPHQL_MAX_INPUT_DEPTH: limit('GRAPHQL_MAX_INPUT_DEPTH', 1000),
   GRAPHQL_MAX_BATCH: limit('GRAPHQL_MAX_BATCH', 1000),
+  EVENT_RETENTION_HOURS: z.coerce
+    .number({ error: 'EVENT_RETENTION_HOURS must be a number' })
+    .int('EVENT_RETENTION_HOURS must be a whole number')
+    .min(1, 'EVENT_RETENTION_HOURS must be at least 1')
+    .max(24 * 90, 'EVENT_RETENTION_HOURS may be at most 2160 (90 days)')
+    .default(48),
   WS_MAX_SUBSCRIPTIONS: z.coerce
     .number({ error: 'WS_MAX_SUBSCRIPTIONS must be a number' })
     .int()
@@ -73,6 +79,8 @@ export type Config = {
   redisChannelPrefix: string;
   /** Most concurrent subscriptions one WebSocket connection may hold. */
   wsMaxSubscriptions: number;
+  /** How long roster events stay stored for subscribers that resume. */
+  eventRetentionHours: number;
   jwtSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -127,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisChannelPrefix: e.REDIS_CHANNEL_PREFIX,
     wsMaxSubscriptions: e.WS_MAX_SUBSCRIPTIONS,
+    eventRetentionHours: e.EVENT_RETENTION_HOURS,
     jwtSecret: e.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,

@@ -4,13 +4,16 @@ import type { TokenSettings } from './auth/tokens.js';
 import type { Viewer } from './auth/viewer.js';
 import type { Database, PrismaClient } from './db/index.js';
 import type { Logger } from './logger.js';
-import type { PubSub } from './pubsub.js';
+import type { LiveEvents } from './events/live-events.js';
+import type { AppPubSub } from './events/topics.js';
 
 /** The long-lived services a server instance shares between requests. */
 export interface AppServices {
   prisma: PrismaClient;
   db: Database;
-  pubsub: PubSub;
+  pubsub: AppPubSub;
+  /** Roster events: the outbox relay and the feed subscribers listen to. */
+  events: LiveEvents;
   logger: Logger;
   tokens: TokenSettings;
   loginLimits: LoginLimits;
@@ -26,8 +29,10 @@ export interface Context extends AppServices {
   clientIp: string;
   /** Per-request memo of authorization lookups (src/auth/policy.ts). */
   authCache?: Map<string, Promise<unknown>>;
+  /** The SSE `Last-Event-ID` header: where a reconnecting stream resumes when `after` is not given. */
+  lastEventId?: string;
 }
 
-export function createContext(services: AppServices, viewer: Viewer | null, clientIp: string): Context {
-  return { ...services, viewer, clientIp };
+export function createContext(services: AppServices, viewer: Viewer | null, clientIp: string, lastEventId?: string): Context {
+  return { ...services, viewer, clientIp, lastEventId };
 }

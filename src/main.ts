@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/index.js';
 import { migrate } from './db/migrate.js';
 import { createLogger } from './logger.js';
-import { createPubSubService } from './pubsub.js';
+import { createEventBus } from './events/topics.js';
 import { DEMO_ACCOUNTS, seedIfEmpty } from './seed/index.js';
 import { startServer } from './server.js';
 
@@ -25,13 +25,14 @@ async function main() {
   const seeded = await seedIfEmpty(db.prisma);
   if (seeded) logger.info(seeded, 'demo data seeded');
 
-  const pubsub = createPubSubService({ redisUrl: config.redisUrl, channelPrefix: config.redisChannelPrefix, logger });
+  const pubsub = createEventBus({ redisUrl: config.redisUrl, channelPrefix: config.redisChannelPrefix, logger });
   const server = await startServer({
       db,
       logger,
       env: config.env,
       pubsub,
       wsMaxSubscriptions: config.wsMaxSubscriptions,
+      events: { retentionHours: config.eventRetentionHours },
       tokens: {
         secret: new TextEncoder().encode(config.jwtSecret),
         accessTokenTtlSeconds: config.accessTokenTtlSeconds,

@@ -27,14 +27,17 @@ import {
   usePersistedOnly,
 } from './hardening.js';
 import type { Logger } from './logger.js';
-import { type PubSubService, createPubSubService } from './pubsub.js';
+import { type LiveEventsOptions, createLiveEvents } from './events/live-events.js';
+import { type AppBus, createEventBus } from './events/topics.js';
 import { schema } from './schema.js';
 
 export interface ServerOptions {
   db: Database;
   logger: Logger;
   /** The event bus; in memory when omitted. The caller closes it. */
-  pubsub?: PubSubService;
+  pubsub?: AppBus;
+  /** Roster events: retention, polling, and hooks for tests. */
+  events?: LiveEventsOptions;
   /** Access/refresh token settings; a development secret when omitted. */
   tokens?: TokenSettings;
   loginLimits?: LoginLimits;
@@ -116,15 +119,19 @@ export async function startServer(
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const introspection = options.introspection ?? options.env !== 'production';
   const persisted = options.persistedOperations?.mode === 'only' ? loadPersistedManifest(options.persistedOperations) : undefined;
-  const bus = options.pubsub ?? createPubSubService({ logger });
+  const bus = options.pubsub ?? createEventBus({ logger });
+  const clock = options.clock ?? systemClock;
+  const events = createLiveEvents({ prisma: db.prisma, bus, clock, logger }, options.events);
+  await events.start();
   const services: AppServices = {
     db,
     prisma: db.prisma,
     pubsub: bus.pubsub,
+    events,
     logger,
     tokens: options.tokens ?? developmentTokens(),
     loginLimits: options.loginLimits ?? DEFAULT_LOGIN_LIMITS,
-    clock: options.clock ?? systemClock,
+    clock,
   };
   const production = options.env === 'production';
 
@@ -140,7 +147,12 @@ export async function startServer(
         ? (initial.connectionParams.authorization as string | undefined)
         : initial.request?.headers.get('authorization');
       const viewer = await authenticate(services.prisma, services.tokens, authorization);
-      return createContext(services, viewer, initial.req?.socket.remoteAddress ?? 'unknown');
+      return createContext(
+        services,
+        viewer,
+        initial.req?.socket.remoteAddress ?? 'unknown',
+        initial.request?.headers.get('last-event-id') ?? undefined,
+      );
     },
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
@@ -193,10 +205,10 @@ export async function startServer(
         // Ready when the database answers and the event bus (Redis, if used) is connected.
         check: async ({ fetchAPI }) => {
           const database = await db.ping();
-          const events = bus.healthy();
+          const busUp = bus.healthy();
           return new fetchAPI.Response(
-            JSON.stringify({ database: database ? 'up' : 'down', events: `${bus.transport}:${events ? 'up' : 'down'}` }),
-            { status: database && events ? 200 : 503, headers: { 'content-type': 'application/json' } },
+            JSON.stringify({ database: database ? 'up' : 'down', events: `${bus.transport}:${busUp ? 'up' : 'down'}` }),
+            { status: database && busUp ? 200 : 503, headers: { 'content-type': 'application/json' } },
           );
         },
       }),
@@ -302,6 +314,8 @@ export async function startServer(
         liveSessions.stop();
         await wsDisposable.dispose();
         await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+        // Live streams complete (SSE responses end) instead of being cut.
+        await events.close();
         httpServer.closeIdleConnections();
         let deadline: NodeJS.Timeout | undefined;
         const drained = await Promise.race([

@@ -49,9 +49,10 @@ import {
  * Shift.assignedCount and Shift.checkedInCount are exact; under the volunteer lock the
  * no-double-booking check cannot race another sign-up of the same volunteer.
  *
- * Every mutating function returns `events: RosterChange[]` next to its result, to be published by
- * the caller after commit. Functions that do not touch shifts (duty posts, service records) return
- * an empty list so callers can treat all mutations alike.
+ * Every mutating function takes the transaction it runs in and returns `events: RosterChange[]`
+ * next to its result; the command runner (src/common/command.ts) opens that transaction and writes
+ * the events to the outbox in it, as its last write. Functions that do not touch shifts (duty
+ * posts, service records) return an empty list so callers can treat all mutations alike.
  */
 
 type Tx = Prisma.TransactionClient;
@@ -487,7 +488,7 @@ async function requireSite(prisma: PrismaClient | Tx, siteId: number): Promise<v
 }
 
 export async function createDutyPost(
-  prisma: PrismaClient,
+  prisma: Tx,
   raw: CreateDutyPostInput,
 ): Promise<{ post: DutyPost; events: RosterChange[] }> {
   const input = parseInput(CreateDutyPostInput, raw);
@@ -507,7 +508,7 @@ export async function createDutyPost(
 }
 
 export async function updateDutyPost(
-  prisma: PrismaClient,
+  prisma: Tx,
   postId: number,
   raw: UpdateDutyPostInput,
 ): Promise<{ post: DutyPost; events: RosterChange[] }> {
@@ -548,7 +549,7 @@ export interface CreateShiftsResult {
  * and one multi-row INSERT. Days and windows are Asia/Shanghai wall-clock; all shifts must fall
  * within the project's dates.
  */
-export async function createShifts(prisma: PrismaClient, raw: CreateShiftsInput): Promise<CreateShiftsResult> {
+export async function createShifts(tx: Tx, raw: CreateShiftsInput): Promise<CreateShiftsResult> {
   const input = parseInput(CreateShiftsInput, raw);
   const days =
     input.dates !== undefined
@@ -588,41 +589,39 @@ export async function createShifts(prisma: PrismaClient, raw: CreateShiftsInput)
   const lastEndsAt = rows.reduce((max, r) => ((r.endsAt as Date) > max ? (r.endsAt as Date) : max), rows[0].endsAt as Date);
   const datePath = input.dates !== undefined ? 'input.dates' : 'input.startDate';
 
-  return prisma.$transaction(async (tx) => {
-    // FOR SHARE keeps the project's status and dates stable until the shifts are in.
-    const locked = await tx.$queryRaw<{ id: number }[]>`
-      SELECT "id" FROM "Project" WHERE "id" = ${input.projectId}::int FOR SHARE`;
-    if (locked.length === 0) throw new NotFoundError('Project', input.projectId);
-    const project = await tx.project.findUniqueOrThrow({
-      where: { id: input.projectId },
-      select: { id: true, status: true, startsOn: true, endsOn: true },
-    });
-    if (!(SHIFT_PLANNING_PROJECT_STATUSES as readonly string[]).includes(project.status)) {
-      throw new ProjectNotRecruitingError(project.id, project.status, SHIFT_PLANNING_PROJECT_STATUSES);
-    }
-    const span = projectSpan(project);
-    if (firstStartsAt < span.from || lastEndsAt > span.to) {
-      throw ValidationError.field(
-        datePath,
-        `shifts must fall within the project's dates, ${formatCalendarDate(project.startsOn)} to ${formatCalendarDate(project.endsOn)} (Asia/Shanghai)`,
-      );
-    }
-    const posts = await tx.dutyPost.findMany({ where: { id: { in: postIds } }, select: { id: true } });
-    if (posts.length !== postIds.length) {
-      const found = new Set(posts.map((p) => p.id));
-      throw new NotFoundError('DutyPost', postIds.find((p) => !found.has(p))!);
-    }
-    const created = await tx.shift.createManyAndReturn({ data: rows, select: { id: true } });
-    const shiftIds = created.map((s) => s.id).sort((a, b) => a - b);
-    const now = new Date();
-    return {
-      count: shiftIds.length,
-      shiftIds,
-      firstStartsAt,
-      lastEndsAt,
-      events: shiftIds.map((shiftId) => shiftChange('SHIFT_CREATED', shiftId, now)),
-    };
+  // FOR SHARE keeps the project's status and dates stable until the shifts are in.
+  const locked = await tx.$queryRaw<{ id: number }[]>`
+    SELECT "id" FROM "Project" WHERE "id" = ${input.projectId}::int FOR SHARE`;
+  if (locked.length === 0) throw new NotFoundError('Project', input.projectId);
+  const project = await tx.project.findUniqueOrThrow({
+    where: { id: input.projectId },
+    select: { id: true, status: true, startsOn: true, endsOn: true },
   });
+  if (!(SHIFT_PLANNING_PROJECT_STATUSES as readonly string[]).includes(project.status)) {
+    throw new ProjectNotRecruitingError(project.id, project.status, SHIFT_PLANNING_PROJECT_STATUSES);
+  }
+  const span = projectSpan(project);
+  if (firstStartsAt < span.from || lastEndsAt > span.to) {
+    throw ValidationError.field(
+      datePath,
+      `shifts must fall within the project's dates, ${formatCalendarDate(project.startsOn)} to ${formatCalendarDate(project.endsOn)} (Asia/Shanghai)`,
+    );
+  }
+  const posts = await tx.dutyPost.findMany({ where: { id: { in: postIds } }, select: { id: true } });
+  if (posts.length !== postIds.length) {
+    const found = new Set(posts.map((p) => p.id));
+    throw new NotFoundError('DutyPost', postIds.find((p) => !found.has(p))!);
+  }
+  const created = await tx.shift.createManyAndReturn({ data: rows, select: { id: true } });
+  const shiftIds = created.map((s) => s.id).sort((a, b) => a - b);
+  const now = new Date();
+  return {
+    count: shiftIds.length,
+    shiftIds,
+    firstStartsAt,
+    lastEndsAt,
+    events: shiftIds.map((shiftId) => shiftChange('SHIFT_CREATED', shiftId, now)),
+  };
 }
 
 /**
@@ -636,88 +635,86 @@ export async function createShifts(prisma: PrismaClient, raw: CreateShiftsInput)
  * Cancelled and closed shifts, and shifts of COMPLETED or CANCELLED projects, cannot be changed.
  */
 export async function updateShift(
-  prisma: PrismaClient,
+  tx: Tx,
   shiftId: number,
   raw: UpdateShiftInput,
   now: Date = new Date(),
 ): Promise<{ shift: Shift; events: RosterChange[] }> {
   const input = parseInput(UpdateShiftInput, raw);
-  return prisma.$transaction(async (tx) => {
-    const before = await lockShift(tx, shiftId);
-    requireOpenShift(before, now, { allowEnded: true });
-    const project = await tx.project.findUniqueOrThrow({
-      where: { id: before.projectId },
-      select: { id: true, status: true, startsOn: true, endsOn: true },
-    });
-    if (!(SHIFT_PLANNING_PROJECT_STATUSES as readonly string[]).includes(project.status)) {
-      throw new ProjectNotRecruitingError(project.id, project.status, SHIFT_PLANNING_PROJECT_STATUSES);
-    }
+  const before = await lockShift(tx, shiftId);
+  requireOpenShift(before, now, { allowEnded: true });
+  const project = await tx.project.findUniqueOrThrow({
+    where: { id: before.projectId },
+    select: { id: true, status: true, startsOn: true, endsOn: true },
+  });
+  if (!(SHIFT_PLANNING_PROJECT_STATUSES as readonly string[]).includes(project.status)) {
+    throw new ProjectNotRecruitingError(project.id, project.status, SHIFT_PLANNING_PROJECT_STATUSES);
+  }
 
-    const startsAt = input.startsAt ?? before.startsAt;
-    const endsAt = input.endsAt ?? before.endsAt;
-    const timesChanged =
-      startsAt.getTime() !== before.startsAt.getTime() || endsAt.getTime() !== before.endsAt.getTime();
-    if (timesChanged) {
-      if (endsAt <= startsAt) throw ValidationError.field('input.endsAt', 'endsAt must be after startsAt');
-      if (endsAt.getTime() - startsAt.getTime() > MAX_SHIFT_MINUTES * MINUTE_MS) {
-        throw ValidationError.field('input.endsAt', 'a shift may last at most 24 hours');
-      }
-      if (startsAt.getTime() !== before.startsAt.getTime()) {
-        const started = await tx.shiftAssignment.count({
-          where: { shiftId, status: { in: ['CHECKED_IN', 'COMPLETED'] } },
-        });
-        if (started > 0) {
-          throw new ConflictError('Volunteers have already checked in to this shift; its start time can no longer change.');
-        }
-      }
-      const span = projectSpan(project);
-      if (startsAt < span.from || endsAt > span.to) {
-        throw ValidationError.field(
-          input.startsAt && startsAt < span.from ? 'input.startsAt' : 'input.endsAt',
-          `the shift must fall within the project's dates, ${formatCalendarDate(project.startsOn)} to ${formatCalendarDate(project.endsOn)} (Asia/Shanghai)`,
-        );
-      }
-      const onShift = await tx.shiftAssignment.findMany({
-        where: { shiftId, status: { in: [...ACTIVE_ASSIGNMENT_STATUSES] } },
-        select: { volunteerId: true },
+  const startsAt = input.startsAt ?? before.startsAt;
+  const endsAt = input.endsAt ?? before.endsAt;
+  const timesChanged =
+    startsAt.getTime() !== before.startsAt.getTime() || endsAt.getTime() !== before.endsAt.getTime();
+  if (timesChanged) {
+    if (endsAt <= startsAt) throw ValidationError.field('input.endsAt', 'endsAt must be after startsAt');
+    if (endsAt.getTime() - startsAt.getTime() > MAX_SHIFT_MINUTES * MINUTE_MS) {
+      throw ValidationError.field('input.endsAt', 'a shift may last at most 24 hours');
+    }
+    if (startsAt.getTime() !== before.startsAt.getTime()) {
+      const started = await tx.shiftAssignment.count({
+        where: { shiftId, status: { in: ['CHECKED_IN', 'COMPLETED'] } },
       });
-      const volunteerIds = onShift.map((a) => a.volunteerId);
-      await lockVolunteers(tx, volunteerIds);
-      const clash = await findOverlap(tx, volunteerIds, shiftId, startsAt, endsAt);
-      if (clash) {
-        throw new DoubleBookingError(clash.volunteerId, shiftId, clash.id, clash.shift.id, clash.shift.startsAt, clash.shift.endsAt);
+      if (started > 0) {
+        throw new ConflictError('Volunteers have already checked in to this shift; its start time can no longer change.');
       }
     }
-
-    const capacityValue = input.capacity ?? before.capacity;
-    if (capacityValue < before.assignedCount) {
+    const span = projectSpan(project);
+    if (startsAt < span.from || endsAt > span.to) {
       throw ValidationError.field(
-        'input.capacity',
-        `capacity cannot be below the ${before.assignedCount} volunteers already holding a place`,
+        input.startsAt && startsAt < span.from ? 'input.startsAt' : 'input.endsAt',
+        `the shift must fall within the project's dates, ${formatCalendarDate(project.startsOn)} to ${formatCalendarDate(project.endsOn)} (Asia/Shanghai)`,
       );
     }
-    const minimumValue = input.minimum ?? Math.min(before.minimum, capacityValue);
-    if (minimumValue > capacityValue) {
-      throw ValidationError.field('input.minimum', 'minimum must not exceed capacity');
-    }
-
-    const updated = await tx.shift.update({
-      where: { id: shiftId },
-      data: {
-        startsAt,
-        endsAt,
-        capacity: capacityValue,
-        minimum: minimumValue,
-        role: input.role,
-        notes: input.notes,
-      },
+    const onShift = await tx.shiftAssignment.findMany({
+      where: { shiftId, status: { in: [...ACTIVE_ASSIGNMENT_STATUSES] } },
+      select: { volunteerId: true },
     });
-    const events: RosterChange[] = [shiftChange('SHIFT_UPDATED', shiftId, now)];
-    // No promotions once the shift is over: closeShift settles the waitlist.
-    const filled = now < updated.endsAt ? await fillFromWaitlist(tx, updated, now) : { shift: updated, events: [] };
-    events.push(...filled.events, ...staffingEvents(before, filled.shift, now));
-    return { shift: filled.shift, events };
+    const volunteerIds = onShift.map((a) => a.volunteerId);
+    await lockVolunteers(tx, volunteerIds);
+    const clash = await findOverlap(tx, volunteerIds, shiftId, startsAt, endsAt);
+    if (clash) {
+      throw new DoubleBookingError(clash.volunteerId, shiftId, clash.id, clash.shift.id, clash.shift.startsAt, clash.shift.endsAt);
+    }
+  }
+
+  const capacityValue = input.capacity ?? before.capacity;
+  if (capacityValue < before.assignedCount) {
+    throw ValidationError.field(
+      'input.capacity',
+      `capacity cannot be below the ${before.assignedCount} volunteers already holding a place`,
+    );
+  }
+  const minimumValue = input.minimum ?? Math.min(before.minimum, capacityValue);
+  if (minimumValue > capacityValue) {
+    throw ValidationError.field('input.minimum', 'minimum must not exceed capacity');
+  }
+
+  const updated = await tx.shift.update({
+    where: { id: shiftId },
+    data: {
+      startsAt,
+      endsAt,
+      capacity: capacityValue,
+      minimum: minimumValue,
+      role: input.role,
+      notes: input.notes,
+    },
   });
+  const events: RosterChange[] = [shiftChange('SHIFT_UPDATED', shiftId, now)];
+  // No promotions once the shift is over: closeShift settles the waitlist.
+  const filled = now < updated.endsAt ? await fillFromWaitlist(tx, updated, now) : { shift: updated, events: [] };
+  events.push(...filled.events, ...staffingEvents(before, filled.shift, now));
+  return { shift: filled.shift, events };
 }
 
 /**
@@ -771,23 +768,21 @@ async function settleShift(
  * and credited like a normal check-out, so time served is never lost. Nothing is deleted.
  */
 export async function cancelShift(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: CancelShiftInput,
   now: Date = new Date(),
 ): Promise<{ shift: Shift; events: RosterChange[] }> {
   const input = parseInput(CancelShiftInput, raw);
-  return prisma.$transaction(async (tx) => {
-    const before = await lockShift(tx, input.shiftId);
-    requireOpenShift(before, now, { allowEnded: true });
-    const settled = await settleShift(tx, before, now, {
-      assignedBecome: 'CANCELLED',
-      reason: input.reason ?? SHIFT_CANCELLED_REASON,
-      shiftData: { status: 'CANCELLED', cancelledAt: now },
-    });
-    const events = [shiftChange('SHIFT_CANCELLED', before.id, now), ...settled.events];
-    events.push(...staffingEvents(before, settled.shift, now));
-    return { shift: settled.shift, events };
+  const before = await lockShift(tx, input.shiftId);
+  requireOpenShift(before, now, { allowEnded: true });
+  const settled = await settleShift(tx, before, now, {
+    assignedBecome: 'CANCELLED',
+    reason: input.reason ?? SHIFT_CANCELLED_REASON,
+    shiftData: { status: 'CANCELLED', cancelledAt: now },
   });
+  const events = [shiftChange('SHIFT_CANCELLED', before.id, now), ...settled.events];
+  events.push(...staffingEvents(before, settled.shift, now));
+  return { shift: settled.shift, events };
 }
 
 /**
@@ -796,22 +791,20 @@ export async function cancelShift(
  * WAITLISTED ones become CANCELLED with a reason. Sets closedAt; a closed shift is final.
  */
 export async function closeShift(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: ShiftActionInput,
   now: Date = new Date(),
 ): Promise<{ shift: Shift; events: RosterChange[] }> {
   const input = parseInput(ShiftActionInput, raw);
-  return prisma.$transaction(async (tx) => {
-    const before = await lockShift(tx, input.shiftId);
-    requireOpenShift(before, now, { allowEnded: true });
-    const { shift, events } = await settleShift(tx, before, now, {
-      assignedBecome: 'NO_SHOW',
-      reason: SHIFT_CLOSED_REASON,
-      shiftData: { closedAt: now },
-    });
-    events.push(shiftChange('SHIFT_UPDATED', shift.id, now), ...staffingEvents(before, shift, now));
-    return { shift, events };
+  const before = await lockShift(tx, input.shiftId);
+  requireOpenShift(before, now, { allowEnded: true });
+  const { shift, events } = await settleShift(tx, before, now, {
+    assignedBecome: 'NO_SHOW',
+    reason: SHIFT_CLOSED_REASON,
+    shiftData: { closedAt: now },
   });
+  events.push(shiftChange('SHIFT_UPDATED', shift.id, now), ...staffingEvents(before, shift, now));
+  return { shift, events };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -819,63 +812,61 @@ export async function closeShift(
 // ---------------------------------------------------------------------------------------------
 
 async function signUp(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: AssignInput,
   at?: Date,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignInput, raw);
-  return prisma.$transaction(async (tx) => {
-    const shift = await lockShift(tx, input.shiftId);
-    // Stamped under the shift's lock, so sign-up times (the waitlist order) follow the order in
-    // which places are decided, even when many requests arrive at once.
-    const now = at ?? new Date();
-    const volunteer = await lockVolunteer(tx, input.volunteerId);
-    requireOpenShift(shift, now);
-    if (volunteer.status !== 'ACTIVE') throw new VolunteerSuspendedError(volunteer.id);
-    const project = await tx.project.findUniqueOrThrow({
-      where: { id: shift.projectId },
-      select: { id: true, status: true },
-    });
-    if (!(SIGN_UP_PROJECT_STATUSES as readonly string[]).includes(project.status)) {
-      throw new ProjectNotRecruitingError(project.id, project.status, SIGN_UP_PROJECT_STATUSES);
-    }
-    const existing = await tx.shiftAssignment.findUnique({
-      where: { shiftId_volunteerId: { shiftId: shift.id, volunteerId: volunteer.id } },
-    });
-    if (existing && isActive(existing.status)) {
-      throw new AlreadyAssignedError(existing.id, shift.id, volunteer.id, existing.status);
-    }
-    if (existing && existing.status !== 'CANCELLED') {
-      // COMPLETED or NO_SHOW: the volunteer's record on this shift is final.
-      throw new InvalidAssignmentStateError(existing.id, existing.status, 'ASSIGN', ['CANCELLED']);
-    }
-    const clash = await findOverlap(tx, [volunteer.id], shift.id, shift.startsAt, shift.endsAt);
-    if (clash) {
-      throw new DoubleBookingError(volunteer.id, shift.id, clash.id, clash.shift.id, clash.shift.startsAt, clash.shift.endsAt);
-    }
-
-    const status: AssignmentStatus = shift.assignedCount < shift.capacity ? 'ASSIGNED' : 'WAITLISTED';
-    const fields = {
-      status,
-      assignedAt: now,
-      promotedAt: null,
-      checkedInAt: null,
-      checkedOutAt: null,
-      serviceMinutes: null,
-      cancelledAt: null,
-      cancelReason: null,
-    };
-    // The (shiftId, volunteerId) pair is unique: a cancelled row is reused for the new sign-up.
-    const assignment = existing
-      ? await tx.shiftAssignment.update({ where: { id: existing.id }, data: fields })
-      : await tx.shiftAssignment.create({ data: { shiftId: shift.id, volunteerId: volunteer.id, ...fields } });
-    const events: RosterChange[] = [assignmentChange(status, assignment, now)];
-    if (status === 'ASSIGNED') {
-      const after = await tx.shift.update({ where: { id: shift.id }, data: { assignedCount: { increment: 1 } } });
-      events.push(...staffingEvents(shift, after, now));
-    }
-    return { assignment, events };
+  const shift = await lockShift(tx, input.shiftId);
+  // Stamped under the shift's lock, so sign-up times (the waitlist order) follow the order in
+  // which places are decided, even when many requests arrive at once.
+  const now = at ?? new Date();
+  const volunteer = await lockVolunteer(tx, input.volunteerId);
+  requireOpenShift(shift, now);
+  if (volunteer.status !== 'ACTIVE') throw new VolunteerSuspendedError(volunteer.id);
+  const project = await tx.project.findUniqueOrThrow({
+    where: { id: shift.projectId },
+    select: { id: true, status: true },
   });
+  if (!(SIGN_UP_PROJECT_STATUSES as readonly string[]).includes(project.status)) {
+    throw new ProjectNotRecruitingError(project.id, project.status, SIGN_UP_PROJECT_STATUSES);
+  }
+  const existing = await tx.shiftAssignment.findUnique({
+    where: { shiftId_volunteerId: { shiftId: shift.id, volunteerId: volunteer.id } },
+  });
+  if (existing && isActive(existing.status)) {
+    throw new AlreadyAssignedError(existing.id, shift.id, volunteer.id, existing.status);
+  }
+  if (existing && existing.status !== 'CANCELLED') {
+    // COMPLETED or NO_SHOW: the volunteer's record on this shift is final.
+    throw new InvalidAssignmentStateError(existing.id, existing.status, 'ASSIGN', ['CANCELLED']);
+  }
+  const clash = await findOverlap(tx, [volunteer.id], shift.id, shift.startsAt, shift.endsAt);
+  if (clash) {
+    throw new DoubleBookingError(volunteer.id, shift.id, clash.id, clash.shift.id, clash.shift.startsAt, clash.shift.endsAt);
+  }
+
+  const status: AssignmentStatus = shift.assignedCount < shift.capacity ? 'ASSIGNED' : 'WAITLISTED';
+  const fields = {
+    status,
+    assignedAt: now,
+    promotedAt: null,
+    checkedInAt: null,
+    checkedOutAt: null,
+    serviceMinutes: null,
+    cancelledAt: null,
+    cancelReason: null,
+  };
+  // The (shiftId, volunteerId) pair is unique: a cancelled row is reused for the new sign-up.
+  const assignment = existing
+    ? await tx.shiftAssignment.update({ where: { id: existing.id }, data: fields })
+    : await tx.shiftAssignment.create({ data: { shiftId: shift.id, volunteerId: volunteer.id, ...fields } });
+  const events: RosterChange[] = [assignmentChange(status, assignment, now)];
+  if (status === 'ASSIGNED') {
+    const after = await tx.shift.update({ where: { id: shift.id }, data: { assignedCount: { increment: 1 } } });
+    events.push(...staffingEvents(shift, after, now));
+  }
+  return { assignment, events };
 }
 
 /**
@@ -886,20 +877,20 @@ async function signUp(
  * record already exists for this pair), NotFoundError.
  */
 export function assignVolunteer(
-  prisma: PrismaClient,
+  tx: Tx,
   input: AssignInput,
   now?: Date,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
-  return signUp(prisma, input, now);
+  return signUp(tx, input, now);
 }
 
 /** A volunteer signing themself up; the same rules as assignVolunteer. */
 export function selfSignUp(
-  prisma: PrismaClient,
+  tx: Tx,
   input: AssignInput,
   now?: Date,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
-  return signUp(prisma, input, now);
+  return signUp(tx, input, now);
 }
 
 /**
@@ -908,61 +899,57 @@ export function selfSignUp(
  * Not possible once the shift has ended or been closed: closeShift settles it then.
  */
 export async function cancelAssignment(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: CancelAssignmentInput,
   now: Date = new Date(),
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(CancelAssignmentInput, raw);
-  return prisma.$transaction(async (tx) => {
-    const { shift: before, assignment: current } = await lockAssignmentFor(
-      tx,
-      input.assignmentId,
-      now,
-      'CANCEL',
-      ['ASSIGNED', 'WAITLISTED'],
-    );
-    const assignment = await tx.shiftAssignment.update({
-      where: { id: current.id },
-      data: { status: 'CANCELLED', cancelledAt: now, cancelReason: input.reason ?? null },
-    });
-    const events: RosterChange[] = [assignmentChange('UNASSIGNED', assignment, now)];
-    let shift = before;
-    if (current.status === 'ASSIGNED') {
-      shift = await tx.shift.update({ where: { id: before.id }, data: { assignedCount: { decrement: 1 } } });
-      const filled = await fillFromWaitlist(tx, shift, now);
-      shift = filled.shift;
-      events.push(...filled.events);
-    }
-    events.push(...staffingEvents(before, shift, now));
-    return { assignment, events };
+  const { shift: before, assignment: current } = await lockAssignmentFor(
+    tx,
+    input.assignmentId,
+    now,
+    'CANCEL',
+    ['ASSIGNED', 'WAITLISTED'],
+  );
+  const assignment = await tx.shiftAssignment.update({
+    where: { id: current.id },
+    data: { status: 'CANCELLED', cancelledAt: now, cancelReason: input.reason ?? null },
   });
+  const events: RosterChange[] = [assignmentChange('UNASSIGNED', assignment, now)];
+  let shift = before;
+  if (current.status === 'ASSIGNED') {
+    shift = await tx.shift.update({ where: { id: before.id }, data: { assignedCount: { decrement: 1 } } });
+    const filled = await fillFromWaitlist(tx, shift, now);
+    shift = filled.shift;
+    events.push(...filled.events);
+  }
+  events.push(...staffingEvents(before, shift, now));
+  return { assignment, events };
 }
 
 /** Checks a volunteer in: only from ASSIGNED, from 30 minutes before the start until the end. */
 export async function checkIn(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: AssignmentActionInput,
   now: Date = new Date(),
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignmentActionInput, raw);
-  return prisma.$transaction(async (tx) => {
-    const { shift, assignment: current } = await lockAssignmentFor(
-      tx,
-      input.assignmentId,
-      now,
-      'CHECK_IN',
-      ['ASSIGNED'],
-      { allowEnded: true },
-    );
-    const { opensAt, closesAt } = checkInWindow(shift);
-    if (now < opensAt || now >= closesAt) throw new CheckInWindowError(opensAt, closesAt, now);
-    const assignment = await tx.shiftAssignment.update({
-      where: { id: current.id },
-      data: { status: 'CHECKED_IN', checkedInAt: now },
-    });
-    await tx.shift.update({ where: { id: shift.id }, data: { checkedInCount: { increment: 1 } } });
-    return { assignment, events: [assignmentChange('CHECKED_IN', assignment, now)] };
+  const { shift, assignment: current } = await lockAssignmentFor(
+    tx,
+    input.assignmentId,
+    now,
+    'CHECK_IN',
+    ['ASSIGNED'],
+    { allowEnded: true },
+  );
+  const { opensAt, closesAt } = checkInWindow(shift);
+  if (now < opensAt || now >= closesAt) throw new CheckInWindowError(opensAt, closesAt, now);
+  const assignment = await tx.shiftAssignment.update({
+    where: { id: current.id },
+    data: { status: 'CHECKED_IN', checkedInAt: now },
   });
+  await tx.shift.update({ where: { id: shift.id }, data: { checkedInCount: { increment: 1 } } });
+  return { assignment, events: [assignmentChange('CHECKED_IN', assignment, now)] };
 }
 
 /**
@@ -970,35 +957,33 @@ export async function checkIn(
  * capped at the shift's length + 30 min, added to Volunteer.serviceMinutes in the same transaction.
  */
 export async function checkOut(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: AssignmentActionInput,
   now: Date = new Date(),
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignmentActionInput, raw);
-  return prisma.$transaction(async (tx) => {
-    const { shift, assignment: current } = await lockAssignmentFor(
-      tx,
-      input.assignmentId,
-      now,
-      'CHECK_OUT',
-      ['CHECKED_IN'],
-      { allowEnded: true },
-    );
-    const checkedInAt = current.checkedInAt ?? shift.startsAt;
-    const minutes = serviceMinutesFor(shift, checkedInAt, now);
-    const assignment = await tx.shiftAssignment.update({
-      where: { id: current.id },
-      data: { status: 'COMPLETED', checkedOutAt: now, serviceMinutes: minutes },
-    });
-    await tx.shift.update({ where: { id: shift.id }, data: { checkedInCount: { decrement: 1 } } });
-    if (minutes > 0) {
-      await tx.volunteer.update({
-        where: { id: current.volunteerId },
-        data: { serviceMinutes: { increment: minutes } },
-      });
-    }
-    return { assignment, events: [assignmentChange('CHECKED_OUT', assignment, now)] };
+  const { shift, assignment: current } = await lockAssignmentFor(
+    tx,
+    input.assignmentId,
+    now,
+    'CHECK_OUT',
+    ['CHECKED_IN'],
+    { allowEnded: true },
+  );
+  const checkedInAt = current.checkedInAt ?? shift.startsAt;
+  const minutes = serviceMinutesFor(shift, checkedInAt, now);
+  const assignment = await tx.shiftAssignment.update({
+    where: { id: current.id },
+    data: { status: 'COMPLETED', checkedOutAt: now, serviceMinutes: minutes },
   });
+  await tx.shift.update({ where: { id: shift.id }, data: { checkedInCount: { decrement: 1 } } });
+  if (minutes > 0) {
+    await tx.volunteer.update({
+      where: { id: current.volunteerId },
+      data: { serviceMinutes: { increment: minutes } },
+    });
+  }
+  return { assignment, events: [assignmentChange('CHECKED_OUT', assignment, now)] };
 }
 
 /**
@@ -1007,31 +992,29 @@ export async function checkOut(
  * would not know to come. A later sign-up can take the freed place.
  */
 export async function markNoShow(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: AssignmentActionInput,
   now: Date = new Date(),
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignmentActionInput, raw);
-  return prisma.$transaction(async (tx) => {
-    const { shift: before, assignment: current } = await lockAssignmentFor(
-      tx,
-      input.assignmentId,
-      now,
-      'MARK_NO_SHOW',
-      ['ASSIGNED'],
-      { allowEnded: true },
-    );
-    if (now < before.startsAt) throw new ShiftNotStartedError(before.id, before.startsAt);
-    const assignment = await tx.shiftAssignment.update({
-      where: { id: current.id },
-      data: { status: 'NO_SHOW' },
-    });
-    const shift = await tx.shift.update({ where: { id: before.id }, data: { assignedCount: { decrement: 1 } } });
-    return {
-      assignment,
-      events: [assignmentChange('NO_SHOW', assignment, now), ...staffingEvents(before, shift, now)],
-    };
+  const { shift: before, assignment: current } = await lockAssignmentFor(
+    tx,
+    input.assignmentId,
+    now,
+    'MARK_NO_SHOW',
+    ['ASSIGNED'],
+    { allowEnded: true },
+  );
+  if (now < before.startsAt) throw new ShiftNotStartedError(before.id, before.startsAt);
+  const assignment = await tx.shiftAssignment.update({
+    where: { id: current.id },
+    data: { status: 'NO_SHOW' },
   });
+  const shift = await tx.shift.update({ where: { id: before.id }, data: { assignedCount: { decrement: 1 } } });
+  return {
+    assignment,
+    events: [assignmentChange('NO_SHOW', assignment, now), ...staffingEvents(before, shift, now)],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1040,7 +1023,7 @@ export async function markNoShow(
 
 /** Records hours a team member served outside the roster; PENDING until reviewed. */
 export async function recordService(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: RecordServiceInput,
   now: Date = new Date(),
 ): Promise<{ record: ServiceRecord; events: RosterChange[] }> {
@@ -1048,27 +1031,25 @@ export async function recordService(
   if (input.servedOn > shanghaiDateOf(now)) {
     throw ValidationError.field('input.servedOn', 'servedOn must not be in the future');
   }
-  return prisma.$transaction(async (tx) => {
-    const volunteer = await tx.volunteer.findUnique({ where: { id: input.volunteerId }, select: { id: true } });
-    if (!volunteer) throw new NotFoundError('Volunteer', input.volunteerId);
-    const team = await tx.team.findUnique({ where: { id: input.teamId }, select: { id: true } });
-    if (!team) throw new NotFoundError('Team', input.teamId);
-    const membership = await tx.teamMembership.findUnique({
-      where: { teamId_volunteerId: { teamId: input.teamId, volunteerId: input.volunteerId } },
-      select: { id: true },
-    });
-    if (!membership) throw new ConflictError('The volunteer is not a member of this team.');
-    const record = await tx.serviceRecord.create({
-      data: {
-        volunteerId: input.volunteerId,
-        teamId: input.teamId,
-        servedOn: input.servedOn,
-        minutes: input.minutes,
-        description: input.description,
-      },
-    });
-    return { record, events: [] };
+  const volunteer = await tx.volunteer.findUnique({ where: { id: input.volunteerId }, select: { id: true } });
+  if (!volunteer) throw new NotFoundError('Volunteer', input.volunteerId);
+  const team = await tx.team.findUnique({ where: { id: input.teamId }, select: { id: true } });
+  if (!team) throw new NotFoundError('Team', input.teamId);
+  const membership = await tx.teamMembership.findUnique({
+    where: { teamId_volunteerId: { teamId: input.teamId, volunteerId: input.volunteerId } },
+    select: { id: true },
   });
+  if (!membership) throw new ConflictError('The volunteer is not a member of this team.');
+  const record = await tx.serviceRecord.create({
+    data: {
+      volunteerId: input.volunteerId,
+      teamId: input.teamId,
+      servedOn: input.servedOn,
+      minutes: input.minutes,
+      description: input.description,
+    },
+  });
+  return { record, events: [] };
 }
 
 /**
@@ -1077,31 +1058,29 @@ export async function recordService(
  * conditional on PENDING, so two concurrent reviews cannot both count.
  */
 export async function reviewServiceRecord(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: ReviewServiceRecordInput,
   now: Date = new Date(),
 ): Promise<{ record: ServiceRecord; events: RosterChange[] }> {
   const input = parseInput(ReviewServiceRecordInput, raw);
-  return prisma.$transaction(async (tx) => {
-    const current = await tx.serviceRecord.findUnique({ where: { id: input.recordId } });
-    if (!current) throw new NotFoundError('ServiceRecord', input.recordId);
-    const { count } = await tx.serviceRecord.updateMany({
-      where: { id: current.id, status: 'PENDING' },
-      data: { status: input.decision, reviewNote: input.note ?? null, reviewedAt: now },
-    });
-    if (count === 0) {
-      const latest = await tx.serviceRecord.findUniqueOrThrow({ where: { id: current.id }, select: { status: true } });
-      throw new InvalidStatusTransitionError('service record', latest.status, input.decision, []);
-    }
-    if (input.decision === 'APPROVED') {
-      await tx.volunteer.update({
-        where: { id: current.volunteerId },
-        data: { serviceMinutes: { increment: current.minutes } },
-      });
-    }
-    const record = await tx.serviceRecord.findUniqueOrThrow({ where: { id: current.id } });
-    return { record, events: [] };
+  const current = await tx.serviceRecord.findUnique({ where: { id: input.recordId } });
+  if (!current) throw new NotFoundError('ServiceRecord', input.recordId);
+  const { count } = await tx.serviceRecord.updateMany({
+    where: { id: current.id, status: 'PENDING' },
+    data: { status: input.decision, reviewNote: input.note ?? null, reviewedAt: now },
   });
+  if (count === 0) {
+    const latest = await tx.serviceRecord.findUniqueOrThrow({ where: { id: current.id }, select: { status: true } });
+    throw new InvalidStatusTransitionError('service record', latest.status, input.decision, []);
+  }
+  if (input.decision === 'APPROVED') {
+    await tx.volunteer.update({
+      where: { id: current.volunteerId },
+      data: { serviceMinutes: { increment: current.minutes } },
+    });
+  }
+  const record = await tx.serviceRecord.findUniqueOrThrow({ where: { id: current.id } });
+  return { record, events: [] };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,9 +3,11 @@ import type { Clock } from '../../src/common/clock.js';
 import { type Database, openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
-import type { PubSubService } from '../../src/pubsub.js';
+import type { LiveEventsOptions } from '../../src/events/live-events.js';
+import type { AppBus } from '../../src/events/topics.js';
 import { type RunningServer, developmentTokens, startServer } from '../../src/server.js';
 import { setDefaultHeaders } from './client.js';
+import { type LiveProbe, liveProbe } from './live-probe.js';
 import { createScratchDatabase, type ScratchDatabase } from './postgres.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -23,13 +25,17 @@ export interface TestServer {
   adminToken: string;
   /** SQL statements Prisma has sent since the last reset (for N+1 checks). */
   queries: string[];
+  /** This instance's live subscribers (wait until a subscription listens). */
+  live: LiveProbe;
   close(): Promise<void>;
 }
 
 export interface TestServerOptions {
   /** Reuse an existing database (e.g. a second instance on the same PostgreSQL database). */
   databaseUrl?: string;
-  pubsub?: PubSubService;
+  pubsub?: AppBus;
+  /** Roster event settings (retention, relay polling, an after-commit hook). */
+  events?: LiveEventsOptions;
   wsMaxSubscriptions?: number;
   /** The time the server's rules see (e.g. a manualClock set to 23:30 Shanghai); real time when omitted. */
   clock?: Clock;
@@ -55,8 +61,17 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
   });
   await migrate(db.sql);
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const live = liveProbe();
   const server = await startServer(
-    { db, logger, env: 'test', pubsub: options.pubsub, wsMaxSubscriptions: options.wsMaxSubscriptions, clock: options.clock },
+    {
+      db,
+      logger,
+      env: 'test',
+      pubsub: options.pubsub,
+      events: { ...options.events, listeners: live.hooks },
+      wsMaxSubscriptions: options.wsMaxSubscriptions,
+      clock: options.clock,
+    },
     { port: 0, host: '127.0.0.1' },
   );
   const adminToken = await adminAccessToken(db);
@@ -71,6 +86,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     databaseUrl: kind === 'postgres' ? databaseUrl : undefined,
     server,
     queries,
+    live,
     adminToken,
     async close() {
       setDefaultHeaders(server.url, undefined);
