@@ -86,16 +86,14 @@ export function createPubSubService<T extends Topics>(options: {
   // Keep the topics subscribed for the instance's lifetime, so that a new subscription only adds
   // an in-process listener and never waits for (or races) a Redis SUBSCRIBE.
   const probeWaiters = new Map<string, Set<() => void>>(options.topics.map((topic) => [topic, new Set()]));
-  const pins = options.topics.map((topic) => {
-    const pin = (event: Event) => {
+  for (const topic of options.topics) {
+    eventTarget.addEventListener(topic, (event: Event) => {
       if ((event as CustomEvent).detail !== PROBE) return;
       const waiters = probeWaiters.get(topic)!;
       for (const waiter of waiters) waiter();
       waiters.clear();
-    };
-    eventTarget.addEventListener(topic, pin);
-    return { topic, pin };
-  });
+    });
+  }
   let closed = false;
   // Probe each topic until a probe comes back through Redis: then its SUBSCRIBE has taken effect (again).
   const probeTopic = (topic: string) =>
@@ -128,9 +126,12 @@ export function createPubSubService<T extends Topics>(options: {
     async publishConfirmed(topic, payload) {
       if (!healthy()) throw new Error('Redis is not connected');
       let timer: NodeJS.Timeout | undefined;
+      const published = publishClient.publish(prefix + topic, JSON.stringify(payload));
+      // Lost to the timeout, it may still fail later: that outcome is already accounted for.
+      published.catch(() => {});
       try {
         await Promise.race([
-          publishClient.publish(prefix + topic, JSON.stringify(payload)),
+          published,
           new Promise((_, reject) => {
             timer = setTimeout(() => reject(new Error('Redis did not confirm the publish in time')), CONFIRM_TIMEOUT_MS);
           }),
@@ -144,7 +145,8 @@ export function createPubSubService<T extends Topics>(options: {
     redis: { publish: publishClient, subscribe: subscribeClient },
     async close() {
       closed = true;
-      for (const { topic, pin } of pins) eventTarget.removeEventListener(topic, pin);
+      // No UNSUBSCRIBE first: disconnecting ends the subscriptions, and a command still in flight
+      // when the connection drops would only fail.
       publishClient.disconnect();
       subscribeClient.disconnect();
     },
