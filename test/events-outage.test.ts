@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppBus, createEventBus } from '../src/events/topics.js';
 import { createLogger } from '../src/logger.js';
 import {
-  EventsAssignDocument,
-  EventsCancelDocument,
+  LiveAssignDocument,
+  LiveCancelAssignmentDocument,
   EventsFollowDocument,
   type EventsFollowSubscription,
 } from './generated/graphql.js';
@@ -61,7 +61,7 @@ function roster(manager: () => Session) {
         (
           await gql(
             t.url,
-            EventsAssignDocument,
+            LiveAssignDocument,
             { input: { shiftId: gid('Shift', shiftId), volunteerId: gid('Volunteer', volunteerId) } },
             manager().headers,
           )
@@ -70,9 +70,10 @@ function roster(manager: () => Session) {
       ).assignment,
     cancel: async (t: { url: string }, assignmentId: string) =>
       expectType(
-        (await gql(t.url, EventsCancelDocument, { input: { id: assignmentId, reason: '临时有事' } }, manager().headers)).cancelAssignment,
+        (await gql(t.url, LiveCancelAssignmentDocument, { input: { id: assignmentId, reason: '临时有事' } }, manager().headers))
+          .cancelAssignment,
         'CancelAssignmentPayload',
-      ).assignment,
+      ),
   };
 }
 

@@ -4,7 +4,7 @@ import { manualClock } from '../src/common/clock.js';
 import { type AppBus, createEventBus } from '../src/events/topics.js';
 import { createLogger } from '../src/logger.js';
 import {
-  EventsAssignDocument,
+  LiveAssignDocument,
   EventsBoardDocument,
   EventsBoardLiveDocument,
   EventsFollowDocument,
@@ -64,7 +64,7 @@ describe('rosterChanged resumes after a point', () => {
       (
         await gql(
           t.url,
-          EventsAssignDocument,
+          LiveAssignDocument,
           { input: { shiftId: gid('Shift', shiftId), volunteerId: gid('Volunteer', volunteerId) } },
           manager.headers,
         )

@@ -887,7 +887,7 @@ builder.mutationField('assignVolunteer', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { assignment } = await command(
         ctx,
-        (tx) => assignVolunteer(tx, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock.now()),
+        (tx) => assignVolunteer(tx, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock),
       );
       return { assignment };
     },
@@ -913,7 +913,7 @@ builder.mutationField('selfSignUp', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { assignment } = await command(
         ctx,
-        (tx) => selfSignUp(tx, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock.now()),
+        (tx) => selfSignUp(tx, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock),
       );
       return { assignment };
     },

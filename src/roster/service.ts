@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Clock, systemClock } from '../common/clock.js';
 import { ConflictError, InvalidStatusTransitionError, NotFoundError, ValidationError } from '../common/errors.js';
 import { optionalText, parseInput, text } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
@@ -814,13 +815,14 @@ export async function closeShift(
 async function signUp(
   tx: Tx,
   raw: AssignInput,
-  at?: Date,
+  clock: Clock,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignInput, raw);
   const shift = await lockShift(tx, input.shiftId);
-  // Stamped under the shift's lock, so sign-up times (the waitlist order) follow the order in
-  // which places are decided, even when many requests arrive at once.
-  const now = at ?? new Date();
+  // Stamped under the shift's lock (so the clock is read here, not by the caller), so sign-up
+  // times (the waitlist order) follow the order in which places are decided, even when many
+  // requests arrive at once.
+  const now = clock.now();
   const volunteer = await lockVolunteer(tx, input.volunteerId);
   requireOpenShift(shift, now);
   if (volunteer.status !== 'ACTIVE') throw new VolunteerSuspendedError(volunteer.id);
@@ -879,18 +881,18 @@ async function signUp(
 export function assignVolunteer(
   tx: Tx,
   input: AssignInput,
-  now?: Date,
+  clock: Clock = systemClock,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
-  return signUp(tx, input, now);
+  return signUp(tx, input, clock);
 }
 
 /** A volunteer signing themself up; the same rules as assignVolunteer. */
 export function selfSignUp(
   tx: Tx,
   input: AssignInput,
-  now?: Date,
+  clock: Clock = systemClock,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
-  return signUp(tx, input, now);
+  return signUp(tx, input, clock);
 }
 
 /**
