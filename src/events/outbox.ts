@@ -109,10 +109,15 @@ export function toRosterEvent(row: OutboxEvent): RosterEvent {
   };
 }
 
-/** Stored events after a sequence, in order, at most `limit`. */
-export async function eventsAfter(db: Db, after: number, limit: number): Promise<RosterEvent[]> {
+/** Stored events after a sequence, in order, at most `limit`; `where` narrows them (a subscriber's filter). */
+export async function eventsAfter(
+  db: Db,
+  after: number,
+  limit: number,
+  where: Prisma.OutboxEventWhereInput = {},
+): Promise<RosterEvent[]> {
   const rows = await db.outboxEvent.findMany({
-    where: { sequence: { gt: BigInt(after) } },
+    where: { ...where, sequence: { gt: BigInt(after) } },
     orderBy: { sequence: 'asc' },
     take: limit,
   });

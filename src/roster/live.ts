@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
 import { dbId, optionalDbId } from '../common/ids.js';
 import type { Context } from '../context.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { ResumePointError, checkResumePoint, eventsAfter, outboxPosition } from '../events/outbox.js';
 import { whileSessionLasts } from '../auth/live.js';
 import { isScopedStaff, managesPath } from '../auth/viewer.js';
@@ -134,7 +135,12 @@ builder.subscriptionFields((t) => ({
       const inScope = staffScope(ctx);
       const after = await resumePoint(ctx, args.after ?? ctx.lastEventId);
       return whileSessionLasts(ctx, pipe(
-        rosterEvents(ctx, after),
+        rosterEvents(ctx, after, {
+          ...(site && { OR: [{ sitePath: site.path }, { sitePath: { startsWith: `${site.path}.` } }] }),
+          ...(postId != null && { postId }),
+          ...(projectId != null && { projectId }),
+          ...(shiftId != null && { shiftId }),
+        }),
         filter(
           (e: RosterEvent) =>
             (!inScope || inScope(e)) &&
@@ -253,9 +259,10 @@ const REPLAY_BATCH = 500;
 /**
  * The events after `after` (stored ones first, then live), or only live ones without it. The live
  * listener opens before the outbox is read, and the feed delivers every sequence in order, so
- * skipping what the replay already sent leaves neither a gap nor a repeat.
+ * skipping what the replay already sent leaves neither a gap nor a repeat. `where` is the
+ * subscriber's filter in SQL, so a replay reads only its own events (the caller filters live ones).
  */
-function rosterEvents(ctx: Context, after: number | null): AsyncIterable<RosterEvent> {
+function rosterEvents(ctx: Context, after: number | null, where: Prisma.OutboxEventWhereInput): AsyncIterable<RosterEvent> {
   return new Repeater<RosterEvent>(async (push, stop) => {
     const live = ctx.events.feed.listen();
     void stop.then(() => live.return());
@@ -263,7 +270,7 @@ function rosterEvents(ctx: Context, after: number | null): AsyncIterable<RosterE
       let last = after ?? 0;
       if (after !== null) {
         for (;;) {
-          const batch = await eventsAfter(ctx.prisma, last, REPLAY_BATCH);
+          const batch = await eventsAfter(ctx.prisma, last, REPLAY_BATCH, where);
           for (const event of batch) {
             last = event.sequence;
             await push(event);
