@@ -295,6 +295,10 @@ export async function startServer(
       httpServer.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    // Not serving after all (e.g. the port is taken): stop the relay and the feed's timers.
+    await events.close();
+    throw error;
   });
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

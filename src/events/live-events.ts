@@ -34,7 +34,6 @@ export interface LiveEvents {
   feed: RosterFeed;
   /** Null without Redis. */
   relay: Relay | null;
-  retentionHours: number;
   /** A command committed these events: deliver them here at once and relay them. */
   committed(events: readonly RosterEvent[]): void;
   /** Deletes events older than the retention period; returns how many. */
@@ -64,7 +63,6 @@ export function createLiveEvents(
   return {
     feed,
     relay,
-    retentionHours,
     committed(events) {
       if (events.length === 0) return;
       options.afterCommit?.(events);
@@ -75,7 +73,10 @@ export function createLiveEvents(
     async start() {
       await feed.start();
       await prune();
-      const pruning = setInterval(() => void prune().catch(() => {}), options.pruneIntervalMs ?? DEFAULT_PRUNE_INTERVAL_MS);
+      const pruning = setInterval(
+        () => void prune().catch((error: Error) => logger.warn({ error: error.message }, 'outbox prune failed; retrying later')),
+        options.pruneIntervalMs ?? DEFAULT_PRUNE_INTERVAL_MS,
+      );
       pruning.unref();
       timers.push(pruning);
       if (!relay) return;
