@@ -7,7 +7,9 @@
  *
  *   npm run example:dashboard -- --site <siteId> --board   # plus the coalesced duty board
  *
- * Leave it running, then assign, check in or check out volunteers in GraphiQL.
+ * Leave it running, then assign, check in or check out volunteers in GraphiQL. After a dropped
+ * connection it resumes from the last event it printed (`rosterChanged(after:)`), so it misses
+ * nothing and repeats nothing.
  */
 import { parseArgs } from 'node:util';
 import { createClient } from 'graphql-ws';
@@ -26,8 +28,16 @@ const client = createClient({
   retryAttempts: Number.POSITIVE_INFINITY,
   shouldRetry: () => true,
   on: {
-    connected: () => console.log(`connected to ${url}`),
-    closed: (event) => console.log(`connection closed (${(event as { code?: number }).code ?? '?'}); reconnecting…`),
+    connected: (_socket, _payload, wasRetry) => {
+      console.log(`connected to ${url}`);
+      if (wasRetry) followRoster();
+    },
+    closed: (event) => {
+      // graphql-ws would re-send the subscription as it was first sent; resume it ourselves instead.
+      stopRoster?.();
+      stopRoster = undefined;
+      console.log(`connection closed (${(event as { code?: number }).code ?? '?'}); reconnecting…`);
+    },
   },
 });
 
@@ -53,15 +63,25 @@ function subscribe<TResult, TVariables>(
   );
 }
 
-const stopRoster = subscribe(LiveRosterDocument, { filter: values.site ? { siteId: values.site } : undefined }, (data) => {
-  const event = data.rosterChanged;
-  const { shift } = event;
-  if (!shift) return console.log(`${time(event.occurredAt)}  ${event.kind} (a shift you may not see)`);
-  console.log(
-    `${time(event.occurredAt)}  ${event.kind.padEnd(16)} ${shift.post.name} ${time(shift.startsAt)}–${time(shift.endsAt)} ${shift.role}` +
-      `${event.volunteer ? `  ${event.volunteer.name}` : ''}  [${shift.assignedCount} assigned, ${shift.openSlots} open, ${shift.staffing}]`,
-  );
-});
+/** The sequence of the last event printed: where to resume after a reconnect. */
+let lastSequence: number | undefined;
+let stopRoster: (() => void) | undefined;
+
+function followRoster() {
+  if (stopRoster) return;
+  const after = lastSequence === undefined ? undefined : String(lastSequence);
+  stopRoster = subscribe(LiveRosterDocument, { filter: values.site ? { siteId: values.site } : undefined, after }, (data) => {
+    const event = data.rosterChanged;
+    lastSequence = event.sequence;
+    const { shift } = event;
+    if (!shift) return console.log(`${time(event.occurredAt)}  ${event.kind} (a shift you may not see)`);
+    console.log(
+      `${time(event.occurredAt)}  ${event.kind.padEnd(16)} ${shift.post.name} ${time(shift.startsAt)}–${time(shift.endsAt)} ${shift.role}` +
+        `${event.volunteer ? `  ${event.volunteer.name}` : ''}  [${shift.assignedCount} assigned, ${shift.openSlots} open, ${shift.staffing}]`,
+    );
+  });
+}
+followRoster();
 
 const stopBoard =
   values.board && values.site
@@ -75,7 +95,7 @@ const stopBoard =
     : () => {};
 
 process.on('SIGINT', () => {
-  stopRoster();
+  stopRoster?.();
   stopBoard();
   void client.dispose();
   process.exit(0);

@@ -253,7 +253,8 @@ describe('a crash between commit and publish', () => {
   });
 
   async function instance(crash: boolean): Promise<{ run: ChildRun; url: string }> {
-    const run = new ChildRun(`${REPO_ROOT}node_modules/.bin/tsx`, ['test/support/instance-process.ts'], {
+    // Node itself with tsx's loader (not the tsx CLI, which relays signals through a process of its own).
+    const run = new ChildRun(process.execPath, ['--import', 'tsx', 'test/support/instance-process.ts'], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,

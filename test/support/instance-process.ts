@@ -2,7 +2,7 @@
  * One server instance as a process of its own, on an existing, migrated PostgreSQL database and a
  * Redis — for tests that crash a whole process. Prints `listening <url>` when it serves.
  *
- *   DATABASE_URL=… REDIS_URL=… REDIS_CHANNEL_PREFIX=… [CRASH_AFTER_COMMIT=1] tsx test/support/instance-process.ts
+ *   DATABASE_URL=… REDIS_URL=… REDIS_CHANNEL_PREFIX=… [CRASH_AFTER_COMMIT=1] node --import tsx test/support/instance-process.ts
  *
  * With CRASH_AFTER_COMMIT=1 the process exits (code 70) right after the first command with events
  * commits — after the transaction, before anything is delivered or relayed.
