@@ -12,10 +12,11 @@ import { createAccount, login } from '../src/auth/service.js';
 import { openDatabase } from '../src/db/index.js';
 import { migrate } from '../src/db/migrate.js';
 import { createLogger } from '../src/logger.js';
-import { createPubSubService } from '../src/pubsub.js';
+import { createEventBus } from '../src/events/topics.js';
 import { seedIfEmpty } from '../src/seed/index.js';
 import { developmentTokens, startServer } from '../src/server.js';
 import { wsClient } from '../test/support/live-clients.js';
+import { liveProbe } from '../test/support/live-probe.js';
 import { LiveRosterDocument } from '../test/generated/graphql.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -29,8 +30,12 @@ const db = await openDatabase({
 await migrate(db.sql);
 const seeded = await seedIfEmpty(db.prisma);
 const logger = createLogger('silent');
-const bus = createPubSubService({ logger });
-const server = await startServer({ db, logger, pubsub: bus, env: 'production' }, { port: 0, host: '127.0.0.1' });
+const bus = createEventBus({ logger });
+const probe = liveProbe();
+const server = await startServer(
+  { db, logger, pubsub: bus, env: 'production', events: { listeners: probe.hooks } },
+  { port: 0, host: '127.0.0.1' },
+);
 
 const phone = '+8619900009999';
 if (!(await db.prisma.account.findUnique({ where: { phone } }))) {
@@ -111,7 +116,7 @@ await measure('dutyBoard: the whole city', () =>
 // A write, repeated on fresh shifts so each run does the same work.
 const project = await db.prisma.project.findFirstOrThrow({ where: { status: 'ACTIVE' } });
 const post0 = await db.prisma.dutyPost.findFirstOrThrow();
-const volunteers = await db.prisma.volunteer.findMany({ where: { status: 'ACTIVE' }, take: RUNS + 2, orderBy: { id: 'desc' } });
+const volunteers = await db.prisma.volunteer.findMany({ where: { status: 'ACTIVE' }, take: 3 * (RUNS + 2), orderBy: { id: 'desc' } });
 const benchShift = await db.prisma.shift.create({
   data: {
     projectId: project.id,
@@ -132,22 +137,27 @@ await measure('assignVolunteer (row locks, counters, event)', () => {
   );
 });
 
+// The outbox's cost per mutation: the same rule in a bare transaction (no event recorded — before
+// the outbox, publishing then cost one more query after commit) and through the command runner,
+// which writes its events to the outbox in the transaction (one statement) and hands them on.
+const { assignVolunteer } = await import('../src/roster/service.js');
+const { command } = await import('../src/common/command.js');
+const assignRule = (tx: Parameters<typeof assignVolunteer>[0]) =>
+  assignVolunteer(tx, { shiftId: benchShift.id, volunteerId: volunteers[next++]!.id });
+await measure('assignVolunteer rule, bare transaction (no outbox)', () => db.prisma.$transaction(assignRule));
+await measure('assignVolunteer rule via command (+ outbox row)', () => command(server.services, assignRule));
+
 // One roster event delivered to a graphql-ws subscriber: the SQL it costs to resolve.
 const client = wsClient(server.wsUrl, { authorization: `Bearer ${accessToken}` });
-const started = bus.subscriptionsStarted();
+const started = probe.subscriptionsStarted();
 const sub = client.subscribe(LiveRosterDocument, { filter: { shiftId: Buffer.from(`Shift:${benchShift.id}`).toString('base64') } });
-await bus.waitForSubscriptionsStarted(started + 1);
+await probe.waitForSubscriptionsStarted(started + 1);
 const extra = await db.prisma.volunteer.findFirstOrThrow({ where: { status: 'ACTIVE', id: { notIn: volunteers.map((v) => v.id) } } });
-const { assignVolunteer } = await import('../src/roster/service.js');
-const { publishRosterChanges } = await import('../src/roster/publish.js');
-const { events } = await assignVolunteer(db.prisma, { shiftId: benchShift.id, volunteerId: extra.id });
-statements.length = 0;
-await publishRosterChanges({ ...server.services, viewer: null, board: null, clientIp: 'bench' }, events.slice(0, 1));
-const publishCost = statements.length;
+await command(server.services, (tx) => assignVolunteer(tx, { shiftId: benchShift.id, volunteerId: extra.id }));
+// Delivered from this instance's feed: no statement to publish; these are the subscriber's.
 statements.length = 0;
 await sub.results.next();
 rows.push({ operation: 'rosterChanged: resolve one event for one subscriber', statements: statements.length, medianMs: NaN, p95Ms: NaN });
-rows.push({ operation: 'rosterChanged: publish (locate the shift)', statements: publishCost, medianMs: NaN, p95Ms: NaN });
 sub.stop();
 await client.dispose();
 
@@ -162,3 +172,72 @@ for (const r of rows) {
 await server.close();
 await bus.close();
 await db.close();
+
+await relayThroughput();
+
+
+/**
+ * The relay's throughput on PostgreSQL: N unsent outbox rows published (through Redis when it
+ * answers, else the in-memory bus) in batches and marked sent. Uses BENCH_DATABASE_URL when it is
+ * PostgreSQL, else a scratch database on the local server (dropped afterwards).
+ */
+async function relayThroughput() {
+  const N = Number(process.env.BENCH_RELAY_EVENTS ?? 20_000);
+  const { createScratchDatabase } = await import('../test/support/postgres.js');
+  const { rosterWorld, makeShift, futureSlot } = await import('../test/support/roster-fixtures.js');
+  const { appendToOutbox } = await import('../src/events/outbox.js');
+  const { Relay } = await import('../src/events/relay.js');
+  const { shiftChange } = await import('../src/roster/events.js');
+  const { systemClock } = await import('../src/common/clock.js');
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
+  try {
+    scratch = process.env.BENCH_DATABASE_URL ? undefined : await createScratchDatabase('bench');
+  } catch (error) {
+    console.log(`\nrelay throughput: skipped (no PostgreSQL: ${(error as Error).message})`);
+    return;
+  }
+  const pg = await openDatabase({ databaseUrl: process.env.BENCH_DATABASE_URL ?? scratch!.url });
+  try {
+    await migrate(pg.sql);
+    const world = await rosterWorld(pg.prisma, `bench-${process.pid}`);
+    const shift = await makeShift(pg.prisma, { projectId: world.projectId, postId: world.postId, ...futureSlot(300) });
+    const appendStarted = performance.now();
+    for (let done = 0; done < N; done += 1000) {
+      const changes = Array.from({ length: Math.min(1000, N - done) }, () => shiftChange('SHIFT_UPDATED', shift.id, new Date()));
+      await pg.prisma.$transaction((tx) => appendToOutbox(tx, changes, new Date(), { markSent: false }));
+    }
+    const appendSeconds = (performance.now() - appendStarted) / 1000;
+
+    const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+    let relayBus = createEventBus({ redisUrl, channelPrefix: `bench-${process.pid}:`, logger });
+    const reachable = await Promise.race([relayBus.ready.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3_000))]);
+    if (!reachable) {
+      await relayBus.close();
+      relayBus = createEventBus({ logger });
+    }
+    let received = 0;
+    const listener = relayBus.pubsub.subscribe('rosterOutbox')[Symbol.asyncIterator]();
+    const counting = (async () => {
+      while (received < N) {
+        const next = await listener.next();
+        if (next.done) return;
+        received += next.value.length;
+      }
+    })();
+    const relay = new Relay(pg.prisma, relayBus, systemClock, logger);
+    const started = performance.now();
+    const sent = await relay.flush();
+    await counting;
+    const seconds = (performance.now() - started) / 1000;
+    await listener.return?.();
+    await relayBus.close();
+    console.log(`\nOutbox on PostgreSQL, ${N} events:`);
+    console.log(`  written in 1000-event transactions: ${Math.round(N / appendSeconds)} events/s`);
+    console.log(
+      `  relayed (${relayBus.transport === 'redis' ? 'through Redis' : 'in-memory bus'}, batches of ${500}, marked sent): ${sent} sent, ${received} received, ${Math.round(N / seconds)} events/s`,
+    );
+  } finally {
+    await pg.close();
+    await scratch?.drop();
+  }
+}

@@ -15,9 +15,9 @@
  *   API_TOKEN=<accessToken>  a bare access token: works until it expires (15 minutes).
  *   API_URL=ws://host:4000/graphql
  *
- * If the connection drops (network, server restart) it reconnects with a fresh token and
- * subscribes again; the duty board sends a fresh snapshot at once. (`rosterChanged` has no resume
- * cursor in this version, so roster events during the gap are not replayed.)
+ * If the connection drops (network, server restart) it reconnects with a fresh token and resumes
+ * from the last event it printed (`rosterChanged(after:)`), so it misses nothing and repeats
+ * nothing; the duty board sends a fresh snapshot at once.
  */
 import { parseArgs } from 'node:util';
 import { createClient } from 'graphql-ws';
@@ -80,12 +80,16 @@ const client = createClient({
   retryAttempts: Number.POSITIVE_INFINITY,
   shouldRetry: () => true,
   on: {
-    connected: () => {
+    connected: (_socket, _payload, wasRetry) => {
       console.log(`connected to ${url}`);
       scheduleRenewal();
+      if (wasRetry) followRoster();
     },
     closed: (event) => {
       clearTimeout(renewal);
+      // graphql-ws would re-send the subscription as it was first sent; resume it ourselves instead.
+      stopRoster?.();
+      stopRoster = undefined;
       console.log(`connection closed (${(event as { code?: number }).code ?? '?'}); reconnecting…`);
     },
   },
@@ -145,15 +149,25 @@ function subscribe<TResult, TVariables>(
   );
 }
 
-const stopRoster = subscribe(LiveRosterDocument, { filter: values.site ? { siteId: values.site } : undefined }, (data) => {
-  const event = data.rosterChanged;
-  const { shift } = event;
-  if (!shift) return console.log(`${time(event.occurredAt)}  ${event.kind} (a shift you may not see)`);
-  console.log(
-    `${time(event.occurredAt)}  ${event.kind.padEnd(16)} ${shift.post.name} ${time(shift.startsAt)}–${time(shift.endsAt)} ${shift.role}` +
-      `${event.volunteer ? `  ${event.volunteer.name}` : ''}  [${shift.assignedCount} assigned, ${shift.openSlots} open, ${shift.staffing}]`,
-  );
-});
+/** The sequence of the last event printed: where to resume after a reconnect. */
+let lastSequence: number | undefined;
+let stopRoster: (() => void) | undefined;
+
+function followRoster() {
+  if (stopRoster) return;
+  const after = lastSequence === undefined ? undefined : String(lastSequence);
+  stopRoster = subscribe(LiveRosterDocument, { filter: values.site ? { siteId: values.site } : undefined, after }, (data) => {
+    const event = data.rosterChanged;
+    lastSequence = event.sequence;
+    const { shift } = event;
+    if (!shift) return console.log(`${time(event.occurredAt)}  ${event.kind} (a shift you may not see)`);
+    console.log(
+      `${time(event.occurredAt)}  ${event.kind.padEnd(16)} ${shift.post.name} ${time(shift.startsAt)}–${time(shift.endsAt)} ${shift.role}` +
+        `${event.volunteer ? `  ${event.volunteer.name}` : ''}  [${shift.assignedCount} assigned, ${shift.openSlots} open, ${shift.staffing}]`,
+    );
+  });
+}
+followRoster();
 
 const stopBoard =
   values.board && values.site
@@ -168,7 +182,7 @@ const stopBoard =
 
 process.on('SIGINT', () => {
   clearTimeout(renewal);
-  stopRoster();
+  stopRoster?.();
   stopBoard();
   void client.dispose();
   process.exit(0);

@@ -76,6 +76,12 @@ const EnvSchema = z.object({
     .refine((origins) => origins.every(isOrigin), {
       error: 'CORS_ORIGINS must be a comma-separated list of origins such as https://dashboard.example.org',
     }),
+  EVENT_RETENTION_HOURS: z.coerce
+    .number({ error: 'EVENT_RETENTION_HOURS must be a number' })
+    .int('EVENT_RETENTION_HOURS must be a whole number')
+    .min(1, 'EVENT_RETENTION_HOURS must be at least 1')
+    .max(24 * 90, 'EVENT_RETENTION_HOURS may be at most 2160 (90 days)')
+    .default(48),
   WS_MAX_SUBSCRIPTIONS: z.coerce
     .number({ error: 'WS_MAX_SUBSCRIPTIONS must be a number' })
     .int()
@@ -104,6 +110,8 @@ export type Config = {
   headersTimeoutMs: number;
   /** JWT_SECRET; absent in development and test, where src/auth/dev-secret.ts makes one. */
   jwtSecret?: string;
+  /** How long roster events stay stored for subscribers that resume. */
+  eventRetentionHours: number;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   loginLimits: { maxFailures: number; maxFailuresPerIp: number; windowMinutes: number };
@@ -165,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
     jwtSecret: e.JWT_SECRET,
+    eventRetentionHours: e.EVENT_RETENTION_HOURS,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     loginLimits: {

@@ -7,13 +7,16 @@ import type { LiveSessions } from './auth/live-sessions.js';
 import type { BoardAccess } from './boards/service.js';
 import type { Database, PrismaClient } from './db/index.js';
 import type { Logger } from './logger.js';
-import type { PubSub } from './pubsub.js';
+import type { LiveEvents } from './events/live-events.js';
+import type { AppPubSub } from './events/topics.js';
 
 /** The long-lived services a server instance shares between requests. */
 export interface AppServices {
   prisma: PrismaClient;
   db: Database;
-  pubsub: PubSub;
+  pubsub: AppPubSub;
+  /** Roster events: the outbox relay and the feed subscribers listen to. */
+  events: LiveEvents;
   logger: Logger;
   tokens: TokenSettings;
   loginLimits: LoginLimits;
@@ -35,6 +38,8 @@ export interface Context extends AppServices {
   clientIp: string;
   /** Per-request memo of authorization lookups (src/auth/policy.ts). */
   authCache?: Map<string, Promise<unknown>>;
+  /** The SSE `Last-Event-ID` header: where a reconnecting stream resumes when `after` is not given. */
+  lastEventId?: string;
 }
 
 export function createContext(
@@ -42,6 +47,7 @@ export function createContext(
   principal: Principal,
   clientIp: string,
   connection?: LiveConnection,
+  lastEventId?: string,
 ): Context {
-  return { ...services, viewer: principal.viewer, board: principal.board, clientIp, connection };
+  return { ...services, viewer: principal.viewer, board: principal.board, clientIp, connection, lastEventId };
 }

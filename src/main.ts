@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/index.js';
 import { migrate } from './db/migrate.js';
 import { createLogger } from './logger.js';
-import { createPubSubService } from './pubsub.js';
+import { createEventBus } from './events/topics.js';
 import { DEMO_ACCOUNTS, seedIfEmpty } from './seed/index.js';
 import { startServer } from './server.js';
 
@@ -40,7 +40,7 @@ async function main() {
     jwtSecret = generated.secret;
     if (generated.created) logger.info({ dataDir: config.dataDir }, 'generated a development JWT secret');
   }
-  const pubsub = createPubSubService({ redisUrl: config.redisUrl, channelPrefix: config.redisChannelPrefix, logger });
+  const pubsub = createEventBus({ redisUrl: config.redisUrl, channelPrefix: config.redisChannelPrefix, logger });
   const server = await startServer({
       db,
       logger,
@@ -50,6 +50,7 @@ async function main() {
       wsLimits: config.wsLimits,
       requestTimeoutMs: config.requestTimeoutMs,
       headersTimeoutMs: config.headersTimeoutMs,
+      events: { retentionHours: config.eventRetentionHours },
       tokens: {
         secret: new TextEncoder().encode(jwtSecret),
         accessTokenTtlSeconds: config.accessTokenTtlSeconds,

@@ -4,144 +4,71 @@ import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
 
 /**
- * What the roster publishes after a transaction commits. Events carry ids only; subscribers
- * re-load the records through Prisma selections, so each sees current data in its own shape.
+ * The one event bus: typed topics, in memory or fanned out to every instance through Redis
+ * pub/sub. It knows no domain — the topics are its caller's (src/events/topics.ts). Redis pub/sub
+ * delivers at most once: whatever must not be lost is stored first (the roster's outbox) and the
+ * bus only carries it faster.
  */
-export interface RosterEventMessage {
-  kind: string;
-  /** ISO 8601 instant. */
-  occurredAt: string;
-  shiftId: number;
-  assignmentId: number | null;
-  volunteerId: number | null;
-  /** Materialised path of the site of the shift's post, for "this site and below" matching. */
-  sitePath: string;
-  postId: number;
-  projectId: number;
-  /** The team organising the shift's project, for team leaders' scope. */
-  organizerId: number;
-}
 
-/** The typed topics of the one pubsub. */
-export type PubSubTopics = {
-  rosterChanged: [RosterEventMessage];
-  /** A session was revoked (logout, reused refresh token): its live connections must end. */
-  sessionRevoked: [string];
-};
+/** A map of topic name → the payload tuple `publish` takes. */
+export type Topics = Record<string, [unknown]>;
 
-export type PubSub = ReturnType<typeof createPubSub<PubSubTopics>>;
+export type PubSub<T extends Topics> = ReturnType<typeof createPubSub<T>>;
 
-const ROSTER_TOPIC = 'rosterChanged';
-/** The payload of readiness probes on the roster channel. */
+/** The payload of readiness probes; subscribers never see it. */
 const PROBE = '__probe__';
+/** How long a confirmed publish may take before it counts as failed. */
+const CONFIRM_TIMEOUT_MS = 2_000;
 
-export interface PubSubService {
-  pubsub: PubSub;
+export interface PubSubService<T extends Topics> {
+  pubsub: PubSub<T>;
   /** 'memory', or 'redis' when events fan out across instances. */
   transport: 'memory' | 'redis';
-  /** False while the Redis connection is down (events are queued and sent on reconnect). */
+  /** False while a Redis connection is down; publishes made then are not delivered to other instances. */
   healthy(): boolean;
+  /**
+   * Publishes and resolves once the transport accepted the message (for Redis: PUBLISH answered);
+   * rejects at once while Redis is down, or after a timeout, so the caller can retry later.
+   */
+  publishConfirmed<K extends keyof T & string>(topic: K, payload: T[K][0]): Promise<void>;
   /** Resolves once events published now would be delivered (for Redis: a pub/sub round trip worked). */
   ready: Promise<void>;
-  /** Sends a probe through the transport and resolves when it comes back (at once in memory). */
+  /** Sends a probe through every pinned topic and resolves when all came back (at once in memory). */
   roundTrip(): Promise<void>;
   /** The Redis connections, when events go through Redis. */
   redis?: { publish: Redis; subscribe: Redis };
-  /** Subscriptions currently listening on this instance. */
-  activeSubscriptions(): number;
-  /** Subscriptions that have started listening on this instance since it started (never decreases). */
-  subscriptionsStarted(): number;
-  /** Resolves once `count` subscriptions have started listening on this instance. */
-  waitForSubscriptionsStarted(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * Counts the subscriptions listening through a pubsub. A subscription counts from the first
- * `next()` on its iterator — by then the pubsub listener is registered — until it is returned.
+ * In memory by default. With a Redis URL, events go through Redis pub/sub so that a publish on one
+ * server instance reaches subscribers on every instance. ioredis reconnects by itself and
+ * re-subscribes its channels; what was published while it was down is lost (see above).
  */
-function counting(pubsub: PubSub) {
-  let active = 0;
-  let started = 0;
-  const waiters = new Set<{ count: number; resolve: () => void }>();
-  const changed = (delta: number) => {
-    active += delta;
-    if (delta < 0) return;
-    started += 1;
-    for (const waiter of waiters) {
-      if (started >= waiter.count) {
-        waiters.delete(waiter);
-        waiter.resolve();
-      }
-    }
-  };
-  const counted: PubSub = {
-    publish: pubsub.publish,
-    subscribe: ((...args: Parameters<PubSub['subscribe']>) => {
-      const source = pubsub.subscribe(...args);
-      return {
-        [Symbol.asyncIterator]() {
-          const iterator = source[Symbol.asyncIterator]();
-          let state: 'new' | 'listening' | 'done' = 'new';
-          const finish = () => {
-            if (state === 'listening') changed(-1);
-            state = 'done';
-          };
-          return {
-            next: () => {
-              const result = iterator.next();
-              if (state === 'new') {
-                state = 'listening';
-                changed(+1);
-              }
-              return result;
-            },
-            return: (value?: unknown) => {
-              finish();
-              return iterator.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined });
-            },
-            throw: (error?: unknown) => {
-              finish();
-              return iterator.throw?.(error) ?? Promise.reject(error);
-            },
-          };
-        },
-      };
-    }) as PubSub['subscribe'],
-  };
-  return {
-    pubsub: counted,
-    activeSubscriptions: () => active,
-    subscriptionsStarted: () => started,
-    waitForSubscriptionsStarted: (count: number) =>
-      started >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.add({ count, resolve })),
-  };
-}
-
-/**
- * In memory by default. With a Redis URL, events go through Redis pub/sub so that a mutation on
- * one server instance reaches subscribers on every instance. ioredis reconnects by itself and
- * re-subscribes its channels, so subscriptions resume when Redis comes back.
- */
-export function createPubSubService(options: {
+export function createPubSubService<T extends Topics>(options: {
+  /** Topics to keep subscribed in Redis for the instance's lifetime (and to probe). */
+  topics: readonly (keyof T & string)[];
   redisUrl?: string;
   /** Prefix of the Redis channels, so several deployments (or test runs) can share one Redis. */
   channelPrefix?: string;
   /** Redis CLIENT SETNAME prefix of this instance's connections, for operators (CLIENT LIST). */
   connectionName?: string;
   logger: Logger;
-}): PubSubService {
+}): PubSubService<T> {
   if (!options.redisUrl) {
+    const pubsub = createPubSub<T>();
     return {
-      ...counting(createPubSub<PubSubTopics>()),
+      pubsub,
       transport: 'memory',
       healthy: () => true,
+      publishConfirmed: async (topic, payload) => (pubsub.publish as (t: string, p: unknown) => void)(topic, payload),
       ready: Promise.resolve(),
       roundTrip: () => Promise.resolve(),
       close: async () => {},
     };
   }
   const { logger } = options;
+  const prefix = options.channelPrefix ?? 'volunteer-api:';
   const connect = (role: string) => {
     const client = new Redis(options.redisUrl!, {
       connectionName: `${options.connectionName ?? 'volunteer-api'}:${role}`,
@@ -155,52 +82,71 @@ export function createPubSubService(options: {
   };
   const publishClient = connect('publish');
   const subscribeClient = connect('subscribe');
-  const eventTarget = prefixed(
-    createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient }),
-    options.channelPrefix ?? 'volunteer-api:',
-  );
-  // Keep the roster channel subscribed for the instance's lifetime, so that a new subscription
-  // only adds an in-process listener and never waits for (or races) a Redis SUBSCRIBE.
-  const probeWaiters = new Set<() => void>();
-  const pinned = (event: Event) => {
-    if ((event as CustomEvent).detail !== PROBE) return;
-    for (const waiter of probeWaiters) waiter();
-    probeWaiters.clear();
-  };
-  eventTarget.addEventListener(ROSTER_TOPIC, pinned);
+  const eventTarget = prefixed(createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient }), prefix);
+  // Keep the topics subscribed for the instance's lifetime, so that a new subscription only adds
+  // an in-process listener and never waits for (or races) a Redis SUBSCRIBE.
+  const probeWaiters = new Map<string, Set<() => void>>(options.topics.map((topic) => [topic, new Set()]));
+  for (const topic of options.topics) {
+    eventTarget.addEventListener(topic, (event: Event) => {
+      if ((event as CustomEvent).detail !== PROBE) return;
+      const waiters = probeWaiters.get(topic)!;
+      for (const waiter of waiters) waiter();
+      waiters.clear();
+    });
+  }
   let closed = false;
-  // Probe until a probe comes back through Redis: then SUBSCRIBE has taken effect (again).
-  const roundTrip = () =>
+  // Probe each topic until a probe comes back through Redis: then its SUBSCRIBE has taken effect (again).
+  const probeTopic = (topic: string) =>
     new Promise<void>((resolve) => {
       let done = false;
-      probeWaiters.add(() => {
+      probeWaiters.get(topic)!.add(() => {
         done = true;
         resolve();
       });
       const probe = () => {
         if (done || closed) return;
-        eventTarget.dispatchEvent(new CustomEvent(ROSTER_TOPIC, { detail: PROBE }));
+        eventTarget.dispatchEvent(new CustomEvent(topic, { detail: PROBE }));
         setTimeout(probe, 50).unref();
       };
       probe();
     });
+  const roundTrip = () => Promise.all(options.topics.map(probeTopic)).then(() => undefined);
   const ready = roundTrip();
-  const pubsub = createPubSub<PubSubTopics>({ eventTarget });
+  const pubsub = createPubSub<T>({ eventTarget });
+  const healthy = () => publishClient.status === 'ready' && subscribeClient.status === 'ready';
   return {
-    ...counting({
+    pubsub: {
       publish: pubsub.publish,
-      // Probes travel on the same channel; subscribers never see them.
-      subscribe: ((...args: Parameters<PubSub['subscribe']>) =>
-        pipe(pubsub.subscribe(...args), filter((value: unknown) => value !== PROBE))) as PubSub['subscribe'],
-    }),
+      // Probes travel on the same channels; subscribers never see them.
+      subscribe: ((...args: Parameters<PubSub<T>['subscribe']>) =>
+        pipe(pubsub.subscribe(...args), filter((value: unknown) => value !== PROBE))) as PubSub<T>['subscribe'],
+    },
     transport: 'redis',
-    healthy: () => publishClient.status === 'ready' && subscribeClient.status === 'ready',
+    healthy,
+    async publishConfirmed(topic, payload) {
+      if (!healthy()) throw new Error('Redis is not connected');
+      let timer: NodeJS.Timeout | undefined;
+      const published = publishClient.publish(prefix + topic, JSON.stringify(payload));
+      // Lost to the timeout, it may still fail later: that outcome is already accounted for.
+      published.catch(() => {});
+      try {
+        await Promise.race([
+          published,
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error('Redis did not confirm the publish in time')), CONFIRM_TIMEOUT_MS);
+          }),
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     ready,
     roundTrip,
     redis: { publish: publishClient, subscribe: subscribeClient },
     async close() {
       closed = true;
-      eventTarget.removeEventListener(ROSTER_TOPIC, pinned);
+      // No UNSUBSCRIBE first: disconnecting ends the subscriptions, and a command still in flight
+      // when the connection drops would only fail.
       publishClient.disconnect();
       subscribeClient.disconnect();
     },

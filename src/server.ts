@@ -31,7 +31,8 @@ import {
 } from './hardening.js';
 import type { Logger } from './logger.js';
 import { useOperationLog, useRequestIds, yogaLogger } from './logging.js';
-import { type PubSubService, createPubSubService } from './pubsub.js';
+import { type LiveEventsOptions, createLiveEvents } from './events/live-events.js';
+import { type AppBus, createEventBus } from './events/topics.js';
 import { schema } from './schema.js';
 import { streamsEndOnShutdown } from './shutdown.js';
 import { type WsLimiter, type WsLimits, limitWebSockets } from './ws-limits.js';
@@ -40,7 +41,9 @@ export interface ServerOptions {
   db: Database;
   logger: Logger;
   /** The event bus; in memory when omitted. The caller closes it. */
-  pubsub?: PubSubService;
+  pubsub?: AppBus;
+  /** Roster events: retention, polling, and hooks for tests. */
+  events?: LiveEventsOptions;
   /** Access/refresh token settings; a development secret when omitted. */
   tokens?: TokenSettings;
   loginLimits?: LoginLimits;
@@ -97,15 +100,19 @@ export async function startServer(
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const introspection = options.introspection ?? options.env !== 'production';
   const persisted = options.persistedOperations?.mode === 'only' ? loadPersistedManifest(options.persistedOperations) : undefined;
-  const bus = options.pubsub ?? createPubSubService({ logger });
+  const bus = options.pubsub ?? createEventBus({ logger });
+  const clock = options.clock ?? systemClock;
+  const events = createLiveEvents({ prisma: db.prisma, bus, clock, logger }, options.events);
+  await events.start();
   const services: AppServices = {
     db,
     prisma: db.prisma,
     pubsub: bus.pubsub,
+    events,
     logger,
     tokens: options.tokens ?? developmentTokens(),
     loginLimits: options.loginLimits ?? DEFAULT_LOGIN_LIMITS,
-    clock: options.clock ?? systemClock,
+    clock,
     liveSessions: createLiveSessions(bus.pubsub),
   };
   const production = options.env === 'production';
@@ -120,7 +127,13 @@ export async function startServer(
       const connection = connectionOf(initial.socket);
       const authorization = connection ? connection.authorization : initial.request?.headers.get('authorization');
       const principal = await authenticatePrincipal(services.prisma, services.tokens, authorization);
-      return createContext(services, principal, initial.req?.socket.remoteAddress ?? 'unknown', connection);
+      return createContext(
+        services,
+        principal,
+        initial.req?.socket.remoteAddress ?? 'unknown',
+        connection,
+        initial.request?.headers.get('last-event-id') ?? undefined,
+      );
     },
     graphqlEndpoint: '/graphql',
     // CORS only for the configured origins (CORS_ORIGINS); off otherwise, not Yoga's allow-all.
@@ -178,10 +191,10 @@ export async function startServer(
         // Ready when the database answers and the event bus (Redis, if used) is connected.
         check: async ({ fetchAPI }) => {
           const database = await db.ping();
-          const events = bus.healthy();
+          const busUp = bus.healthy();
           return new fetchAPI.Response(
-            JSON.stringify({ database: database ? 'up' : 'down', events: `${bus.transport}:${events ? 'up' : 'down'}` }),
-            { status: database && events ? 200 : 503, headers: { 'content-type': 'application/json' } },
+            JSON.stringify({ database: database ? 'up' : 'down', events: `${bus.transport}:${busUp ? 'up' : 'down'}` }),
+            { status: database && busUp ? 200 : 503, headers: { 'content-type': 'application/json' } },
           );
         },
       }),
@@ -275,6 +288,10 @@ export async function startServer(
       httpServer.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    // Not serving after all (e.g. the port is taken): stop the relay and the feed's timers.
+    await events.close();
+    throw error;
   });
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -295,7 +312,9 @@ export async function startServer(
         services.liveSessions.stop();
         await wsDisposable.dispose();
         await new Promise<void>((resolve) => wsServer.close(() => resolve()));
-        // SSE subscriptions send `complete` and end; their connections then go idle and close.
+        // Live streams complete (SSE responses end) instead of being cut: roster event feeds first,
+        // then every other SSE subscription; their connections then go idle and close.
+        await events.close();
         liveStreams.end();
         httpServer.closeIdleConnections();
         const idleSweep = setInterval(() => httpServer.closeIdleConnections(), 50);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
-import { type PubSubService, createPubSubService } from '../src/pubsub.js';
+import { type AppBus, createEventBus } from '../src/events/topics.js';
 import {
   AuthAssignVolunteerDocument,
   AuthRosterEventPhonesDocument,
@@ -24,13 +24,13 @@ import { type TestServer, startTestServer } from './support/server.js';
 
 describe('rosterChanged per role', () => {
   let t: TestServer;
-  let bus: PubSubService;
+  let bus: AppBus;
   let w: AuthWorld;
   let s: { admin: Session; manager: Session; leader: Session; volunteer: Session };
   let day = 10;
 
   beforeAll(async () => {
-    bus = createPubSubService({ logger: createLogger('silent') });
+    bus = createEventBus({ logger: createLogger('silent') });
     t = await startTestServer('pglite', { pubsub: bus });
     w = await authWorld(t.db.prisma, randomBytes(3).toString('hex'));
     s = await roleSessions(t.url, t.db.prisma, w);
@@ -78,10 +78,10 @@ describe('rosterChanged per role', () => {
   it.each(transports)('%s: a SITE_MANAGER of institute A hears nothing of station B, even asking for the whole city', async (_name, connect) => {
     const x = await stage();
     const client = connect(urls(), s.manager.headers);
-    const before = bus.subscriptionsStarted();
+    const before = t.live.subscriptionsStarted();
     const unfiltered = client.subscribe(AuthRosterEventsDocument, {});
     const wholeCity = client.subscribe(AuthRosterEventsDocument, { filter: { siteId: gid('Site', w.sites.center.id) } });
-    await bus.waitForSubscriptionsStarted(before + 2);
+    await t.live.waitForSubscriptionsStarted(before + 2);
 
     await assign(x.otherAtB, x.volunteers[0]!);
     await assign(x.ledAtA, x.volunteers[1]!);
@@ -98,9 +98,9 @@ describe('rosterChanged per role', () => {
   it('graphql-ws: a TEAM_LEADER hears their team’s project (wherever its post is), not another team’s', async () => {
     const x = await stage();
     const client = wsClient(t.wsUrl, s.leader.headers);
-    const before = bus.subscriptionsStarted();
+    const before = t.live.subscriptionsStarted();
     const sub = client.subscribe(AuthRosterEventsDocument, {});
-    await bus.waitForSubscriptionsStarted(before + 1);
+    await t.live.waitForSubscriptionsStarted(before + 1);
 
     // Another team's project at station B, then the led team's project at the same post.
     await assign(x.otherAtB, x.volunteers[0]!);
@@ -116,9 +116,9 @@ describe('rosterChanged per role', () => {
   it('graphql-ws: an ADMIN hears everything, station B included', async () => {
     const x = await stage();
     const client = wsClient(t.wsUrl, s.admin.headers);
-    const before = bus.subscriptionsStarted();
+    const before = t.live.subscriptionsStarted();
     const sub = client.subscribe(AuthRosterEventsDocument, {});
-    await bus.waitForSubscriptionsStarted(before + 1);
+    await t.live.waitForSubscriptionsStarted(before + 1);
     await assign(x.otherAtB, x.volunteers[0]!);
     const first = (await sub.results.next()).rosterChanged;
     expect(first).toMatchObject({
@@ -133,9 +133,9 @@ describe('rosterChanged per role', () => {
   it.each(transports)('%s: anonymous subscribers get events, but `volunteer` is null with FORBIDDEN', async (_name, connect) => {
     const x = await stage();
     const client = connect(urls(), ANONYMOUS);
-    const before = bus.subscriptionsStarted();
+    const before = t.live.subscriptionsStarted();
     const sub = client.subscribe(AuthRosterEventsDocument, {});
-    await bus.waitForSubscriptionsStarted(before + 1);
+    await t.live.waitForSubscriptionsStarted(before + 1);
     await assign(x.otherAtB, x.volunteers[0]!);
 
     const result = await sub.results.nextResult();
@@ -151,9 +151,9 @@ describe('rosterChanged per role', () => {
     const x = await stage();
     const tiny = (await makeShift(t.db.prisma, { projectId: w.otherProject.id, postId: w.postB, capacity: 1, minimum: 1, ...futureSlot(day, 14) })).id;
     const client = wsClient(t.wsUrl, ANONYMOUS);
-    const before = bus.subscriptionsStarted();
+    const before = t.live.subscriptionsStarted();
     const sub = client.subscribe(AuthRosterEventsDocument, {});
-    await bus.waitForSubscriptionsStarted(before + 1);
+    await t.live.waitForSubscriptionsStarted(before + 1);
 
     await assign(tiny, x.volunteers[0]!);
     await assign(x.otherAtB, x.volunteers[1]!);
@@ -167,9 +167,9 @@ describe('rosterChanged per role', () => {
   it('graphql-ws: a VOLUNTEER hears changes, with only their own phone', async () => {
     const x = await stage();
     const client = wsClient(t.wsUrl, s.volunteer.headers);
-    const before = bus.subscriptionsStarted();
+    const before = t.live.subscriptionsStarted();
     const sub = client.subscribe(AuthRosterEventPhonesDocument, { filter: { shiftId: gid('Shift', x.otherAtB) } });
-    await bus.waitForSubscriptionsStarted(before + 1);
+    await t.live.waitForSubscriptionsStarted(before + 1);
 
     await assign(x.otherAtB, x.volunteers[0]!);
     const signUp = await request(

@@ -2,7 +2,7 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { developmentTokens } from '../src/server.js';
 import { createLogger } from '../src/logger.js';
-import { type PubSubService, createPubSubService } from '../src/pubsub.js';
+import { type AppBus, createEventBus } from '../src/events/topics.js';
 import {
   AuthAssignVolunteerDocument,
   AuthLogoutDocument,
@@ -30,10 +30,10 @@ const VIEWER = { query: AuthViewerDocument.toString() };
 
 describe.each(DATABASE_KINDS)('access and refresh tokens on %s', (kind) => {
   let t: TestServer;
-  let bus: PubSubService;
+  let bus: AppBus;
 
   beforeAll(async () => {
-    bus = createPubSubService({ logger: createLogger('silent') });
+    bus = createEventBus({ logger: createLogger('silent') });
     t = await startTestServer(kind, { pubsub: bus });
   });
   afterAll(async () => {
@@ -102,9 +102,9 @@ describe.each(DATABASE_KINDS)('access and refresh tokens on %s', (kind) => {
     it('a valid token on graphql-ws is accepted (control), anonymous too', async () => {
       for (const params of [me.headers, ANONYMOUS]) {
         const client = wsClient(t.wsUrl, params);
-        const before = bus.subscriptionsStarted();
+        const before = t.live.subscriptionsStarted();
         const sub = client.subscribe(AuthRosterEventsDocument, {});
-        await bus.waitForSubscriptionsStarted(before + 1);
+        await t.live.waitForSubscriptionsStarted(before + 1);
         expect(client.closes).toEqual([]);
         sub.stop();
         await client.dispose();
@@ -266,9 +266,9 @@ describe.each(DATABASE_KINDS)('access and refresh tokens on %s', (kind) => {
     it('graphql-ws: after logout, the next operation on an open socket closes it with 4401', async () => {
       const me = await accountSession(t.url, t.db.prisma);
       const client = wsClient(t.wsUrl, me.headers);
-      const before = bus.subscriptionsStarted();
+      const before = t.live.subscriptionsStarted();
       const first = client.subscribe(AuthRosterEventsDocument, {});
-      await bus.waitForSubscriptionsStarted(before + 1);
+      await t.live.waitForSubscriptionsStarted(before + 1);
 
       expectType((await request(t.url, AuthLogoutDocument, {}, me.headers)).data!.logout, 'LogoutPayload');
       const second = client.subscribe(AuthRosterEventsDocument, {});
@@ -284,9 +284,9 @@ describe.each(DATABASE_KINDS)('access and refresh tokens on %s', (kind) => {
       const shift = await makeShift(t.db.prisma, { projectId: world.projectId, postId: world.postId, capacity: 5, ...futureSlot(40) });
       const me = await accountSession(t.url, t.db.prisma, { roles: [{ role: 'ADMIN' }] });
       const client = wsClient(t.wsUrl, me.headers);
-      const before = bus.subscriptionsStarted();
+      const before = t.live.subscriptionsStarted();
       const sub = client.subscribe(AuthRosterEventsDocument, { filter: { shiftId: gid('Shift', shift.id) } });
-      await bus.waitForSubscriptionsStarted(before + 1);
+      await t.live.waitForSubscriptionsStarted(before + 1);
 
       expectType((await request(t.url, AuthLogoutDocument, {}, me.headers)).data!.logout, 'LogoutPayload');
       // Another admin changes the shift; the logged-out subscriber must not hear of it.

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createLogger } from '../src/logger.js';
-import { type PubSubService, createPubSubService } from '../src/pubsub.js';
+import { type AppBus, createEventBus } from '../src/events/topics.js';
 import { ClientAssignDocument, ClientRosterChangedDocument, ClientShiftDocument } from './generated/graphql.js';
 import { type Session, accountSession, authWorld } from './support/accounts.js';
 import { gid } from './support/fixtures.js';
@@ -118,13 +118,13 @@ describe('relay-compiler on the committed schema', () => {
 
 describe('Apollo Client with a graphql-ws link', () => {
   let t: TestServer;
-  let bus: PubSubService;
+  let bus: AppBus;
   let admin: Session;
   let apollo: ApolloClient;
   let disposeWs: () => Promise<void>;
 
   beforeAll(async () => {
-    bus = createPubSubService({ logger: createLogger('silent') });
+    bus = createEventBus({ logger: createLogger('silent') });
     t = await startTestServer('pglite', { pubsub: bus });
     // Apollo acts as an ADMIN, over HTTP and WebSocket alike.
     admin = await accountSession(t.url, t.db.prisma, { roles: [{ role: 'ADMIN' }] });
@@ -162,7 +162,7 @@ describe('Apollo Client with a graphql-ws link', () => {
     expect(first.data).toMatchObject({ node: { __typename: 'Shift', id: shiftId, assignedCount: 0, openSlots: 3 } });
 
     const received: unknown[] = [];
-    const before = bus.subscriptionsStarted();
+    const before = t.live.subscriptionsStarted();
     const event = new Promise<void>((resolveEvent, reject) => {
       const subscription = apollo
         .subscribe({ query: parse(ClientRosterChangedDocument.toString()), variables: { filter: { shiftId } } })
@@ -175,7 +175,7 @@ describe('Apollo Client with a graphql-ws link', () => {
           error: reject,
         });
     });
-    await bus.waitForSubscriptionsStarted(before + 1);
+    await t.live.waitForSubscriptionsStarted(before + 1);
 
     const assigned = await apollo.mutate({
       mutation: parse(ClientAssignDocument.toString()),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
-import { type PubSubService, createPubSubService } from '../src/pubsub.js';
+import { type AppBus, createEventBus } from '../src/events/topics.js';
 import { shanghaiDateOf, formatCalendarDate } from '../src/roster/time.js';
 import { seed } from '../src/seed/index.js';
 import { AuthAssignVolunteerDocument } from './generated/graphql.js';
@@ -22,12 +22,12 @@ import { type TestServer, startTestServer } from './support/server.js';
 
 describe('GraphiQL in a browser without network', () => {
   let t: TestServer;
-  let bus: PubSubService;
+  let bus: AppBus;
   let browser: Awaited<ReturnType<typeof offlineBrowser>>;
   let page: Page;
 
   beforeAll(async () => {
-    bus = createPubSubService({ logger: createLogger('silent') });
+    bus = createEventBus({ logger: createLogger('silent') });
     t = await startTestServer('pglite', { pubsub: bus });
     await seed(t.db.prisma);
     browser = await offlineBrowser(new URL(t.url).origin);
@@ -132,14 +132,14 @@ describe('GraphiQL in a browser without network', () => {
   it('runs LiveRoster with the Headers tab’s Authorization and shows the events', async () => {
     await selectTab('LiveRoster');
     await setHeaders({ Authorization: `Bearer ${token}` });
-    const before = bus.subscriptionsStarted();
+    const before = t.live.subscriptionsStarted();
     const sent = page.waitForRequest((r) => `${r.url()} ${r.postData() ?? ''}`.includes('LiveRoster'));
     await run();
     // The subscription went out over SSE with the Headers tab's Authorization…
     const subscription = await sent;
     expect(subscription.headers()['accept']).toMatch(/text\/event-stream/);
     expect(subscription.headers()['authorization']).toBe(`Bearer ${token}`);
-    await bus.waitForSubscriptionsStarted(before + 1);
+    await t.live.waitForSubscriptionsStarted(before + 1);
 
     // …and shows the events of the AssignVolunteer example's Variables, run as ADMIN (the token
     // GraphiQL's Login returned) over HTTP.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
-import { type PubSubService, createPubSubService } from '../src/pubsub.js';
+import { type AppBus, createEventBus } from '../src/events/topics.js';
 import { developmentTokens } from '../src/server.js';
 import {
   AuthAssignVolunteerDocument,
@@ -44,7 +44,7 @@ const SHORT_TTL = 4;
 
 describe('dashboards that outlive their token', () => {
   let t: TestServer;
-  let bus: PubSubService;
+  let bus: AppBus;
   let w: AuthWorld;
   let s: { admin: Session; manager: Session; leader: Session; volunteer: Session };
   /** ADMIN, with the 15-minute token issued at setup. */
@@ -52,7 +52,7 @@ describe('dashboards that outlive their token', () => {
   let day = 20;
 
   beforeAll(async () => {
-    bus = createPubSubService({ logger: createLogger('silent') });
+    bus = createEventBus({ logger: createLogger('silent') });
     t = await startTestServer('pglite', { pubsub: bus, tokens: { ...developmentTokens(), accessTokenTtlSeconds: 60 } });
     w = await authWorld(t.db.prisma, randomBytes(3).toString('hex'));
     s = await roleSessions(t.url, t.db.prisma, w);
@@ -106,13 +106,13 @@ describe('dashboards that outlive their token', () => {
     const renewing = wsClient(t.wsUrl, bearer(await short(s.admin)));
     const unrenewed = wsClient(t.wsUrl, bearer(await short(control)));
     const board = wsClient(t.wsUrl, bearer(boardToken));
-    const before = bus.subscriptionsStarted();
+    const before = t.live.subscriptionsStarted();
     const subs = {
       renewing: renewing.subscribe(BoardRosterEventsDocument, {}),
       unrenewed: unrenewed.subscribe(BoardRosterEventsDocument, {}),
       board: board.subscribe(BoardRosterEventsDocument, { filter: { siteId: gid('Site', w.sites.center.id) } }),
     };
-    await bus.waitForSubscriptionsStarted(before + 3);
+    await t.live.waitForSubscriptionsStarted(before + 3);
 
     // The dashboard refreshes its session over HTTP (anonymous request carrying the refresh token)…
     const refreshed = await request(t.url, AuthRefreshTokenDocument, { input: { refreshToken: s.admin.refreshToken } }, ANONYMOUS);
@@ -142,9 +142,9 @@ describe('dashboards that outlive their token', () => {
   it('revoking a board credential closes its connections at once and its token stops working', async () => {
     const { token, credential } = await stationABoard('revoked screen');
     const board = wsClient(t.wsUrl, bearer(token));
-    const before = bus.subscriptionsStarted();
+    const before = t.live.subscriptionsStarted();
     const sub = board.subscribe(BoardRosterEventsDocument, {});
-    await bus.waitForSubscriptionsStarted(before + 1);
+    await t.live.waitForSubscriptionsStarted(before + 1);
 
     // The SITE_MANAGER of institute A revokes it.
     const revoked = await request(t.url, BoardRevokeDocument, { input: { id: credential.id } }, s.manager.headers);

@@ -13,7 +13,7 @@ import {
   LiveEventKindsDocument,
 } from './generated/graphql.js';
 import { createLogger } from '../src/logger.js';
-import { createPubSubService, type PubSubService } from '../src/pubsub.js';
+import { type AppBus, createEventBus } from '../src/events/topics.js';
 import { expectType, gql } from './support/client.js';
 import { gid } from './support/fixtures.js';
 import { type LiveClient, sseClient, wsClient } from './support/live-clients.js';
@@ -35,8 +35,8 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const silent = createLogger('silent');
 
 /** A Redis-backed bus on a channel prefix of its own, so parallel test files never hear each other. */
-function redisBus(prefix: string, name: string): PubSubService {
-  return createPubSubService({ redisUrl: REDIS_URL, channelPrefix: prefix, connectionName: `${prefix}${name}`, logger: silent });
+function redisBus(prefix: string, name: string): AppBus {
+  return createEventBus({ redisUrl: REDIS_URL, channelPrefix: prefix, connectionName: `${prefix}${name}`, logger: silent });
 }
 
 /** Makes Redis drop every connection whose name starts with `prefix`, as a Redis restart would. */
@@ -87,10 +87,10 @@ const assign = async (t: TestServer, shiftId: number, volunteer: string) =>
 // the server's clock set to 10:00, 23:30 and 00:10 Shanghai time.
 describe.each(CLOCK_SETTINGS)('rosterChanged over graphql-ws and SSE, at %s', (_label, at) => {
   let t: TestServer;
-  let bus: PubSubService;
+  let bus: AppBus;
   let s: Scene;
   beforeAll(async () => {
-    bus = createPubSubService({ logger: silent });
+    bus = createEventBus({ logger: silent });
     t = await startTestServer('pglite', { pubsub: bus, clock: testClock(at()) });
     s = await scene(t);
   });
@@ -101,9 +101,9 @@ describe.each(CLOCK_SETTINGS)('rosterChanged over graphql-ws and SSE, at %s', (_
     ['SSE', (t: TestServer) => sseClient(t.url)],
   ] as const)('%s: assign, waitlist → promote, check-in, check-out, in order; nothing from another site', async (_name, connect) => {
     const client: LiveClient = connect(t);
-    const before = bus.subscriptionsStarted();
+    const before = t.live.subscriptionsStarted();
     const sub = client.subscribe(LiveEventKindsDocument, { filter: { siteId: gid('Site', s.world.sites.instituteA.id) } });
-    await bus.waitForSubscriptionsStarted(before + 1);
+    await t.live.waitForSubscriptionsStarted(before + 1);
 
     // Fresh shifts per transport, so both runs see the same story.
     const times = { startsAt: minutesFromNow(10), endsAt: minutesFromNow(190) };
@@ -150,9 +150,9 @@ describe.each(CLOCK_SETTINGS)('rosterChanged over graphql-ws and SSE, at %s', (_
 
   it('publishes nothing for a rolled-back mutation', async () => {
     const client = wsClient(t.wsUrl);
-    const before = bus.subscriptionsStarted();
+    const before = t.live.subscriptionsStarted();
     const sub = client.subscribe(LiveEventKindsDocument, { filter: { siteId: gid('Site', s.world.sites.center.id) } });
-    await bus.waitForSubscriptionsStarted(before + 1);
+    await t.live.waitForSubscriptionsStarted(before + 1);
     // The last post id does not exist: the bulk insert fails inside the transaction after the
     // project was locked, and everything is rolled back.
     const rowsBefore = await t.db.prisma.shift.count();
@@ -208,11 +208,11 @@ describe.each(CLOCK_SETTINGS)('rosterChanged over graphql-ws and SSE, at %s', (_
 
 describe.each(CLOCK_SETTINGS)('dutyBoard at %s', (_label, at) => {
   let t: TestServer;
-  let bus: PubSubService;
+  let bus: AppBus;
   let s: Scene;
   let clock: ManualClock;
   beforeAll(async () => {
-    bus = createPubSubService({ logger: silent });
+    bus = createEventBus({ logger: silent });
     clock = testClock(at());
     t = await startTestServer('pglite', { pubsub: bus, clock });
     s = await scene(t);
@@ -322,8 +322,8 @@ describe('live limits and shutdown', () => {
 describe('two server instances sharing Redis', () => {
   let a: TestServer;
   let b: TestServer;
-  let busA: PubSubService;
-  let busB: PubSubService;
+  let busA: AppBus;
+  let busB: AppBus;
   let s: Scene;
   let prefix: string;
   beforeAll(async () => {
@@ -346,12 +346,12 @@ describe('two server instances sharing Redis', () => {
     const ws = wsClient(b.wsUrl);
     const sse = sseClient(b.url);
     const filter = { shiftId: gid('Shift', s.shiftA) };
-    const [startedA, startedB] = [busA.subscriptionsStarted(), busB.subscriptionsStarted()];
+    const [startedA, startedB] = [a.live.subscriptionsStarted(), b.live.subscriptionsStarted()];
     const viaWs = ws.subscribe(LiveRosterDocument, { filter });
     const viaSse = sse.subscribe(LiveRosterDocument, { filter });
-    await busB.waitForSubscriptionsStarted(startedB + 2);
+    await b.live.waitForSubscriptionsStarted(startedB + 2);
     // Both listen on B; A only publishes.
-    expect(busA.subscriptionsStarted()).toBe(startedA);
+    expect(a.live.subscriptionsStarted()).toBe(startedA);
 
     await assign(a, s.shiftA, s.volunteers[0]!.gid);
     for (const sub of [viaWs, viaSse]) {
@@ -371,9 +371,9 @@ describe('two server instances sharing Redis', () => {
   it('reports Redis in /readyz and resumes after Redis drops the connections', async () => {
     expect(await (await fetch(new URL('/readyz', b.url))).json()).toEqual({ database: 'up', events: 'redis:up' });
     const ws = wsClient(b.wsUrl);
-    const before = busB.subscriptionsStarted();
+    const before = b.live.subscriptionsStarted();
     const sub = ws.subscribe(LiveEventKindsDocument, { filter: { shiftId: gid('Shift', s.shiftB) } });
-    await busB.waitForSubscriptionsStarted(before + 1);
+    await b.live.waitForSubscriptionsStarted(before + 1);
 
     // Redis drops every connection of both instances (as on a Redis restart); each reconnects and
     // re-subscribes by itself.
@@ -395,7 +395,7 @@ describe('two server instances sharing Redis', () => {
   });
 
   it('/readyz answers 503 while Redis cannot be reached', async () => {
-    const down = createPubSubService({ redisUrl: 'redis://127.0.0.1:1', logger: silent });
+    const down = createEventBus({ redisUrl: 'redis://127.0.0.1:1', logger: silent });
     const t = await startTestServer('pglite', { pubsub: down });
     try {
       const response = await fetch(new URL('/readyz', t.url));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../src/common/clock.js';
 import { createLogger } from '../src/logger.js';
-import { type PubSubService, createPubSubService } from '../src/pubsub.js';
+import { type AppBus, createEventBus } from '../src/events/topics.js';
 import {
   AuthRosterEventsDocument,
   ChangeProjectStatusDocument,
@@ -30,13 +30,13 @@ const NOW = shanghai('2026-07-07', '10:00');
 
 describe.each(DATABASE_KINDS)('project life cycle and placement on %s', (kind) => {
   let t: TestServer;
-  let bus: PubSubService;
+  let bus: AppBus;
   let w: AuthWorld;
   let s: Awaited<ReturnType<typeof roleSessions>>;
   const clock = manualClock(NOW);
 
   beforeAll(async () => {
-    bus = createPubSubService({ logger: createLogger('silent') });
+    bus = createEventBus({ logger: createLogger('silent') });
     t = await startTestServer(kind, { clock, pubsub: bus });
     w = await authWorld(t.db.prisma, randomBytes(3).toString('hex'));
     s = await roleSessions(t.url, t.db.prisma, w);
@@ -68,9 +68,9 @@ describe.each(DATABASE_KINDS)('project life cycle and placement on %s', (kind) =
   it('cancelling a project cancels its shifts not yet started, releases their volunteers, closes the started one, and publishes it all', async () => {
     const { project, started, future, a, volunteers } = await julyProject();
     const client = wsClient(t.wsUrl, s.admin.headers);
-    const before = bus.subscriptionsStarted();
+    const before = t.live.subscriptionsStarted();
     const sub = client.subscribe(AuthRosterEventsDocument, {});
-    await bus.waitForSubscriptionsStarted(before + 1);
+    await t.live.waitForSubscriptionsStarted(before + 1);
 
     const minutesBefore = volunteers.onDuty.serviceMinutes;
     const result = await change(project.id, 'CANCELLED');

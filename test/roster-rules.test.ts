@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { command } from '../src/common/command.js';
+import type { ProjectStatus } from '../src/generated/prisma/client.js';
 import { changeProjectStatus } from '../src/projects/service.js';
 import { RosterAssignVolunteerDocument, RosterShiftAssignmentsByStatusDocument } from './generated/graphql.js';
 import { expectType, gql, request } from './support/client.js';
@@ -41,6 +43,9 @@ describe.each(KINDS_AND_CLOCKS)('roster rules on %s at %s', (kind, _label, at) =
 
   const shift = (options: { startsAt: Date; endsAt: Date; capacity?: number; minimum?: number; projectId?: number }) =>
     makeShift(t.db.prisma, { projectId: w.projectId, postId: w.postId, ...options });
+  /** Moves a project along as changeProjectStatus does, through the command runner (events to the outbox). */
+  const projectTo = (projectId: number, status: ProjectStatus) =>
+    command(t.server.services, (tx) => changeProjectStatus(tx, projectId, status, t.server.services.clock.now()));
   const volunteers = (count: number, prefix = '志愿者') => makeVolunteers(t.db.prisma, w.sites.stationA.id, count, prefix);
   const assigned = async (shiftId: number, volunteerId: number) =>
     expectType(await api.assign(shiftId, volunteerId), 'AssignVolunteerPayload').assignment;
@@ -452,13 +457,13 @@ describe.each(KINDS_AND_CLOCKS)('roster rules on %s at %s', (kind, _label, at) =
       expect(draft.message).toBe('The project is DRAFT; this is only possible while it is RECRUITING or ACTIVE.');
       expect(await t.db.prisma.shiftAssignment.count({ where: { shiftId: s.id } })).toBe(0);
 
-      await changeProjectStatus(t.db.prisma, project.id, 'RECRUITING');
+      await projectTo(project.id, 'RECRUITING');
       const a = await assigned(s.id, v.id);
       expectType(await api.cancelAssignment(dbIdOf(a.id)), 'CancelAssignmentPayload');
-      await changeProjectStatus(t.db.prisma, project.id, 'ACTIVE');
+      await projectTo(project.id, 'ACTIVE');
       expect((await assigned(s.id, v.id)).status).toBe('ASSIGNED');
 
-      await changeProjectStatus(t.db.prisma, project.id, 'COMPLETED');
+      await projectTo(project.id, 'COMPLETED');
       // Completing the project cancelled its shift that had not started (test/project-lifecycle.test.ts).
       expect((await t.db.prisma.shift.findUniqueOrThrow({ where: { id: s.id } })).status).toBe('CANCELLED');
       const [v2] = await volunteers(1, '结项');

@@ -8,7 +8,7 @@ import { DEMO_ACCOUNTS } from '../src/seed/accounts.js';
 import { LiveEventKindsDocument } from './generated/graphql.js';
 import { ANONYMOUS, bearer, logIn } from './support/accounts.js';
 import { createLogger } from '../src/logger.js';
-import { createPubSubService } from '../src/pubsub.js';
+import { createEventBus } from '../src/events/topics.js';
 import { sseClient, wsClient } from './support/live-clients.js';
 import { ChildRun, REPO_ROOT, descendants, isAlive, killAll, runToExit } from './support/process.js';
 import { startTestServer } from './support/server.js';
@@ -68,15 +68,15 @@ const admin = DEMO_ACCOUNTS.find((a) => a.role === 'ADMIN')!;
 
 describe('shutdown ends live streams cleanly', () => {
   it('in process: SSE completes and WebSocket closes with 1001, long before the drain deadline', async () => {
-    const bus = createPubSubService({ logger: createLogger('silent') });
+    const bus = createEventBus({ logger: createLogger('silent') });
     const t = await startTestServer('pglite', { pubsub: bus });
     const asAdmin = bearer(t.adminToken);
     const sse = sseClient(t.url, asAdmin);
     const ws = wsClient(t.wsUrl, asAdmin);
-    const before = bus.subscriptionsStarted();
+    const before = t.live.subscriptionsStarted();
     const sseSub = sse.subscribe(LiveEventKindsDocument, {});
     const wsSub = ws.subscribe(LiveEventKindsDocument, {});
-    await bus.waitForSubscriptionsStarted(before + 2);
+    await t.live.waitForSubscriptionsStarted(before + 2);
     const started = performance.now();
     await t.server.close(30_000);
     const elapsed = performance.now() - started;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
-import { type PubSubService, createPubSubService } from '../src/pubsub.js';
+import { type AppBus, createEventBus } from '../src/events/topics.js';
 import {
   AuthPersonalDataDocument,
   AuthRosterEventsDocument,
@@ -22,12 +22,12 @@ import { DATABASE_KINDS, type TestServer, startTestServer } from './support/serv
 
 describe.each(DATABASE_KINDS)('suspension on %s', (kind) => {
   let t: TestServer;
-  let bus: PubSubService;
+  let bus: AppBus;
   let w: AuthWorld;
   let s: Awaited<ReturnType<typeof roleSessions>>;
 
   beforeAll(async () => {
-    bus = createPubSubService({ logger: createLogger('silent') });
+    bus = createEventBus({ logger: createLogger('silent') });
     t = await startTestServer(kind, { pubsub: bus });
     w = await authWorld(t.db.prisma, randomBytes(3).toString('hex'));
     s = await roleSessions(t.url, t.db.prisma, w);
@@ -47,9 +47,9 @@ describe.each(DATABASE_KINDS)('suspension on %s', (kind) => {
     expect((await memberPhone(s.leader)).data?.volunteer?.phone).toBe(w.people.member.phone);
     const second = await logIn(t.url, s.leader.phone, s.leader.password);
     const client = wsClient(t.wsUrl, s.leader.headers);
-    const started = bus.subscriptionsStarted();
+    const started = t.live.subscriptionsStarted();
     const sub = client.subscribe(AuthRosterEventsDocument, {});
-    await bus.waitForSubscriptionsStarted(started + 1);
+    await t.live.waitForSubscriptionsStarted(started + 1);
 
     const suspended = await setStatus(w.people.leader.id, 'SUSPENDED', s.manager.headers);
     expect(expectType(suspended.data!.updateVolunteer, 'UpdateVolunteerPayload').volunteer.status).toBe('SUSPENDED');

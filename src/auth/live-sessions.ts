@@ -1,7 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { Repeater } from 'graphql-yoga';
 import type { Context } from '../context.js';
-import type { PubSub } from '../pubsub.js';
+import type { AppPubSub } from '../events/topics.js';
 import { unauthenticated } from './errors.js';
 
 /**
@@ -41,7 +41,7 @@ export interface LiveSessions {
 /** setTimeout's longest delay (about 24.8 days); longer expiries re-arm. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export function createLiveSessions(pubsub: PubSub): LiveSessions {
+export function createLiveSessions(pubsub: AppPubSub): LiveSessions {
   const byKey = new Map<string, Set<Lease>>();
 
   class Lease implements LiveLease {

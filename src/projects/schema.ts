@@ -11,7 +11,7 @@ import { SiteRef } from '../sites/schema.js';
 import { subtreeFilter } from '../sites/service.js';
 import { TeamRef } from '../teams/schema.js';
 import { isOpenProject, openProjectWhere } from './status.js';
-import { publishRosterChanges } from '../roster/publish.js';
+import { command } from '../common/command.js';
 import { PROJECT_TRANSITIONS, ShiftsOutsideProjectDatesError, changeProjectStatus, createProject, updateProject } from './service.js';
 
 export const ProjectCategoryEnum = builder.enumType('ProjectCategory', {
@@ -285,8 +285,12 @@ builder.mutationField('changeProjectStatus', (t) =>
       union: { name: 'ChangeProjectStatusResult', description: 'The project, or why the transition was refused.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const { project, events } = await changeProjectStatus(ctx.prisma, dbId(input.id, 'input.id'), input.status, ctx.clock.now());
-      await publishRosterChanges(ctx, events);
+      // A campaign may have hundreds of shifts to end.
+      const { project } = await command(
+        ctx,
+        (tx) => changeProjectStatus(tx, dbId(input.id, 'input.id'), input.status, ctx.clock.now()),
+        { timeoutMs: 120_000 },
+      );
       return { project };
     },
   }),

@@ -161,25 +161,19 @@ export async function updateProject(prisma: PrismaClient, id: number, raw: Updat
  * Moves a project along its life cycle, with the project row locked. Cancelling or completing it
  * ends its remaining shifts in the same transaction (endProjectShifts: those not started are
  * cancelled and their volunteers released, those started are closed as closeShift does); the
- * roster changes come back to be published after commit.
+ * roster changes come back for the command runner to write to the outbox.
  */
 export async function changeProjectStatus(
-  prisma: PrismaClient,
+  tx: Tx,
   id: number,
   to: ProjectStatus,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<{ project: Project; events: RosterChange[] }> {
-  return prisma.$transaction(
-    async (tx) => {
-      const current = await lockProject(tx, id);
-      const allowed = PROJECT_TRANSITIONS[current.status];
-      if (!allowed.includes(to)) throw new InvalidStatusTransitionError('project', current.status, to, allowed);
-      const project = await tx.project.update({ where: { id }, data: { status: to } });
-      const reason = ENDING_REASONS[to];
-      const events = reason ? await endProjectShifts(tx, id, now, reason) : [];
-      return { project, events };
-    },
-    // A campaign may have hundreds of shifts to end.
-    { timeout: 120_000 },
-  );
+  const current = await lockProject(tx, id);
+  const allowed = PROJECT_TRANSITIONS[current.status];
+  if (!allowed.includes(to)) throw new InvalidStatusTransitionError('project', current.status, to, allowed);
+  const project = await tx.project.update({ where: { id }, data: { status: to } });
+  const reason = ENDING_REASONS[to];
+  const events = reason ? await endProjectShifts(tx, id, now, reason) : [];
+  return { project, events };
 }

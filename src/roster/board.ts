@@ -24,7 +24,7 @@ export interface DutyBoardSnapshot {
  * handful of aggregate queries that do not grow with the number of shifts.
  */
 export async function dutyBoard(
-  prisma: PrismaClient,
+  prisma: PrismaClient | Prisma.TransactionClient,
   site: { id: number; path: string },
   now: Date = new Date(),
 ): Promise<DutyBoardSnapshot> {

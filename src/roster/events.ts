@@ -1,7 +1,8 @@
 /**
  * Changes to the duty roster, for live dashboards. Every mutating roster function returns the
- * changes it made next to its result; the caller publishes them after the transaction commits
- * (never before: a rolled-back change must not be announced).
+ * changes it made next to its result; the command runner (src/common/command.ts) writes them to
+ * the outbox in the same transaction, so a rolled-back change is never announced and a committed
+ * one always is.
  */
 
 export const ROSTER_CHANGE_KINDS = [
@@ -42,4 +43,25 @@ export function assignmentChange(
   occurredAt: Date,
 ): RosterChange {
   return { kind, shiftId: assignment.shiftId, assignmentId: assignment.id, volunteerId: assignment.volunteerId, occurredAt };
+}
+
+/**
+ * A roster change as stored in the outbox and delivered to subscribers. It carries ids only (each
+ * subscriber re-loads the records in its own shape) plus what subscriptions filter on.
+ */
+export interface RosterEvent {
+  /** Position in the one order of events, the same on every instance (gapless, commit order). */
+  sequence: number;
+  kind: RosterChangeKind;
+  /** ISO 8601 instant. */
+  occurredAt: string;
+  shiftId: number;
+  assignmentId: number | null;
+  volunteerId: number | null;
+  /** Materialised path of the site of the shift's post, for "this site and below" matching. */
+  sitePath: string;
+  postId: number;
+  projectId: number;
+  /** The team organising the shift's project, for team leaders' scope. */
+  organizerId: number;
 }

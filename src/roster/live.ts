@@ -1,17 +1,18 @@
-import { encodeGlobalID } from '@pothos/plugin-relay';
+import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { filter, pipe, Repeater } from 'graphql-yoga';
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
 import { dbId, optionalDbId } from '../common/ids.js';
 import type { Context } from '../context.js';
-import type { RosterEventMessage } from '../pubsub.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { ResumePointError, checkResumePoint, eventsAfter, outboxPosition } from '../events/outbox.js';
 import { whileSessionLasts } from '../auth/live-sessions.js';
 import { forbidden } from '../auth/errors.js';
 import { isScopedStaff, managesPath } from '../auth/viewer.js';
 import { boardCovers } from '../boards/service.js';
 import { SiteRef } from '../sites/schema.js';
 import { type DutyBoardSnapshot, dutyBoard } from './board.js';
-import { ROSTER_CHANGE_KINDS } from './events.js';
+import { ROSTER_CHANGE_KINDS, type RosterEvent } from './events.js';
 import { ProjectRef } from '../projects/schema.js';
 import { DutyPostRef, ShiftRef } from './schema.js';
 
@@ -39,11 +40,20 @@ const RosterEventKindEnum = builder.enumType('RosterEventKind', {
   },
 });
 
-const RosterEventRef = builder.objectRef<RosterEventMessage>('RosterEvent').implement({
+const RosterEventRef = builder.objectRef<RosterEvent>('RosterEvent').implement({
   description:
     'A change on the duty roster. `shift` is loaded when the event is delivered, so it carries the current counts, open slots and staffing.',
   fields: (t) => ({
-    kind: t.field({ type: RosterEventKindEnum, description: 'What happened.', resolve: (e) => e.kind as never }),
+    id: t.id({
+      description: 'Global ID of the event; `rosterChanged(after:)` takes it to resume after this event.',
+      resolve: (e) => encodeGlobalID('RosterEvent', e.sequence),
+    }),
+    sequence: t.int({
+      description:
+        'Position of the event in the one order of roster events: increasing, without gaps, the same on every server instance. Resume after it with `rosterChanged(after:)`.',
+      resolve: (e) => e.sequence,
+    }),
+    kind: t.field({ type: RosterEventKindEnum, description: 'What happened.', resolve: (e) => e.kind }),
     occurredAt: t.field({ type: 'DateTime', description: 'When it happened.', resolve: (e) => new Date(e.occurredAt) }),
     shift: t.prismaField({
       type: 'Shift',
@@ -95,7 +105,7 @@ async function requireSite(ctx: Context, id: number): Promise<{ id: number; path
  * they manage, and to their teams' projects. Null for everyone else: admins see everything, and
  * volunteers and anonymous clients get events whose personal fields the type rules guard.
  */
-function staffScope(ctx: Context): ((e: Pick<RosterEventMessage, 'sitePath' | 'organizerId'>) => boolean) | null {
+function staffScope(ctx: Context): ((e: Pick<RosterEvent, 'sitePath' | 'organizerId'>) => boolean) | null {
   const board = ctx.board;
   // A wall screen's board credential hears its own site subtree only.
   if (board) return (e) => boardCovers(board, e.sitePath);
@@ -111,15 +121,21 @@ function requireBoardCovers(ctx: Context, site: { path: string }) {
   }
 }
 
-const underSite = (path: string) => (e: RosterEventMessage) => e.sitePath === path || e.sitePath.startsWith(`${path}.`);
+const underSite = (path: string) => (e: RosterEvent) => e.sitePath === path || e.sitePath.startsWith(`${path}.`);
 
 builder.subscriptionType({ description: 'Live updates, over WebSocket (graphql-ws) or Server-Sent Events.' });
 
 builder.subscriptionFields((t) => ({
   rosterChanged: t.field({
     type: RosterEventRef,
-    description: 'Every roster change that matches the filter, as it is committed, in order.',
-    args: { filter: t.arg({ type: RosterChangedFilter, description: 'Which changes to receive.' }) },
+    description:
+      'Every roster change that matches the filter, in commit order (by `sequence`). With `after` (over SSE also the `Last-Event-ID` header), the stored changes after that point come first, then live ones, with no gap and no repeat. Changes are kept for a limited time (EVENT_RETENTION_HOURS, 48 by default): resuming from an older point fails with code EVENTS_EXPIRED; reload the snapshot (e.g. `dutyBoard`, which carries its `sequence`) and resume from there.',
+    args: {
+      filter: t.arg({ type: RosterChangedFilter, description: 'Which changes to receive.' }),
+      after: t.arg.id({
+        description: 'Resume after this point: the `sequence` or the `id` of the last event received, or a snapshot’s `sequence`.',
+      }),
+    },
     subscribe: async (_root, args, ctx) => {
       const f = args.filter;
       const siteId = optionalDbId(f?.siteId, 'filter.siteId');
@@ -129,10 +145,16 @@ builder.subscriptionFields((t) => ({
       const shiftId = optionalDbId(f?.shiftId, 'filter.shiftId');
       const inSite = site ? underSite(site.path) : () => true;
       const inScope = staffScope(ctx);
+      const after = await resumePoint(ctx, args.after ?? ctx.lastEventId);
       return whileSessionLasts(ctx, pipe(
-        ctx.pubsub.subscribe('rosterChanged'),
+        rosterEvents(ctx, after, {
+          ...(site && { OR: [{ sitePath: site.path }, { sitePath: { startsWith: `${site.path}.` } }] }),
+          ...(postId != null && { postId }),
+          ...(projectId != null && { projectId }),
+          ...(shiftId != null && { shiftId }),
+        }),
         filter(
-          (e: RosterEventMessage) =>
+          (e: RosterEvent) =>
             (!inScope || inScope(e)) &&
             inSite(e) &&
             (postId == null || e.postId === postId) &&
@@ -141,7 +163,7 @@ builder.subscriptionFields((t) => ({
         ),
       ));
     },
-    resolve: (event: RosterEventMessage) => event,
+    resolve: (event: RosterEvent) => event,
   }),
   dutyBoard: t.field({
     type: DutyBoardRef,
@@ -152,7 +174,7 @@ builder.subscriptionFields((t) => ({
       requireBoardCovers(ctx, site);
       return whileSessionLasts(ctx, coalescedBoard(ctx, site));
     },
-    resolve: (snapshot: DutyBoardSnapshot) => snapshot,
+    resolve: (snapshot: SequencedBoard) => snapshot,
   }),
 }));
 
@@ -161,9 +183,9 @@ builder.subscriptionFields((t) => ({
  * sooner than DUTY_BOARD_MIN_INTERVAL_MS after the previous one. Changes arriving while a snapshot
  * is already scheduled join it, so a burst of 720 changes produces one or two snapshots, not 720.
  */
-function coalescedBoard(ctx: Context, site: { id: number; path: string }): AsyncIterable<DutyBoardSnapshot> {
-  return new Repeater<DutyBoardSnapshot>(async (push, stop) => {
-    const changes = ctx.pubsub.subscribe('rosterChanged')[Symbol.asyncIterator]();
+function coalescedBoard(ctx: Context, site: { id: number; path: string }): AsyncIterable<SequencedBoard> {
+  return new Repeater<SequencedBoard>(async (push, stop) => {
+    const changes = ctx.events.feed.listen();
     const relevant = underSite(site.path);
     let lastSent = 0;
     let timer: NodeJS.Timeout | undefined;
@@ -174,7 +196,7 @@ function coalescedBoard(ctx: Context, site: { id: number; path: string }): Async
       lastSent = Date.now();
       // Snapshots go out one after another, never overlapping.
       sending = sending.then(async () => {
-        await push(await dutyBoard(ctx.prisma, site, ctx.clock.now()));
+        await push(await boardSnapshot(ctx, site));
       });
       sending.catch((error) => stop(error));
     };
@@ -183,13 +205,14 @@ function coalescedBoard(ctx: Context, site: { id: number; path: string }): Async
     };
 
     send();
+    // When the feed ends (shutdown) or fails, so does the board stream, with the feed's error.
     const listening = (async () => {
       for (;;) {
         const next = await changes.next();
-        if (next.done) return;
+        if (next.done) return stop();
         if (relevant(next.value)) schedule();
       }
-    })();
+    })().catch((error) => stop(error));
     await stop;
     clearTimeout(timer);
     await changes.return?.();
@@ -197,12 +220,102 @@ function coalescedBoard(ctx: Context, site: { id: number; path: string }): Async
   });
 }
 
-export const DutyBoardRef = builder.objectRef<DutyBoardSnapshot>('DutyBoard').implement({
+/** A duty board and the last roster event it reflects. */
+type SequencedBoard = DutyBoardSnapshot & { sequence: number };
+
+/**
+ * The board and the outbox position read from one REPEATABLE READ snapshot, so the board reflects
+ * exactly the events up to `sequence`: `rosterChanged(after: sequence)` continues it.
+ */
+function boardSnapshot(ctx: Context, site: { id: number; path: string }): Promise<SequencedBoard> {
+  return ctx.prisma.$transaction(
+    async (tx) => {
+      const { latest } = await outboxPosition(tx);
+      return { ...(await dutyBoard(tx, site, ctx.clock.now())), sequence: latest };
+    },
+    { isolationLevel: 'RepeatableRead' },
+  );
+}
+
+/** Where a subscription resumes: `after` as a sequence or a RosterEvent ID, checked against the log. */
+async function resumePoint(ctx: Context, after: string | number | null | undefined): Promise<number | null> {
+  if (after == null || after === '') return null;
+  const text = String(after);
+  let sequence: number | null = /^\d{1,15}$/.test(text) ? Number(text) : null;
+  if (sequence === null) {
+    try {
+      const decoded = decodeGlobalID(text);
+      if (decoded.typename === 'RosterEvent' && /^\d{1,15}$/.test(decoded.id)) sequence = Number(decoded.id);
+    } catch {
+      // not a global ID
+    }
+  }
+  if (sequence === null) {
+    throw new GraphQLError('`after` must be an event’s `sequence` or `id` (or a snapshot’s `sequence`).', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  try {
+    await checkResumePoint(ctx.prisma, sequence);
+  } catch (error) {
+    if (!(error instanceof ResumePointError)) throw error;
+    throw new GraphQLError(error.message, {
+      extensions: { code: 'EVENTS_EXPIRED', after: error.after, earliest: error.earliest, latest: error.latest },
+    });
+  }
+  return sequence;
+}
+
+/** Rows read per query when replaying stored events. */
+const REPLAY_BATCH = 500;
+
+/**
+ * The events after `after` (stored ones first, then live), or only live ones without it. The live
+ * listener opens before the outbox is read, and the feed delivers every sequence in order, so
+ * skipping what the replay already sent leaves neither a gap nor a repeat. `where` is the
+ * subscriber's filter in SQL, so a replay reads only its own events (the caller filters live ones).
+ */
+function rosterEvents(ctx: Context, after: number | null, where: Prisma.OutboxEventWhereInput): AsyncIterable<RosterEvent> {
+  return new Repeater<RosterEvent>(async (push, stop) => {
+    const live = ctx.events.feed.listen();
+    void stop.then(() => live.return());
+    try {
+      let last = after ?? 0;
+      if (after !== null) {
+        for (;;) {
+          const batch = await eventsAfter(ctx.prisma, last, REPLAY_BATCH, where);
+          for (const event of batch) {
+            last = event.sequence;
+            await push(event);
+          }
+          if (batch.length < REPLAY_BATCH) break;
+        }
+      }
+      for (;;) {
+        const next = await live.next();
+        if (next.done) break;
+        if (next.value.sequence <= last) continue;
+        last = next.value.sequence;
+        await push(next.value);
+      }
+      stop();
+    } catch (error) {
+      stop(error);
+    }
+  });
+}
+
+export const DutyBoardRef = builder.objectRef<SequencedBoard>('DutyBoard').implement({
   description: 'Duty at a site and every site below it, today (Asia/Shanghai) and right now.',
   fields: (t) => ({
     id: t.id({
       description: 'Stable per site (not a Node: fetch boards with `dutyBoard(siteId:)`), so client caches keep one entry per board.',
       resolve: (b) => encodeGlobalID('DutyBoard', b.siteId),
+    }),
+    sequence: t.int({
+      description:
+        'The last roster event this snapshot reflects: subscribe to `rosterChanged(after: sequence)` to follow it with no gap.',
+      resolve: (b) => b.sequence,
     }),
     site: t.prismaField({
       type: 'Site',
@@ -247,7 +360,7 @@ builder.queryField('dutyBoard', (t) =>
     resolve: async (_root, args, ctx) => {
       const site = await ctx.prisma.site.findUnique({ where: { id: dbId(args.siteId, 'siteId') }, select: { id: true, path: true } });
       if (site) requireBoardCovers(ctx, site);
-      return site ? dutyBoard(ctx.prisma, site, ctx.clock.now()) : null;
+      return site ? boardSnapshot(ctx, site) : null;
     },
   }),
 );

@@ -1,6 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
 import { ConflictError, InvalidStatusTransitionError } from '../common/errors.js';
+import { command } from '../common/command.js';
 import { dbId, optionalDbId } from '../common/ids.js';
 import { payloadType } from '../common/payload.js';
 import { COMMON_ERRORS, ErrorInterface } from '../common/schema-base.js';
@@ -26,9 +27,7 @@ import {
   VolunteerSuspendedError,
 } from './errors.js';
 import { DailyServiceLimitError } from './credit.js';
-import type { RosterChange } from './events.js';
 import { requireViewer } from '../auth/viewer.js';
-import { publishRosterChanges } from './publish.js';
 import {
   ROSTER_ORDER,
   type RosterFilter,
@@ -646,13 +645,6 @@ builder.objectType(AlreadyAssignedError, {
 
 // ================================================================ mutations
 
-/** Runs a roster rule, then publishes its changes: the rule's transaction has committed by now. */
-async function committed<T extends { events: RosterChange[] }>(ctx: Context, run: Promise<T>): Promise<T> {
-  const result = await run;
-  await publishRosterChanges(ctx, result.events);
-  return result;
-}
-
 const SHIFT_STATE_ERRORS = [ShiftCancelledError, ShiftClosedError, ProjectNotRecruitingError] as const;
 
 const LocationInput = builder.inputType('LocationInput', {
@@ -686,7 +678,7 @@ builder.mutationField('createDutyPost', (t) =>
     args: { input: t.arg({ type: CreateDutyPostInput, required: true, description: 'The new post.' }) },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: 'CreateDutyPostResult', description: 'The new post, or why it was refused.' } },
     resolve: async (_root, { input }, ctx) => {
-      const { post } = await createDutyPost(ctx.prisma, { ...input, siteId: dbId(input.siteId, 'input.siteId') });
+      const { post } = await command(ctx, (tx) => createDutyPost(tx, { ...input, siteId: dbId(input.siteId, 'input.siteId') }));
       return { dutyPost: post };
     },
   }),
@@ -716,14 +708,14 @@ builder.mutationField('updateDutyPost', (t) =>
     args: { input: t.arg({ type: UpdateDutyPostInput, required: true, description: 'What to change.' }) },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: 'UpdateDutyPostResult', description: 'The updated post, or why the change was refused.' } },
     resolve: async (_root, { input }, ctx) => {
-      const { post } = await updateDutyPost(ctx.prisma, dbId(input.id, 'input.id'), {
+      const { post } = await command(ctx, (tx) => updateDutyPost(tx, dbId(input.id, 'input.id'), {
         name: input.name ?? undefined,
         kind: input.kind ?? undefined,
         siteId: optionalDbId(input.siteId, 'input.siteId') ?? undefined,
         address: input.address ?? undefined,
         location: input.location,
         instructions: input.instructions,
-      });
+      }));
       return { dutyPost: post };
     },
   }),
@@ -790,9 +782,9 @@ builder.mutationField('createShifts', (t) =>
       union: { name: 'CreateShiftsResult', description: 'How many shifts were created, or why none were.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const result = await committed(
+      const result = await command(
         ctx,
-        createShifts(ctx.prisma, {
+        (tx) => createShifts(tx, {
           projectId: dbId(input.projectId, 'input.projectId'),
           postIds: input.postIds.map((id, i) => dbId(id, `input.postIds.${i}`)),
           startDate: input.startDate ?? undefined,
@@ -838,9 +830,9 @@ builder.mutationField('updateShift', (t) =>
       union: { name: 'UpdateShiftResult', description: 'The updated shift, or why the change was refused.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const { shift } = await committed(
+      const { shift } = await command(
         ctx,
-        updateShift(ctx.prisma, dbId(input.id, 'input.id'), {
+        (tx) => updateShift(tx, dbId(input.id, 'input.id'), {
           startsAt: input.startsAt ?? undefined,
           endsAt: input.endsAt ?? undefined,
           capacity: input.capacity ?? undefined,
@@ -875,7 +867,7 @@ builder.mutationField('cancelShift', (t) =>
       union: { name: 'CancelShiftResult', description: 'The cancelled shift, or why it could not be cancelled.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const { shift } = await committed(ctx, cancelShift(ctx.prisma, { shiftId: dbId(input.id, 'input.id'), reason: input.reason }, ctx.clock.now()));
+      const { shift } = await command(ctx, (tx) => cancelShift(tx, { shiftId: dbId(input.id, 'input.id'), reason: input.reason }, ctx.clock.now()));
       return { shift };
     },
   }),
@@ -899,7 +891,7 @@ builder.mutationField('closeShift', (t) =>
       union: { name: 'CloseShiftResult', description: 'The closed shift, or why it could not be closed.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const { shift } = await committed(ctx, closeShift(ctx.prisma, { shiftId: dbId(input.id, 'input.id') }, ctx.clock.now()));
+      const { shift } = await command(ctx, (tx) => closeShift(tx, { shiftId: dbId(input.id, 'input.id') }, ctx.clock.now()));
       return { shift };
     },
   }),
@@ -935,9 +927,9 @@ builder.mutationField('assignVolunteer', (t) =>
     args: { input: t.arg({ type: AssignVolunteerInput, required: true, description: 'Who goes on which shift.' }) },
     errors: { types: [...SIGN_UP_ERRORS], directResult: true, union: { name: 'AssignVolunteerResult', description: 'The assignment, or why it was refused.' } },
     resolve: async (_root, { input }, ctx) => {
-      const { assignment } = await committed(
+      const { assignment } = await command(
         ctx,
-        assignVolunteer(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock),
+        (tx) => assignVolunteer(tx, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock),
       );
       return { assignment };
     },
@@ -961,9 +953,9 @@ builder.mutationField('selfSignUp', (t) =>
     args: { input: t.arg({ type: SelfSignUpInput, required: true, description: 'The shift and the volunteer.' }) },
     errors: { types: [...SIGN_UP_ERRORS], directResult: true, union: { name: 'SelfSignUpResult', description: 'The assignment, or why the sign-up was refused.' } },
     resolve: async (_root, { input }, ctx) => {
-      const { assignment } = await committed(
+      const { assignment } = await command(
         ctx,
-        selfSignUp(ctx.prisma, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock),
+        (tx) => selfSignUp(tx, { shiftId: dbId(input.shiftId, 'input.shiftId'), volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock),
       );
       return { assignment };
     },
@@ -991,7 +983,7 @@ builder.mutationField('cancelAssignment', (t) =>
       union: { name: 'CancelAssignmentResult', description: 'The cancelled assignment, or why it could not be cancelled.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const { assignment } = await committed(ctx, cancelAssignment(ctx.prisma, { assignmentId: dbId(input.id, 'input.id'), reason: input.reason }, ctx.clock.now()));
+      const { assignment } = await command(ctx, (tx) => cancelAssignment(tx, { assignmentId: dbId(input.id, 'input.id'), reason: input.reason }, ctx.clock.now()));
       return { assignment };
     },
   }),
@@ -1017,7 +1009,7 @@ builder.mutationField('checkIn', (t) =>
       union: { name: 'CheckInResult', description: 'The checked-in assignment, or why check-in was refused.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const { assignment } = await committed(ctx, checkIn(ctx.prisma, { assignmentId: dbId(input.id, 'input.id') }, ctx.clock.now()));
+      const { assignment } = await command(ctx, (tx) => checkIn(tx, { assignmentId: dbId(input.id, 'input.id') }, ctx.clock.now()));
       return { assignment };
     },
   }),
@@ -1036,7 +1028,7 @@ builder.mutationField('checkOut', (t) =>
       union: { name: 'CheckOutResult', description: 'The completed assignment, or why check-out was refused.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const { assignment } = await committed(ctx, checkOut(ctx.prisma, { assignmentId: dbId(input.id, 'input.id') }, ctx.clock.now()));
+      const { assignment } = await command(ctx, (tx) => checkOut(tx, { assignmentId: dbId(input.id, 'input.id') }, ctx.clock.now()));
       return { assignment };
     },
   }),
@@ -1055,7 +1047,7 @@ builder.mutationField('markNoShow', (t) =>
       union: { name: 'MarkNoShowResult', description: 'The assignment, or why it could not be marked.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const { assignment } = await committed(ctx, markNoShow(ctx.prisma, { assignmentId: dbId(input.id, 'input.id') }, ctx.clock.now()));
+      const { assignment } = await command(ctx, (tx) => markNoShow(tx, { assignmentId: dbId(input.id, 'input.id') }, ctx.clock.now()));
       return { assignment };
     },
   }),
@@ -1088,11 +1080,11 @@ builder.mutationField('recordService', (t) =>
       union: { name: 'RecordServiceResult', description: 'The new record, or why it was refused.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const { record } = await recordService(ctx.prisma, {
+      const { record } = await command(ctx, (tx) => recordService(tx, {
         ...input,
         volunteerId: dbId(input.volunteerId, 'input.volunteerId'),
         teamId: dbId(input.teamId, 'input.teamId'),
-      }, ctx.clock.now(), requireViewer(ctx.viewer));
+      }, ctx.clock.now(), requireViewer(ctx.viewer)));
       return { serviceRecord: record };
     },
   }),
@@ -1128,11 +1120,11 @@ builder.mutationField('reviewServiceRecord', (t) =>
       union: { name: 'ReviewServiceRecordResult', description: 'The reviewed record, or why the review was refused.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const { record } = await reviewServiceRecord(ctx.prisma, {
+      const { record } = await command(ctx, (tx) => reviewServiceRecord(tx, {
         recordId: dbId(input.id, 'input.id'),
         decision: input.decision,
         note: input.note,
-      }, ctx.clock.now(), requireViewer(ctx.viewer));
+      }, ctx.clock.now(), requireViewer(ctx.viewer)));
       return { serviceRecord: record };
     },
   }),

@@ -54,9 +54,10 @@ import {
  * Shift.assignedCount and Shift.checkedInCount are exact; under the volunteer lock the
  * no-double-booking check cannot race another sign-up of the same volunteer.
  *
- * Every mutating function returns `events: RosterChange[]` next to its result, to be published by
- * the caller after commit. Functions that do not touch shifts (duty posts, service records) return
- * an empty list so callers can treat all mutations alike.
+ * Every mutating function takes the transaction it runs in and returns `events: RosterChange[]`
+ * next to its result; the command runner (src/common/command.ts) opens that transaction and writes
+ * the events to the outbox in it, as its last write. Functions that do not touch shifts (duty
+ * posts, service records) return an empty list so callers can treat all mutations alike.
  */
 
 type Tx = Prisma.TransactionClient;
@@ -490,7 +491,7 @@ async function requireSite(prisma: PrismaClient | Tx, siteId: number): Promise<v
 }
 
 export async function createDutyPost(
-  prisma: PrismaClient,
+  prisma: Tx,
   raw: CreateDutyPostInput,
 ): Promise<{ post: DutyPost; events: RosterChange[] }> {
   const input = parseInput(CreateDutyPostInput, raw);
@@ -510,7 +511,7 @@ export async function createDutyPost(
 }
 
 export async function updateDutyPost(
-  prisma: PrismaClient,
+  prisma: Tx,
   postId: number,
   raw: UpdateDutyPostInput,
 ): Promise<{ post: DutyPost; events: RosterChange[] }> {
@@ -551,7 +552,7 @@ export interface CreateShiftsResult {
  * and one multi-row INSERT. Days and windows are Asia/Shanghai wall-clock; all shifts must fall
  * within the project's dates.
  */
-export async function createShifts(prisma: PrismaClient, raw: CreateShiftsInput): Promise<CreateShiftsResult> {
+export async function createShifts(tx: Tx, raw: CreateShiftsInput): Promise<CreateShiftsResult> {
   const input = parseInput(CreateShiftsInput, raw);
   const days =
     input.dates !== undefined
@@ -591,7 +592,6 @@ export async function createShifts(prisma: PrismaClient, raw: CreateShiftsInput)
   const lastEndsAt = rows.reduce((max, r) => ((r.endsAt as Date) > max ? (r.endsAt as Date) : max), rows[0].endsAt as Date);
   const datePath = input.dates !== undefined ? 'input.dates' : 'input.startDate';
 
-  return prisma.$transaction(async (tx) => {
     // FOR SHARE keeps the project's status and dates stable until the shifts are in.
     const locked = await tx.$queryRaw<{ id: number }[]>`
       SELECT "id" FROM "Project" WHERE "id" = ${input.projectId}::int FOR SHARE`;
@@ -625,7 +625,6 @@ export async function createShifts(prisma: PrismaClient, raw: CreateShiftsInput)
       lastEndsAt,
       events: shiftIds.map((shiftId) => shiftChange('SHIFT_CREATED', shiftId, now)),
     };
-  });
 }
 
 /**
@@ -639,13 +638,12 @@ export async function createShifts(prisma: PrismaClient, raw: CreateShiftsInput)
  * Cancelled and closed shifts, and shifts of COMPLETED or CANCELLED projects, cannot be changed.
  */
 export async function updateShift(
-  prisma: PrismaClient,
+  tx: Tx,
   shiftId: number,
   raw: UpdateShiftInput,
   now: Date = new Date(),
 ): Promise<{ shift: Shift; events: RosterChange[] }> {
   const input = parseInput(UpdateShiftInput, raw);
-  return prisma.$transaction(async (tx) => {
     const before = await lockShift(tx, shiftId);
     requireOpenShift(before, now, { allowEnded: true });
     const project = await tx.project.findUniqueOrThrow({
@@ -720,7 +718,6 @@ export async function updateShift(
     const filled = now < updated.endsAt ? await fillFromWaitlist(tx, updated, now) : { shift: updated, events: [] };
     events.push(...filled.events, ...staffingEvents(before, filled.shift, now));
     return { shift: filled.shift, events };
-  });
 }
 
 /**
@@ -774,16 +771,14 @@ async function settleShift(
  * and credited like a normal check-out, so time served is never lost. Nothing is deleted.
  */
 export async function cancelShift(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: CancelShiftInput,
   now: Date = new Date(),
 ): Promise<{ shift: Shift; events: RosterChange[] }> {
   const input = parseInput(CancelShiftInput, raw);
-  return prisma.$transaction(async (tx) => {
-    const before = await lockShift(tx, input.shiftId);
-    requireOpenShift(before, now, { allowEnded: true });
-    return cancelLockedShift(tx, before, now, input.reason ?? SHIFT_CANCELLED_REASON);
-  });
+  const before = await lockShift(tx, input.shiftId);
+  requireOpenShift(before, now, { allowEnded: true });
+  return cancelLockedShift(tx, before, now, input.reason ?? SHIFT_CANCELLED_REASON);
 }
 
 /** cancelShift on a shift already locked and checked to be open. */
@@ -804,16 +799,14 @@ async function cancelLockedShift(tx: Tx, before: Shift, now: Date, reason: strin
  * WAITLISTED ones become CANCELLED with a reason. Sets closedAt; a closed shift is final.
  */
 export async function closeShift(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: ShiftActionInput,
   now: Date = new Date(),
 ): Promise<{ shift: Shift; events: RosterChange[] }> {
   const input = parseInput(ShiftActionInput, raw);
-  return prisma.$transaction(async (tx) => {
-    const before = await lockShift(tx, input.shiftId);
-    requireOpenShift(before, now, { allowEnded: true });
-    return closeLockedShift(tx, before, now);
-  });
+  const before = await lockShift(tx, input.shiftId);
+  requireOpenShift(before, now, { allowEnded: true });
+  return closeLockedShift(tx, before, now);
 }
 
 /** closeShift on a shift already locked and checked to be open. */
@@ -832,8 +825,8 @@ async function closeLockedShift(tx: Tx, before: Shift, now: Date): Promise<{ shi
  * project row locked first, then its open shifts in ascending id order): a shift that has not
  * started is cancelled as cancelShift does (its assigned and waitlisted volunteers are released
  * with `reason`); one that has started (or ended without being closed) is closed as closeShift
- * does (checked-in volunteers are checked out and credited). Returns the roster changes to
- * publish after commit.
+ * does (checked-in volunteers are checked out and credited). Returns the roster changes, for the
+ * command runner to write to the outbox.
  */
 export async function endProjectShifts(tx: Tx, projectId: number, now: Date, reason: string): Promise<RosterChange[]> {
   const open = await tx.$queryRaw<{ id: number }[]>`
@@ -854,16 +847,16 @@ export async function endProjectShifts(tx: Tx, projectId: number, now: Date, rea
 // ---------------------------------------------------------------------------------------------
 
 async function signUp(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: AssignInput,
-  clock: Clock = systemClock,
+  clock: Clock,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignInput, raw);
-  return prisma.$transaction(async (tx) => {
     const shift = await lockShift(tx, input.shiftId);
-    // Stamped under the shift's lock, so sign-up times (the waitlist order) follow the order in
-    // which places are decided, even when many requests arrive at once.
-    const now = clock.now(); // read under the lock: a clock, not an instant taken before it
+  // Stamped under the shift's lock (so the clock is read here, not by the caller), so sign-up
+  // times (the waitlist order) follow the order in which places are decided, even when many
+  // requests arrive at once.
+  const now = clock.now();
     const volunteer = await lockVolunteer(tx, input.volunteerId);
     requireOpenShift(shift, now);
     if (volunteer.status !== 'ACTIVE') throw new VolunteerSuspendedError(volunteer.id);
@@ -904,7 +897,6 @@ async function signUp(
       events.push(...staffingEvents(shift, after, now));
     }
     return { assignment, events };
-  });
 }
 
 /**
@@ -915,20 +907,20 @@ async function signUp(
  * record already exists for this pair), NotFoundError.
  */
 export function assignVolunteer(
-  prisma: PrismaClient,
+  tx: Tx,
   input: AssignInput,
-  clock?: Clock,
+  clock: Clock = systemClock,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
-  return signUp(prisma, input, clock);
+  return signUp(tx, input, clock);
 }
 
 /** A volunteer signing themself up; the same rules as assignVolunteer. */
 export function selfSignUp(
-  prisma: PrismaClient,
+  tx: Tx,
   input: AssignInput,
-  clock?: Clock,
+  clock: Clock = systemClock,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
-  return signUp(prisma, input, clock);
+  return signUp(tx, input, clock);
 }
 
 /**
@@ -937,12 +929,11 @@ export function selfSignUp(
  * Not possible once the shift has ended or been closed: closeShift settles it then.
  */
 export async function cancelAssignment(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: CancelAssignmentInput,
   now: Date = new Date(),
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(CancelAssignmentInput, raw);
-  return prisma.$transaction(async (tx) => {
     const { shift: before, assignment: current } = await lockAssignmentFor(
       tx,
       input.assignmentId,
@@ -964,17 +955,15 @@ export async function cancelAssignment(
     }
     events.push(...staffingEvents(before, shift, now));
     return { assignment, events };
-  });
 }
 
 /** Checks a volunteer in: only from ASSIGNED, from 30 minutes before the start until the end. */
 export async function checkIn(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: AssignmentActionInput,
   now: Date = new Date(),
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignmentActionInput, raw);
-  return prisma.$transaction(async (tx) => {
     const { shift, assignment: current } = await lockAssignmentFor(
       tx,
       input.assignmentId,
@@ -992,7 +981,6 @@ export async function checkIn(
     });
     await tx.shift.update({ where: { id: shift.id }, data: { checkedInCount: { increment: 1 } } });
     return { assignment, events: [assignmentChange('CHECKED_IN', assignment, now)] };
-  });
 }
 
 /**
@@ -1001,12 +989,11 @@ export async function checkIn(
  * (src/roster/credit.ts), added to Volunteer.serviceMinutes in the same transaction.
  */
 export async function checkOut(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: AssignmentActionInput,
   now: Date = new Date(),
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignmentActionInput, raw);
-  return prisma.$transaction(async (tx) => {
     const { shift, assignment: current } = await lockAssignmentFor(
       tx,
       input.assignmentId,
@@ -1024,7 +1011,6 @@ export async function checkOut(
     });
     await tx.shift.update({ where: { id: shift.id }, data: { checkedInCount: { decrement: 1 } } });
     return { assignment, events: [assignmentChange('CHECKED_OUT', assignment, now)] };
-  });
 }
 
 /**
@@ -1033,12 +1019,11 @@ export async function checkOut(
  * would not know to come. A later sign-up can take the freed place.
  */
 export async function markNoShow(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: AssignmentActionInput,
   now: Date = new Date(),
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignmentActionInput, raw);
-  return prisma.$transaction(async (tx) => {
     const { shift: before, assignment: current } = await lockAssignmentFor(
       tx,
       input.assignmentId,
@@ -1057,7 +1042,6 @@ export async function markNoShow(
       assignment,
       events: [assignmentChange('NO_SHOW', assignment, now), ...staffingEvents(before, shift, now)],
     };
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1069,7 +1053,7 @@ export async function markNoShow(
  * Refused (DailyServiceLimitError) when the day already has too much credited for it to be approved.
  */
 export async function recordService(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: RecordServiceInput,
   now: Date,
   recorder: Actor,
@@ -1078,7 +1062,6 @@ export async function recordService(
   if (input.servedOn > shanghaiDateOf(now)) {
     throw ValidationError.field('input.servedOn', 'servedOn must not be in the future');
   }
-  return prisma.$transaction(async (tx) => {
     const volunteer = await tx.volunteer.findUnique({ where: { id: input.volunteerId }, select: { id: true } });
     if (!volunteer) throw new NotFoundError('Volunteer', input.volunteerId);
     const team = await tx.team.findUnique({ where: { id: input.teamId }, select: { id: true } });
@@ -1102,7 +1085,6 @@ export async function recordService(
       },
     });
     return { record, events: [] };
-  });
 }
 
 /**
@@ -1115,13 +1097,12 @@ export async function recordService(
  *   reviews cannot both count.
  */
 export async function reviewServiceRecord(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: ReviewServiceRecordInput,
   now: Date,
   reviewer: Actor,
 ): Promise<{ record: ServiceRecord; events: RosterChange[] }> {
   const input = parseInput(ReviewServiceRecordInput, raw);
-  return prisma.$transaction(async (tx) => {
     const current = await tx.serviceRecord.findUnique({ where: { id: input.recordId } });
     if (!current) throw new NotFoundError('ServiceRecord', input.recordId);
     if (reviewer.volunteerId === current.volunteerId) throw new FourEyesError(current.id, 'VOLUNTEER');
@@ -1142,7 +1123,6 @@ export async function reviewServiceRecord(
     if (input.decision === 'APPROVED') await creditRecord(tx, current.volunteerId, current.minutes);
     const record = await tx.serviceRecord.findUniqueOrThrow({ where: { id: current.id } });
     return { record, events: [] };
-  });
 }
 
 // ---------------------------------------------------------------------------------------------

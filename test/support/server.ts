@@ -4,9 +4,11 @@ import { type Database, openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
 import type { TokenSettings } from '../../src/auth/tokens.js';
-import type { PubSubService } from '../../src/pubsub.js';
+import type { LiveEventsOptions } from '../../src/events/live-events.js';
+import type { AppBus } from '../../src/events/topics.js';
 import { type RunningServer, type ServerOptions, developmentTokens, startServer } from '../../src/server.js';
 import { setDefaultHeaders } from './client.js';
+import { type LiveProbe, liveProbe } from './live-probe.js';
 import { CLOCK_SETTINGS, useFixtureClock } from './roster-fixtures.js';
 import { createScratchDatabase, type ScratchDatabase } from './postgres.js';
 
@@ -28,13 +30,17 @@ export interface TestServer {
   adminToken: string;
   /** SQL statements Prisma has sent since the last reset (for N+1 checks). */
   queries: string[];
+  /** This instance's live subscribers (wait until a subscription listens). */
+  live: LiveProbe;
   close(): Promise<void>;
 }
 
 export interface TestServerOptions {
   /** Reuse an existing database (e.g. a second instance on the same PostgreSQL database). */
   databaseUrl?: string;
-  pubsub?: PubSubService;
+  pubsub?: AppBus;
+  /** Roster event settings (retention, relay polling, an after-commit hook). */
+  events?: LiveEventsOptions;
   wsMaxSubscriptions?: number;
   /** The time the server's rules see (e.g. a manualClock set to 23:30 Shanghai); real time when omitted. */
   clock?: Clock;
@@ -66,8 +72,19 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   // Setup helpers (minutesFromNow, shanghaiDate, …) take "now" from the clock this server's rules see.
   useFixtureClock(options.clock ?? systemClock);
+  const live = liveProbe();
   const server = await startServer(
-    { ...options.server, db, logger, env: 'test', pubsub: options.pubsub, wsMaxSubscriptions: options.wsMaxSubscriptions, clock: options.clock, tokens: options.tokens },
+    {
+      ...options.server,
+      db,
+      logger,
+      env: 'test',
+      pubsub: options.pubsub,
+      events: { ...options.events, listeners: live.hooks },
+      wsMaxSubscriptions: options.wsMaxSubscriptions,
+      clock: options.clock,
+      tokens: options.tokens,
+    },
     { port: 0, host: '127.0.0.1' },
   );
   const adminToken = await adminAccessToken(db);
@@ -82,6 +99,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     databaseUrl: kind === 'postgres' ? databaseUrl : undefined,
     server,
     queries,
+    live,
     adminToken,
     async close() {
       setDefaultHeaders(server.url, undefined);

@@ -1,0 +1,199 @@
+import { GraphQLError } from 'graphql';
+import type { PrismaClient } from '../db/index.js';
+import type { Logger } from '../logger.js';
+import type { RosterEvent } from '../roster/events.js';
+import { eventsAfter, outboxPosition } from './outbox.js';
+
+/** Called as subscribers start and stop listening on an instance (the test harness counts them). */
+export interface ListenerHooks {
+  started(): void;
+  stopped(): void;
+}
+
+/** The most events one listener may have waiting; a subscriber further behind is ended. */
+export const MAX_PENDING_EVENTS = 50_000;
+/** Rows read per query when the feed catches up from the outbox. */
+const CATCH_UP_BATCH = 1_000;
+
+/** A live stream of the feed's events, from when it was opened. */
+export interface FeedListener extends AsyncIterableIterator<RosterEvent> {
+  return(): Promise<IteratorResult<RosterEvent>>;
+}
+
+/**
+ * An instance's ordered stream of roster events: every sequence exactly once, in order, to every
+ * listener on this instance. Events arrive from this instance's own commits (at once, whether or
+ * not Redis is up), from other instances through the bus, and from the outbox itself. Because
+ * sequences are gapless and follow commit order, a jump (n + 2 after n) proves n + 1 is committed,
+ * and the feed reads it from the outbox before going on; a periodic catch-up finds what the bus
+ * lost. All input is processed one batch at a time.
+ */
+export class RosterFeed {
+  private delivered = 0;
+  private readonly listeners = new Set<Listener>();
+  private chain: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly logger: Logger,
+    private readonly hooks?: ListenerHooks,
+  ) {}
+
+  /** Starts from the latest sequence: earlier events are history (subscribers replay them with `after`). */
+  async start(): Promise<void> {
+    this.delivered = (await outboxPosition(this.prisma)).latest;
+  }
+
+  /** The last sequence delivered to this instance's listeners. */
+  get position(): number {
+    return this.delivered;
+  }
+
+  /** Takes committed events (any order, duplicates allowed) and delivers the new ones in order. */
+  offer(events: readonly RosterEvent[]): Promise<void> {
+    if (events.length === 0) return this.chain;
+    return this.enqueue(async () => {
+      for (const event of [...events].sort((a, b) => a.sequence - b.sequence)) {
+        if (event.sequence <= this.delivered) continue;
+        if (event.sequence > this.delivered + 1) await this.readThrough(event.sequence - 1);
+        if (event.sequence > this.delivered) this.deliver(event);
+      }
+    });
+  }
+
+  /** Delivers whatever the outbox holds beyond the last delivered sequence. */
+  catchUp(): Promise<void> {
+    return this.enqueue(() => this.readThrough(Number.MAX_SAFE_INTEGER));
+  }
+
+  /** Opens a listener: it receives every event delivered from now on. */
+  listen(): FeedListener {
+    if (this.closed) throw unavailable('The server is shutting down; reconnect to another instance.');
+    const listener = new Listener(() => {
+      this.listeners.delete(listener);
+      this.hooks?.stopped();
+    });
+    this.listeners.add(listener);
+    this.hooks?.started();
+    return listener;
+  }
+
+  /** Ends every listener (their subscriptions complete) and takes no more input. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const listener of [...this.listeners]) listener.end();
+    await this.chain;
+  }
+
+  private async readThrough(through: number): Promise<void> {
+    for (;;) {
+      const rows = await eventsAfter(this.prisma, this.delivered, CATCH_UP_BATCH);
+      for (const row of rows) if (row.sequence <= through) this.deliver(row);
+      if (rows.length < CATCH_UP_BATCH || this.delivered >= through) return;
+    }
+  }
+
+  private deliver(event: RosterEvent): void {
+    this.delivered = event.sequence;
+    for (const listener of this.listeners) listener.push(event);
+  }
+
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      if (this.closed) return;
+      try {
+        await step();
+      } catch (error) {
+        // The order cannot be kept without the outbox: end the live streams with a clear error
+        // (clients resume with `after`); the next input retries from the last delivered sequence.
+        this.logger.error({ error: (error as Error).message }, 'roster feed: cannot read the outbox');
+        for (const listener of [...this.listeners]) {
+          listener.fail(unavailable(`Live events are interrupted; resubscribe with after: ${this.delivered}.`));
+        }
+      }
+    });
+    return this.chain;
+  }
+}
+
+function unavailable(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'EVENTS_UNAVAILABLE' } });
+}
+
+/** One listener's queue of delivered events. */
+class Listener implements FeedListener {
+  private readonly queue: RosterEvent[] = [];
+  private waiting?: { resolve: (r: IteratorResult<RosterEvent>) => void; reject: (e: unknown) => void };
+  private done = false;
+  private error: unknown;
+  constructor(private readonly detach: () => void) {}
+
+  push(event: RosterEvent): void {
+    if (this.done) return;
+    if (this.waiting) {
+      const { resolve } = this.waiting;
+      this.waiting = undefined;
+      resolve({ value: event, done: false });
+      return;
+    }
+    if (this.queue.length >= MAX_PENDING_EVENTS) {
+      this.fail(
+        new GraphQLError(
+          `The subscriber fell ${MAX_PENDING_EVENTS} events behind; resubscribe with after: ${this.queue[0]!.sequence - 1}.`,
+          { extensions: { code: 'EVENTS_OVERFLOW' } },
+        ),
+      );
+      return;
+    }
+    this.queue.push(event);
+  }
+
+  fail(error: unknown): void {
+    if (this.done) return;
+    this.error = error;
+    this.queue.length = 0;
+    this.finish();
+  }
+
+  end(): void {
+    if (!this.done) this.finish();
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.detach();
+    if (!this.waiting) return;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (this.error !== undefined) {
+      const error = this.error;
+      this.error = undefined;
+      waiting.reject(error);
+    } else waiting.resolve({ value: undefined, done: true });
+  }
+
+  next(): Promise<IteratorResult<RosterEvent>> {
+    if (this.queue.length > 0) return Promise.resolve({ value: this.queue.shift()!, done: false });
+    if (this.error !== undefined) {
+      const error = this.error;
+      this.error = undefined;
+      return Promise.reject(error);
+    }
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+    });
+  }
+
+  return(): Promise<IteratorResult<RosterEvent>> {
+    this.queue.length = 0;
+    this.error = undefined;
+    this.end();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}

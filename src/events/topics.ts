@@ -1,0 +1,26 @@
+import type { Logger } from '../logger.js';
+import { type PubSub, type PubSubService, createPubSubService } from '../pubsub.js';
+import type { RosterEvent } from '../roster/events.js';
+
+/** The topics of the application's one event bus. */
+export type AppTopics = {
+  /** Outbox rows the relay publishes to every instance, in sequence order, as one batch. */
+  rosterOutbox: [RosterEvent[]];
+  /** A session was revoked (logout, reused refresh token): its live connections must end. */
+  sessionRevoked: [string];
+};
+
+export const APP_TOPICS = ['rosterOutbox', 'sessionRevoked'] as const satisfies readonly (keyof AppTopics)[];
+
+export type AppPubSub = PubSub<AppTopics>;
+export type AppBus = PubSubService<AppTopics>;
+
+/** The application's event bus: in memory, or through Redis when a URL is given. */
+export function createEventBus(options: {
+  redisUrl?: string;
+  channelPrefix?: string;
+  connectionName?: string;
+  logger: Logger;
+}): AppBus {
+  return createPubSubService<AppTopics>({ ...options, topics: APP_TOPICS });
+}

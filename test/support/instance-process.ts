@@ -1,0 +1,40 @@
+/**
+ * One server instance as a process of its own, on an existing, migrated PostgreSQL database and a
+ * Redis — for tests that crash a whole process. Prints `listening <url>` when it serves.
+ *
+ *   DATABASE_URL=… REDIS_URL=… REDIS_CHANNEL_PREFIX=… [CRASH_AFTER_COMMIT=1] node --import tsx test/support/instance-process.ts
+ *
+ * With CRASH_AFTER_COMMIT=1 the process exits (code 70) right after the first command with events
+ * commits — after the transaction, before anything is delivered or relayed.
+ */
+import { openDatabase } from '../../src/db/index.js';
+import { createEventBus } from '../../src/events/topics.js';
+import { createLogger } from '../../src/logger.js';
+import { startServer } from '../../src/server.js';
+
+const CRASH_EXIT_CODE = 70;
+
+const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL });
+const bus = createEventBus({
+  redisUrl: process.env.REDIS_URL,
+  channelPrefix: process.env.REDIS_CHANNEL_PREFIX,
+  connectionName: `${process.env.REDIS_CHANNEL_PREFIX}child`,
+  logger,
+});
+const crash = process.env.CRASH_AFTER_COMMIT === '1';
+const server = await startServer(
+  { db, logger, env: 'test', pubsub: bus, events: { afterCommit: crash ? () => process.exit(CRASH_EXIT_CODE) : undefined } },
+  { port: 0, host: '127.0.0.1' },
+);
+await bus.ready;
+console.log(`listening ${server.url}`);
+
+process.on('SIGTERM', () => {
+  void (async () => {
+    await server.close(1_000);
+    await bus.close();
+    await db.close();
+    process.exit(0);
+  })();
+});
