@@ -91,6 +91,9 @@ function likelyIdType(mutation: string, leaf: Leaf): string | undefined {
     projectId: 'Project',
     postIds: 'DutyPost',
     brandId: 'Brand',
+    beneficiaryId: 'Beneficiary',
+    volunteerIds: 'Volunteer',
+    careTeamId: 'Team',
   };
   if (byName[leaf.name]) return byName[leaf.name];
   const named = [...nodeTypes].sort((a, b) => b.length - a.length).find((t) => mutation.toLowerCase().includes(t.toLowerCase()));
@@ -307,6 +310,26 @@ function itIf(applies: boolean): (name: string, fn: () => Promise<void>) => void
   return applies ? (name, fn) => it(name, fn) : () => {};
 }
 
+/** A beneficiary cared for by the world's team, with one visit (and its service record). */
+async function careRows(prisma: Database['prisma'], world: { sites: { stationA: { id: number } }; teamId: number }, volunteerId: number) {
+  const beneficiary = await prisma.beneficiary.create({
+    data: { kind: 'VETERAN', siteId: world.sites.stationA.id, name: '坏输入老兵', address: '东门', careTeamId: world.teamId },
+  });
+  const assignment = await prisma.careAssignment.create({ data: { beneficiaryId: beneficiary.id, teamId: world.teamId, startedAt: new Date() } });
+  const visit = await prisma.careVisit.create({
+    data: { beneficiaryId: beneficiary.id, teamId: world.teamId, visitedOn: new Date('2026-01-05T00:00:00Z'), services: ['COMPANIONSHIP'], minutes: 60 },
+  });
+  const record = await prisma.serviceRecord.create({
+    data: { volunteerId, teamId: world.teamId, description: '关爱走访', servedOn: new Date('2026-01-05T00:00:00Z'), minutes: 60 },
+  });
+  await prisma.careVisitVolunteer.create({ data: { visitId: visit.id, volunteerId, serviceRecordId: record.id } });
+  return {
+    Beneficiary: gid('Beneficiary', beneficiary.id),
+    CareAssignment: gid('CareAssignment', assignment.id),
+    CareVisit: gid('CareVisit', visit.id),
+  };
+}
+
 describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
   let t: TestServer;
   /** A real row of every node type, by type name (global IDs). */
@@ -333,6 +356,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       ShiftAssignment: gid('ShiftAssignment', assignment.id),
       Brand: gid('Brand', brand.id),
       ServiceRecord: gid('ServiceRecord', record.id),
+      ...(await careRows(prisma, world, volunteer!.id)),
     });
   });
   afterAll(() => t?.close());

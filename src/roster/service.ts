@@ -56,6 +56,14 @@ import {
 
 type Tx = Prisma.TransactionClient;
 
+/**
+ * Runs `fn` in a new transaction, or in the caller's when given one (a transaction client has no
+ * `$connect`; nested `$transaction` would need savepoints, which PGlite's adapter lacks).
+ */
+function inTransaction<T>(client: PrismaClient | Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return '$connect' in client ? (client as PrismaClient).$transaction(fn) : fn(client);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Constants
 // ---------------------------------------------------------------------------------------------
@@ -1038,9 +1046,13 @@ export async function markNoShow(
 // Service records (hours served outside the roster)
 // ---------------------------------------------------------------------------------------------
 
-/** Records hours a team member served outside the roster; PENDING until reviewed. */
+/**
+ * Records hours a team member served outside the roster; PENDING until reviewed. Given a
+ * transaction (e.g. a care visit's), it writes inside it, so the caller's rows and the records
+ * commit or fail together.
+ */
 export async function recordService(
-  prisma: PrismaClient,
+  prisma: PrismaClient | Tx,
   raw: RecordServiceInput,
   now: Date = new Date(),
 ): Promise<{ record: ServiceRecord; events: RosterChange[] }> {
@@ -1048,7 +1060,7 @@ export async function recordService(
   if (input.servedOn > shanghaiDateOf(now)) {
     throw ValidationError.field('input.servedOn', 'servedOn must not be in the future');
   }
-  return prisma.$transaction(async (tx) => {
+  return inTransaction(prisma, async (tx) => {
     const volunteer = await tx.volunteer.findUnique({ where: { id: input.volunteerId }, select: { id: true } });
     if (!volunteer) throw new NotFoundError('Volunteer', input.volunteerId);
     const team = await tx.team.findUnique({ where: { id: input.teamId }, select: { id: true } });
