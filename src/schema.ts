@@ -10,6 +10,8 @@ import './roster/schema.js';
 import './roster/live.js';
 import './auth/schema.js';
 import './care/index.js';
+import './families/index.js';
+import './honours/schema.js';
 
 /** The whole API, assembled from each domain module's types. */
 export const schema = builder.toSchema();

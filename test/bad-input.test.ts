@@ -94,11 +94,15 @@ function likelyIdType(mutation: string, leaf: Leaf): string | undefined {
     beneficiaryId: 'Beneficiary',
     volunteerIds: 'Volunteer',
     careTeamId: 'Team',
+    familyId: 'Family',
+    batchId: 'FamilySelectionBatch',
+    recipientId: 'Volunteer',
   };
   if (byName[leaf.name]) return byName[leaf.name];
   const named = [...nodeTypes].sort((a, b) => b.length - a.length).find((t) => mutation.toLowerCase().includes(t.toLowerCase()));
   if (named) return named;
   if (/assignment|checkin|checkout|noshow/i.test(mutation)) return 'ShiftAssignment';
+  if (/nomination/i.test(mutation)) return 'FamilyNomination';
   return undefined;
 }
 
@@ -330,6 +334,39 @@ async function careRows(prisma: Database['prisma'], world: { sites: { stationA: 
   };
 }
 
+/** A family nominated in a cycle (batch 1), with a talk and an honour. */
+async function familyRows(prisma: Database['prisma'], siteId: number) {
+  const family = await prisma.family.create({ data: { name: '坏输入家', story: '', siteId, members: { create: [{ name: '坏输入' }] } } });
+  const cycle = await prisma.familySelectionCycle.create({
+    data: {
+      name: '坏输入评选',
+      startYear: 2026,
+      endYear: 2028,
+      nominationOpensAt: new Date('2026-01-01T00:00:00Z'),
+      nominationClosesAt: new Date('2099-01-01T00:00:00Z'),
+      batches: { create: [{ number: 1 }] },
+    },
+    include: { batches: true },
+  });
+  const nomination = await prisma.familyNomination.create({
+    data: { cycleId: cycle.id, batchId: cycle.batches[0]!.id, familyId: family.id, statement: '事迹', nominatedAt: new Date() },
+  });
+  const talk = await prisma.familyOutreach.create({
+    data: { familyId: family.id, heldOn: new Date('2026-01-05T00:00:00Z'), venueKind: 'SCHOOL', audienceSize: 10, topic: '家风' },
+  });
+  const honor = await prisma.honor.create({
+    data: { title: '文明家庭', level: 'CITY', year: 2025, awardedBy: '市文明委', recipientKind: 'FAMILY', familyId: family.id, siteId },
+  });
+  return {
+    Family: gid('Family', family.id),
+    FamilySelectionCycle: gid('FamilySelectionCycle', cycle.id),
+    FamilySelectionBatch: gid('FamilySelectionBatch', cycle.batches[0]!.id),
+    FamilyNomination: gid('FamilyNomination', nomination.id),
+    FamilyOutreach: gid('FamilyOutreach', talk.id),
+    Honor: gid('Honor', honor.id),
+  };
+}
+
 describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
   let t: TestServer;
   /** A real row of every node type, by type name (global IDs). */
@@ -357,6 +394,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       Brand: gid('Brand', brand.id),
       ServiceRecord: gid('ServiceRecord', record.id),
       ...(await careRows(prisma, world, volunteer!.id)),
+      ...(await familyRows(prisma, world.sites.stationA.id)),
     });
   });
   afterAll(() => t?.close());

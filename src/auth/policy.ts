@@ -52,6 +52,10 @@ export interface AuthScopes {
   careForBeneficiary: IdParam;
   /** Name, phone, address, ID number: the caring team's leader and members, managers of the site and above, admins. */
   seeBeneficiaryPersonalData: IdParam;
+
+  // ---- civilised families (src/families) -------------------------------------------------------
+  /** Managers of the family's site and above (and admins): edit it, nominate it, record its talks. */
+  manageFamily: IdParam;
 }
 
 /** An ID as a scope receives it: a database id, a global ID, or a global ID Pothos has decoded. */
@@ -199,6 +203,10 @@ export function scopesFor(ctx: Context) {
       );
     }),
     ...careScopes(ctx, rule),
+    manageFamily: rule('Family', async (v, id) => {
+      const family = await ctx.prisma.family.findUnique({ where: { id }, select: { site: { select: { path: true } } } });
+      return !!family && managesPath(v, family.site.path);
+    }),
   } satisfies {
     [K in keyof AuthScopes]: AuthScopes[K] extends boolean ? boolean : (param: AuthScopes[K]) => Promise<boolean>;
   };
