@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCity } from '../src/seed/city.js';
 import { buildCare } from '../src/seed/care.js';
+import { buildFamilies } from '../src/seed/families.js';
 import { shanghaiDateOf } from '../src/roster/time.js';
 
 /*
@@ -54,5 +55,26 @@ describe('care demo data', () => {
     expect(new Set(open).size).toBe(open.length);
     expect(care.beneficiaries.filter((b) => b.status === 'ACTIVE').length).toBe(open.length);
     expect(care.records.some((r) => r.status === 'PENDING')).toBe(true);
+  });
+});
+
+describe('honours and civilised-families demo data', () => {
+  const built = buildFamilies(buildCity());
+  it('has the report’s shape', () => {
+    const count = (pred: (h: (typeof built.honors)[number]) => boolean) => built.honors.filter(pred).length;
+    expect(count((h) => h.title === '全国道德模范')).toBe(7);
+    expect(count((h) => h.title === '中国好人')).toBe(47);
+    expect(count((h) => h.title === '市好人')).toBe(135);
+    expect(count((h) => h.title === '省道德模范')).toBe(37);
+    expect(count((h) => h.title === '市道德模范')).toBe(204);
+    expect(count((h) => h.recipientKind === 'FAMILY' && h.level === 'CITY')).toBe(163);
+    expect(count((h) => h.recipientKind === 'FAMILY' && h.level === 'PROVINCIAL')).toBe(13);
+    expect(count((h) => h.recipientKind === 'FAMILY' && h.level === 'NATIONAL')).toBe(1);
+    expect(new Set(built.honors.map((h) => h.level))).toEqual(new Set(['NATIONAL', 'PROVINCIAL', 'CITY', 'DISTRICT']));
+    expect(built.batches).toHaveLength(2);
+    expect(new Set(built.nominations.map((n) => n.batchId))).toEqual(new Set([1, 2]));
+    expect(built.outreach.filter((o) => o.familyId === 1).length).toBeGreaterThan(800);
+    // Every announced nomination became exactly one honour.
+    expect(new Set(built.honors.flatMap((h) => (h.nominationId ? [h.nominationId] : []))).size).toBe(built.nominations.length);
   });
 });

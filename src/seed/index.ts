@@ -10,6 +10,7 @@
  *                depends on the clock: pass a fixed `now` for identical rows.
  *   2b. care   — src/seed/care.ts: veteran-care teams, veterans and hardship families, care visits
  *                and the service records they wrote, earlier winters of 浓情年味·暖冬.
+ *   2c. families — src/seed/families.ts: honours at every level, civilised families in two batches, talks.
  *   3. accounts — src/seed/accounts.ts: one demo login per role (ADMIN, SITE_MANAGER, TEAM_LEADER,
  *                VOLUNTEER), printed by `npm start` in development.
  */
@@ -19,6 +20,7 @@ import { buildCity, writeCity, type DemoCity } from './city.js';
 import { writeDemoAccounts } from './accounts.js';
 import { seedRoster } from './roster.js';
 import { seedCare } from './care.js';
+import { seedFamilies } from './families.js';
 
 export { Random, DEMO_SEED } from './random.js';
 export {
@@ -53,6 +55,7 @@ async function seedParts(tx: Prisma.TransactionClient, city: DemoCity, now: Date
   // Later parts go here, each drawing on its own Random.stream.
   Object.assign(counts, await seedRoster(tx, city, now));
   Object.assign(counts, await seedCare(tx, city));
+  Object.assign(counts, await seedFamilies(tx, city));
   Object.assign(counts, await writeDemoAccounts(tx, city));
   return counts;
 }
