@@ -12,6 +12,7 @@ import './auth/schema.js';
 import './care/index.js';
 import './families/index.js';
 import './honours/schema.js';
+import './certificates/schema.js';
 
 /** The whole API, assembled from each domain module's types. */
 export const schema = builder.toSchema();

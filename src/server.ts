@@ -29,6 +29,7 @@ import {
 import type { Logger } from './logger.js';
 import { type PubSubService, createPubSubService } from './pubsub.js';
 import { schema } from './schema.js';
+import { useCertificateRoutes } from './certificates/routes.js';
 
 export interface ServerOptions {
   db: Database;
@@ -181,6 +182,8 @@ export async function startServer(
     },
     plugins: [
       useOperationLog(logger),
+      // GET /certificates/<code>: public verification and the owner's signed PDF download (src/certificates).
+      useCertificateRoutes(services),
       // Browsers may send GET and "simple" POSTs (form, text/plain) cross-site without a preflight;
       // those need this header. JSON POSTs are preflighted, so they pass (GraphiQL posts JSON).
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),

@@ -103,6 +103,8 @@ function likelyIdType(mutation: string, leaf: Leaf): string | undefined {
   if (named) return named;
   if (/assignment|checkin|checkout|noshow/i.test(mutation)) return 'ShiftAssignment';
   if (/nomination/i.test(mutation)) return 'FamilyNomination';
+  if (/certificate/i.test(mutation)) return 'ServiceCertificate';
+  if (/starlevel/i.test(mutation)) return 'StarLevelApplication';
   return undefined;
 }
 
@@ -395,6 +397,16 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       ServiceRecord: gid('ServiceRecord', record.id),
       ...(await careRows(prisma, world, volunteer!.id)),
       ...(await familyRows(prisma, world.sites.stationA.id)),
+      ServiceCertificate: gid(
+        'ServiceCertificate',
+        (await prisma.serviceCertificate.create({
+          data: { volunteerId: volunteer!.id, teamId: world.teamId, periodFrom: new Date('2026-01-01T00:00:00Z'), periodTo: new Date('2026-01-31T00:00:00Z'), requestedAt: new Date() },
+        })).id,
+      ),
+      StarLevelApplication: gid(
+        'StarLevelApplication',
+        (await prisma.starLevelApplication.create({ data: { volunteerId: volunteer!.id, level: 1, appliedAt: new Date() } })).id,
+      ),
     });
   });
   afterAll(() => t?.close());

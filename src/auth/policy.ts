@@ -56,6 +56,14 @@ export interface AuthScopes {
   // ---- civilised families (src/families) -------------------------------------------------------
   /** Managers of the family's site and above (and admins): edit it, nominate it, record its talks. */
   manageFamily: IdParam;
+
+  // ---- certificates and star levels (src/certificates) ----------------------------------------
+  /** A certificate's owner, the issuing team's leader, managers of its site and above, admins. */
+  seeCertificate: IdParam;
+  /** The issuing team's leader or a manager of its site — never the certificate's own volunteer. */
+  issueCertificate: IdParam;
+  /** Managers of the applicant's home site and above (and admins) — never the applicant themself. */
+  reviewStarApplication: IdParam;
 }
 
 /** An ID as a scope receives it: a database id, a global ID, or a global ID Pothos has decoded. */
@@ -203,6 +211,7 @@ export function scopesFor(ctx: Context) {
       );
     }),
     ...careScopes(ctx, rule),
+    ...certificateScopes(ctx, rule),
     manageFamily: rule('Family', async (v, id) => {
       const family = await ctx.prisma.family.findUnique({ where: { id }, select: { site: { select: { path: true } } } });
       return !!family && managesPath(v, family.site.path);
@@ -257,5 +266,42 @@ function careScopes(ctx: Context, rule: Rule) {
       if (b.careTeamId == null) return false;
       return leads(v, b.careTeamId) || (await myTeams(v)).has(b.careTeamId);
     }),
+  };
+}
+
+// ---- certificates and star levels (src/certificates) ---------------------------------------------
+
+function certificateScopes(ctx: Context, rule: Rule) {
+  const certificate = (id: number) =>
+    cached(ctx, `certificate:${id}`, () =>
+      ctx.prisma.serviceCertificate.findUnique({
+        where: { id },
+        select: { volunteerId: true, teamId: true, team: { select: { site: { select: { path: true } } } } },
+      }),
+    );
+  return {
+    seeCertificate: rule('ServiceCertificate', async (v, id) => {
+      const c = await certificate(id);
+      return !!c && (c.volunteerId === v.volunteerId || leads(v, c.teamId) || managesPath(v, c.team.site.path));
+    }),
+    issueCertificate: async (value: IdParam) => {
+      const id = idOf(value, 'ServiceCertificate');
+      const v = ctx.viewer;
+      if (!v || id == null) return !!v?.admin;
+      const c = await certificate(id);
+      if (!c) return v.admin;
+      return c.volunteerId !== v.volunteerId && (v.admin || leads(v, c.teamId) || managesPath(v, c.team.site.path));
+    },
+    reviewStarApplication: async (value: IdParam) => {
+      const id = idOf(value, 'StarLevelApplication');
+      const v = ctx.viewer;
+      if (!v || id == null) return !!v?.admin;
+      const a = await ctx.prisma.starLevelApplication.findUnique({
+        where: { id },
+        select: { volunteerId: true, volunteer: { select: { homeSite: { select: { path: true } } } } },
+      });
+      if (!a) return v.admin;
+      return a.volunteerId !== v.volunteerId && managesPath(v, a.volunteer.homeSite.path);
+    },
   };
 }
