@@ -13,6 +13,7 @@ import './care/index.js';
 import './families/index.js';
 import './honours/schema.js';
 import './certificates/schema.js';
+import './stats/schema.js';
 
 /** The whole API, assembled from each domain module's types. */
 export const schema = builder.toSchema();
