@@ -6,7 +6,7 @@ import { SiteRef } from '../sites/schema.js';
 import { TeamRef } from '../teams/schema.js';
 import { VolunteerRef } from '../volunteers/schema.js';
 import { loggedRead } from './access-log.js';
-import { type CareImpact, beneficiaryWhere, careImpact } from './service.js';
+import { type CareImpact, beneficiaryWhere, careImpacts } from './service.js';
 
 export const BeneficiaryKindEnum = builder.enumType('BeneficiaryKind', {
   description: 'Who the city cares for.',
@@ -176,12 +176,19 @@ const CareImpactRef = builder.objectRef<CareImpact>('CareImpact').implement({
   }),
 });
 
+/** Impact of every project (or brand) on a page, in one statement. */
+const impactLoader = (ctx: Parameters<typeof requestLoader>[0], by: 'project' | 'brand') =>
+  requestLoader<number, CareImpact>(ctx, `care:impact:${by}`, async (ids) => {
+    const impacts = await careImpacts(ctx.prisma, by, ids);
+    return ids.map((id) => impacts.get(id)!);
+  });
+
 builder.prismaObjectFields('Project', (t) => ({
   impact: t.field({
     type: CareImpactRef,
     description: 'The care visits made as part of this project: beneficiaries reached, visits and minutes.',
     select: { id: true },
-    resolve: (p, _args, ctx) => careImpact(ctx.prisma, { projectId: p.id }),
+    resolve: (p, _args, ctx) => impactLoader(ctx, 'project').load(p.id),
   }),
 }));
 
@@ -190,7 +197,7 @@ builder.prismaObjectFields('Brand', (t) => ({
     type: CareImpactRef,
     description: 'The care visits made in all projects under this brand (e.g. 9 winters of 浓情年味·暖冬).',
     select: { id: true },
-    resolve: (b, _args, ctx) => careImpact(ctx.prisma, { brandId: b.id }),
+    resolve: (b, _args, ctx) => impactLoader(ctx, 'brand').load(b.id),
   }),
 }));
 

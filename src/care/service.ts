@@ -272,26 +272,32 @@ export interface CareImpact {
   volunteers: number;
 }
 
-/** What the care visits linked to a project (or to any project under a brand) achieved, in one SQL aggregate. */
-export async function careImpact(prisma: PrismaClient, of: { projectId: number } | { brandId: number }): Promise<CareImpact> {
-  const condition =
-    'projectId' in of
-      ? Prisma.sql`v."projectId" = ${of.projectId}::int`
-      : Prisma.sql`v."projectId" IN (SELECT p."id" FROM "Project" p WHERE p."brandId" = ${of.brandId}::int)`;
-  const [row] = await prisma.$queryRaw<
-    { reached: number; visits: number; minutes: number; volunteerMinutes: number; volunteers: number }[]
-  >`
-    SELECT count(DISTINCT v."beneficiaryId")::int AS "reached",
-           count(*)::int AS "visits",
-           coalesce(sum(v."minutes"), 0)::int AS "minutes",
-           coalesce(sum(v."minutes" * (SELECT count(*) FROM "CareVisitVolunteer" cv WHERE cv."visitId" = v."id")), 0)::int AS "volunteerMinutes",
-           (SELECT count(DISTINCT cv."volunteerId") FROM "CareVisitVolunteer" cv JOIN "CareVisit" v ON v."id" = cv."visitId" WHERE ${condition})::int AS "volunteers"
-    FROM "CareVisit" v WHERE ${condition}`;
-  return {
-    beneficiariesReached: row?.reached ?? 0,
-    visits: row?.visits ?? 0,
-    minutes: row?.minutes ?? 0,
-    volunteerMinutes: row?.volunteerMinutes ?? 0,
-    volunteers: row?.volunteers ?? 0,
-  };
+/**
+ * What the care visits linked to projects (by project, or by the brand of the project) achieved,
+ * for many projects or brands in one SQL aggregate; keys without visits get zeros.
+ */
+export async function careImpacts(
+  prisma: PrismaClient,
+  by: 'project' | 'brand',
+  ids: readonly number[],
+): Promise<Map<number, CareImpact>> {
+  const key = Prisma.raw(by === 'project' ? 'p."id"' : 'p."brandId"');
+  const rows = ids.length
+    ? await prisma.$queryRaw<(CareImpact & { key: number })[]>`
+        WITH v AS (
+          SELECT ${key} AS "key", v."id", v."beneficiaryId", v."minutes",
+                 (SELECT count(*) FROM "CareVisitVolunteer" cv WHERE cv."visitId" = v."id") AS "present"
+          FROM "CareVisit" v JOIN "Project" p ON p."id" = v."projectId"
+          WHERE ${key} IN (${Prisma.join(ids.map((id) => Prisma.sql`${id}::int`))})
+        )
+        SELECT v."key", count(DISTINCT v."beneficiaryId")::int AS "beneficiariesReached", count(*)::int AS "visits",
+               sum(v."minutes")::int AS "minutes", sum(v."minutes" * v."present")::int AS "volunteerMinutes",
+               (SELECT count(DISTINCT cv."volunteerId") FROM "CareVisitVolunteer" cv JOIN v w ON w."id" = cv."visitId" WHERE w."key" = v."key")::int AS "volunteers"
+        FROM v GROUP BY v."key"`
+    : [];
+  const none: CareImpact = { beneficiariesReached: 0, visits: 0, minutes: 0, volunteerMinutes: 0, volunteers: 0 };
+  return new Map(ids.map((id) => {
+    const row = rows.find((r) => r.key === id);
+    return [id, row ? { beneficiariesReached: row.beneficiariesReached, visits: row.visits, minutes: row.minutes, volunteerMinutes: row.volunteerMinutes, volunteers: row.volunteers } : none];
+  }));
 }
