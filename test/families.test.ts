@@ -87,7 +87,7 @@ describe.each(DATABASE_KINDS)('families and honours on %s', (kind) => {
     expect(await t.db.prisma.familyNomination.count()).toBe(before);
 
     // Two concurrent nominations of the same family: one wins, one is AlreadyNominatedError.
-    const raced = await Promise.all([nominate(families[0]!, batches[0]!, as.manager.headers), nominate(families[0]!, batches[1]!, as.admin.headers)]);
+    const raced = await Promise.all([nominate(families[0]!, batches[0]!, as.manager.headers), nominate(families[0]!, batches[0]!, as.admin.headers)]);
     expect(raced.map((r) => r.__typename).sort()).toEqual(['AlreadyNominatedError', 'NominateFamilyPayload']);
     expect(await t.db.prisma.familyNomination.count()).toBe(before + 1);
     expectType(await nominate(families[1]!, batches[0]!, as.manager.headers), 'NominateFamilyPayload');

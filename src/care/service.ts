@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConflictError, InvalidStatusTransitionError, NotFoundError, ValidationError } from '../common/errors.js';
+import { lockRow } from '../common/locks.js';
 import { labelList, optionalText, parseInput, text } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
 import {
@@ -118,8 +119,7 @@ export type RecordCareVisitInput = z.input<typeof RecordVisitInput>;
 
 /** Locks a beneficiary's row for the rest of the transaction and returns it. */
 async function lockBeneficiary(tx: Tx, beneficiaryId: number): Promise<Beneficiary> {
-  const locked = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Beneficiary" WHERE "id" = ${beneficiaryId}::int FOR UPDATE`;
-  if (locked.length === 0) throw new NotFoundError('Beneficiary', beneficiaryId);
+  await lockRow(tx, 'Beneficiary', beneficiaryId);
   return tx.beneficiary.findUniqueOrThrow({ where: { id: beneficiaryId } });
 }
 

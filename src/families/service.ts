@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConflictError, InvalidStatusTransitionError, NotFoundError, ValidationError } from '../common/errors.js';
+import { lockRow } from '../common/locks.js';
 import { isUniqueViolation } from '../common/prisma-errors.js';
 import { optionalText, parseInput, text } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
@@ -111,8 +112,7 @@ export async function createSelectionCycle(prisma: PrismaClient, raw: CreateCycl
 
 /** Locks a batch row for the rest of the transaction and returns it with its cycle. */
 async function lockBatch(tx: Tx, batchId: number): Promise<FamilySelectionBatch & { cycle: FamilySelectionCycle }> {
-  const locked = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "FamilySelectionBatch" WHERE "id" = ${batchId}::int FOR UPDATE`;
-  if (locked.length === 0) throw new NotFoundError('FamilySelectionBatch', batchId);
+  await lockRow(tx, 'FamilySelectionBatch', batchId);
   return tx.familySelectionBatch.findUniqueOrThrow({ where: { id: batchId }, include: { cycle: true } });
 }
 

@@ -78,16 +78,19 @@ function period(from: Date, to: Date): Period {
 }
 
 
+/** The period arguments every statistic takes. */
+const periodArgs = builder.args((t) => ({
+  from: t.field({ type: 'Date', required: true, description: 'First day (Shanghai).' }),
+  to: t.field({ type: 'Date', required: true, description: 'Last day (Shanghai), inclusive.' }),
+}));
+
 builder.queryField('cityStats', (t) =>
   t.field({
     type: StatsRef,
     nullable: true,
     authScopes: { staff: true },
     description: 'City-wide statistics for the period (Shanghai days, inclusive). Staff only.',
-    args: {
-      from: t.arg({ type: 'Date', required: true, description: 'First day.' }),
-      to: t.arg({ type: 'Date', required: true, description: 'Last day.' }),
-    },
+    args: periodArgs,
     resolve: (_root, args, ctx) => siteStats(ctx.prisma, null, period(args.from, args.to)),
   }),
 );
@@ -98,10 +101,7 @@ builder.prismaObjectFields('Site', (t) => ({
     nullable: true,
     authScopes: { staff: true },
     description: 'Statistics of this site and everything below it for the period (Shanghai days, inclusive). Staff only.',
-    args: {
-      from: t.arg({ type: 'Date', required: true, description: 'First day.' }),
-      to: t.arg({ type: 'Date', required: true, description: 'Last day.' }),
-    },
+    args: periodArgs,
     select: { path: true },
     resolve: (site, args, ctx) => siteStats(ctx.prisma, site.path, period(args.from, args.to)),
   }),
@@ -110,10 +110,7 @@ builder.prismaObjectFields('Site', (t) => ({
     nullable: true,
     authScopes: { staff: true },
     description: 'The “full coverage” check of the institutes and stations below this site for the period. Staff only.',
-    args: {
-      from: t.arg({ type: 'Date', required: true, description: 'First day.' }),
-      to: t.arg({ type: 'Date', required: true, description: 'Last day.' }),
-    },
+    args: periodArgs,
     select: { path: true },
     resolve: (site, args, ctx) => coverage(ctx.prisma, site.path, period(args.from, args.to)),
   }),
