@@ -113,6 +113,18 @@ await measure('dutyBoard: the whole city', () =>
   post(`query($id: ID!) { dutyBoard(siteId: $id) { onDutyNow expectedNow understaffedCount openSlotsToday serviceMinutesToday understaffedShifts(first: 10) { role post { name } } } }`, { id: siteId }),
 );
 
+// The city's record of good (src/care, src/stats): SQL aggregates on the demo city.
+await measure('cityStats: 2026', () =>
+  post(`{ cityStats(from: "2026-01-01", to: "2026-12-31") { volunteers { registered activeInPeriod byStarLevel { level count } } teams serviceMinutes projectsByStatus { key count } shifts { total staffed fillRate } beneficiariesReached careVisits honorsByLevel { key count } civilisedFamiliesByLevel { key count } } }`),
+);
+await measure('Site.stats + Site.coverage: the center, 2026', () =>
+  post(`query($id: ID!) { site(id: $id) { stats(from: "2026-01-01", to: "2026-12-31") { serviceMinutes careVisits shifts { fillRate } } coverage(from: "2026-01-01", to: "2026-12-31") { sites covered share } } }`, { id: siteId }),
+);
+await measure('beneficiaries: 20 not visited for 30 days, with PII (logged) and caring team', () =>
+  post(`{ beneficiaries(filter: { notVisitedSince: "2026-10-29" }, first: 20) { totalCount edges { node { kind name phone careTeam { name } lastVisitedOn } } } }`),
+);
+await measure('brand impact: 浓情年味·暖冬 over all winters', () => post(`{ brands(first: 20) { edges { node { name impact { beneficiariesReached visits minutes } } } } }`));
+
 // A write, repeated on fresh shifts so each run does the same work.
 const project = await db.prisma.project.findFirstOrThrow({ where: { status: 'ACTIVE' } });
 const post0 = await db.prisma.dutyPost.findFirstOrThrow();

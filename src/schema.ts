@@ -14,6 +14,11 @@ import './teams/joining-schema.js';
 import './audit/schema.js';
 import './auth/connection-schema.js';
 import './boards/schema.js';
+import './care/index.js';
+import './families/index.js';
+import './honours/schema.js';
+import './certificates/schema.js';
+import './stats/schema.js';
 
 /** The whole API, assembled from each domain module's types. */
 export const schema = builder.toSchema();

@@ -36,6 +36,7 @@ import { type AppBus, createEventBus } from './events/topics.js';
 import { schema } from './schema.js';
 import { streamsEndOnShutdown } from './shutdown.js';
 import { type WsLimiter, type WsLimits, limitWebSockets } from './ws-limits.js';
+import { useCertificateRoutes } from './certificates/routes.js';
 
 export interface ServerOptions {
   db: Database;
@@ -179,6 +180,8 @@ export async function startServer(
       useRequestIds(),
       useOperationLog(logger),
       useReadOnlyBoards(),
+      // GET /certificates/<code>: public verification and the owner's signed PDF download (src/certificates).
+      useCertificateRoutes(services),
       // Browsers may send GET and "simple" POSTs (form, text/plain) cross-site without a preflight;
       // those need this header. JSON POSTs are preflighted, so they pass (GraphiQL posts JSON).
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),

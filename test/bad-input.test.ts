@@ -92,11 +92,20 @@ function likelyIdType(mutation: string, leaf: Leaf): string | undefined {
     projectId: 'Project',
     postIds: 'DutyPost',
     brandId: 'Brand',
+    beneficiaryId: 'Beneficiary',
+    volunteerIds: 'Volunteer',
+    careTeamId: 'Team',
+    familyId: 'Family',
+    batchId: 'FamilySelectionBatch',
+    recipientId: 'Volunteer',
   };
   if (byName[leaf.name]) return byName[leaf.name];
   const named = [...nodeTypes].sort((a, b) => b.length - a.length).find((t) => mutation.toLowerCase().includes(t.toLowerCase()));
   if (named) return named;
   if (/assignment|checkin|checkout|noshow/i.test(mutation)) return 'ShiftAssignment';
+  if (/nomination/i.test(mutation)) return 'FamilyNomination';
+  if (/certificate/i.test(mutation)) return 'ServiceCertificate';
+  if (/starlevel/i.test(mutation)) return 'StarLevelApplication';
   return undefined;
 }
 
@@ -310,6 +319,59 @@ function itIf(applies: boolean): (name: string, fn: () => Promise<void>) => void
   return applies ? (name, fn) => it(name, fn) : () => {};
 }
 
+/** A beneficiary cared for by the world's team, with one visit (and its service record). */
+async function careRows(prisma: Database['prisma'], world: { sites: { stationA: { id: number } }; teamId: number }, volunteerId: number) {
+  const beneficiary = await prisma.beneficiary.create({
+    data: { kind: 'VETERAN', siteId: world.sites.stationA.id, name: '坏输入老兵', address: '东门', careTeamId: world.teamId },
+  });
+  const assignment = await prisma.careAssignment.create({ data: { beneficiaryId: beneficiary.id, teamId: world.teamId, startedAt: new Date() } });
+  const visit = await prisma.careVisit.create({
+    data: { beneficiaryId: beneficiary.id, teamId: world.teamId, visitedOn: new Date('2026-01-05T00:00:00Z'), services: ['COMPANIONSHIP'], minutes: 60 },
+  });
+  const record = await prisma.serviceRecord.create({
+    data: { volunteerId, teamId: world.teamId, description: '关爱走访', servedOn: new Date('2026-01-05T00:00:00Z'), minutes: 60 },
+  });
+  await prisma.careVisitVolunteer.create({ data: { visitId: visit.id, volunteerId, serviceRecordId: record.id } });
+  return {
+    Beneficiary: gid('Beneficiary', beneficiary.id),
+    CareAssignment: gid('CareAssignment', assignment.id),
+    CareVisit: gid('CareVisit', visit.id),
+  };
+}
+
+/** A family nominated in a cycle (batch 1), with a talk and an honour. */
+async function familyRows(prisma: Database['prisma'], siteId: number) {
+  const family = await prisma.family.create({ data: { name: '坏输入家', story: '', siteId, members: { create: [{ name: '坏输入' }] } } });
+  const cycle = await prisma.familySelectionCycle.create({
+    data: {
+      name: '坏输入评选',
+      startYear: 2026,
+      endYear: 2028,
+      nominationOpensAt: new Date('2026-01-01T00:00:00Z'),
+      nominationClosesAt: new Date('2099-01-01T00:00:00Z'),
+      batches: { create: [{ number: 1 }] },
+    },
+    include: { batches: true },
+  });
+  const nomination = await prisma.familyNomination.create({
+    data: { cycleId: cycle.id, batchId: cycle.batches[0]!.id, familyId: family.id, statement: '事迹', nominatedAt: new Date() },
+  });
+  const talk = await prisma.familyOutreach.create({
+    data: { familyId: family.id, heldOn: new Date('2026-01-05T00:00:00Z'), venueKind: 'SCHOOL', audienceSize: 10, topic: '家风' },
+  });
+  const honor = await prisma.honor.create({
+    data: { title: '文明家庭', level: 'CITY', year: 2025, awardedBy: '市文明委', recipientKind: 'FAMILY', familyId: family.id, siteId },
+  });
+  return {
+    Family: gid('Family', family.id),
+    FamilySelectionCycle: gid('FamilySelectionCycle', cycle.id),
+    FamilySelectionBatch: gid('FamilySelectionBatch', cycle.batches[0]!.id),
+    FamilyNomination: gid('FamilyNomination', nomination.id),
+    FamilyOutreach: gid('FamilyOutreach', talk.id),
+    Honor: gid('Honor', honor.id),
+  };
+}
+
 describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
   let t: TestServer;
   /** A real row of every node type, by type name (global IDs). */
@@ -341,6 +403,18 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       Brand: gid('Brand', brand.id),
       ServiceRecord: gid('ServiceRecord', record.id),
       TeamJoinRequest: gid('TeamJoinRequest', joinRequest.id),
+      ...(await careRows(prisma, world, volunteer!.id)),
+      ...(await familyRows(prisma, world.sites.stationA.id)),
+      ServiceCertificate: gid(
+        'ServiceCertificate',
+        (await prisma.serviceCertificate.create({
+          data: { volunteerId: volunteer!.id, teamId: world.teamId, periodFrom: new Date('2026-01-01T00:00:00Z'), periodTo: new Date('2026-01-31T00:00:00Z'), requestedAt: new Date() },
+        })).id,
+      ),
+      StarLevelApplication: gid(
+        'StarLevelApplication',
+        (await prisma.starLevelApplication.create({ data: { volunteerId: volunteer!.id, level: 1, appliedAt: new Date() } })).id,
+      ),
     });
   });
   afterAll(() => t?.close());

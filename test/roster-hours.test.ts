@@ -119,13 +119,13 @@ describe.each(KINDS_AND_CLOCKS)('service hours and stars on %s at %s', (kind, _l
     // 4 × 24 h + 3 h 59 min = 99 h 59 min, in records of at most a day each.
     for (const minutes of [1440, 1440, 1440, 1440, 239]) await approve(v.id, minutes);
     const almost = await api.volunteer(v.id);
-    expect(almost).toMatchObject({ serviceMinutes: 5999, starLevel: 0 });
+    expect(almost).toMatchObject({ serviceMinutes: 5999, eligibleStarLevel: 0 });
     // serviceHours rounds down, so 99.98 h shows as 99.9 h, not as the 100 h of the first star.
     expect(almost.serviceHours).toBe(99.9);
 
     const last = await approve(v.id, 1);
-    expect(last.volunteer).toMatchObject({ serviceMinutes: 6000, serviceHours: 100, starLevel: 1 });
-    expect(await api.volunteer(v.id)).toMatchObject({ serviceMinutes: 6000, serviceHours: 100, starLevel: 1 });
+    expect(last.volunteer).toMatchObject({ serviceMinutes: 6000, serviceHours: 100, eligibleStarLevel: 1 });
+    expect(await api.volunteer(v.id)).toMatchObject({ serviceMinutes: 6000, serviceHours: 100, eligibleStarLevel: 1 });
   });
 
   it.each([
@@ -138,19 +138,19 @@ describe.each(KINDS_AND_CLOCKS)('service hours and stars on %s at %s', (kind, _l
     // Setup only: start the volunteer one minute short of the threshold (approving ~1000 day-long
     // records over HTTP would add nothing); the last minute is earned through the API.
     await t.db.prisma.volunteer.update({ where: { id: v.id }, data: { serviceMinutes: hours * 60 - 1 } });
-    expect(await api.volunteer(v.id)).toMatchObject({ serviceMinutes: hours * 60 - 1, starLevel: stars - 1 });
+    expect(await api.volunteer(v.id)).toMatchObject({ serviceMinutes: hours * 60 - 1, eligibleStarLevel: stars - 1 });
     const reached = await approve(v.id, 1);
-    expect(reached.volunteer).toMatchObject({ serviceMinutes: hours * 60, serviceHours: hours, starLevel: stars });
+    expect(reached.volunteer).toMatchObject({ serviceMinutes: hours * 60, serviceHours: hours, eligibleStarLevel: stars });
     // A rejected record changes nothing.
     expectType(await review((await record(v.id, 1440)).id, 'REJECTED'), 'ReviewServiceRecordPayload');
-    expect(await api.volunteer(v.id)).toMatchObject({ serviceMinutes: hours * 60, starLevel: stars });
+    expect(await api.volunteer(v.id)).toMatchObject({ serviceMinutes: hours * 60, eligibleStarLevel: stars });
   });
 
   it('five stars is the top: more hours add no star', async () => {
     const v = await member('满星');
     await t.db.prisma.volunteer.update({ where: { id: v.id }, data: { serviceMinutes: 1500 * 60 } });
     const more = await approve(v.id, 1440);
-    expect(more.volunteer).toMatchObject({ serviceMinutes: 1524 * 60, serviceHours: 1524, starLevel: 5 });
+    expect(more.volunteer).toMatchObject({ serviceMinutes: 1524 * 60, serviceHours: 1524, eligibleStarLevel: 5 });
   });
 
   it('adds completed duty and approved records into one total', async () => {
@@ -167,7 +167,7 @@ describe.each(KINDS_AND_CLOCKS)('service hours and stars on %s at %s', (kind, _l
     await record(v.id, 60); // still pending
 
     const totals = await api.volunteer(v.id);
-    expect(totals).toMatchObject({ serviceMinutes: 165, serviceHours: 2.7, starLevel: 0 });
+    expect(totals).toMatchObject({ serviceMinutes: 165, serviceHours: 2.7, eligibleStarLevel: 0 });
     expect(totals.assignments.edges.map((e) => [e.node.status, e.node.serviceMinutes])).toEqual([['COMPLETED', 120]]);
     expect(totals.serviceRecords.totalCount).toBe(3);
     // The stored total equals what the rows say.

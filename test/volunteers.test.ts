@@ -142,11 +142,12 @@ describe.each(DATABASE_KINDS)('volunteers on %s', (kind) => {
     const suspended = await gql(t.url, VolunteersDocument, { filter: { status: 'SUSPENDED' } });
     expect(suspended.volunteers!.edges.map((e) => e.node.name)).toEqual(['赵六六']);
 
-    // Star levels follow service minutes (set directly here; the roster earns them for real).
+    // Eligible star levels follow service minutes (set directly here; the roster earns them for real);
+    // the granted starLevel stays 0 until applied for, reviewed and noticed (test/certificates.test.ts).
     const [star1] = await t.db.prisma.volunteer.findMany({ where: { name: '孙悟空' } });
     await t.db.prisma.volunteer.update({ where: { id: star1!.id }, data: { serviceMinutes: 100 * 60 } });
     const stars = await gql(t.url, VolunteersDocument, { filter: { minStarLevel: 1 } });
-    expect(stars.volunteers!.edges.map((e) => [e.node.name, e.node.starLevel])).toEqual([['孙悟空', 1]]);
+    expect(stars.volunteers!.edges.map((e) => [e.node.name, e.node.eligibleStarLevel, e.node.starLevel])).toEqual([['孙悟空', 1, 0]]);
 
     const sorted = await gql(t.url, VolunteersDocument, {
       filter: { homeSiteId: home },

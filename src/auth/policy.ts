@@ -62,6 +62,26 @@ export interface AuthScopes {
   selfVolunteer: IdParam;
   /** Phone, birth date: the person, leaders of teams they are an accepted member of, managers of their home site and above, admins. */
   seePersonalData: IdParam;
+
+  // ---- care (src/care) ------------------------------------------------------------------------
+  /** Managers of the beneficiary's site and above (and admins): create, edit, close, assign teams. */
+  manageBeneficiary: IdParam;
+  /** The leader of the beneficiary's caring team, or a manager of its site: record visits. */
+  careForBeneficiary: IdParam;
+  /** Name, phone, address, ID number: the caring team's leader and members, managers of the site and above, admins. */
+  seeBeneficiaryPersonalData: IdParam;
+
+  // ---- civilised families (src/families) -------------------------------------------------------
+  /** Managers of the family's site and above (and admins): edit it, nominate it, record its talks. */
+  manageFamily: IdParam;
+
+  // ---- certificates and star levels (src/certificates) ----------------------------------------
+  /** A certificate's owner, the issuing team's leader, managers of its site and above, admins. */
+  seeCertificate: IdParam;
+  /** The issuing team's leader or a manager of its site — never the certificate's own volunteer. */
+  issueCertificate: IdParam;
+  /** Managers of the applicant's home site and above (and admins) — never the applicant themself. */
+  reviewStarApplication: IdParam;
 }
 
 /** An ID as a scope receives it: a database id, a global ID, or a global ID Pothos has decoded. */
@@ -258,7 +278,98 @@ export function scopesFor(ctx: Context) {
         !!person && (managesPath(v, person.homeSite.path) || person.memberships.some((m) => leads(v, m.teamId)))
       );
     }),
+    ...careScopes(ctx, rule),
+    ...certificateScopes(ctx, rule),
+    manageFamily: rule('Family', async (v, id) => {
+      const family = await ctx.prisma.family.findUnique({ where: { id }, select: { site: { select: { path: true } } } });
+      return !!family && managesPath(v, family.site.path);
+    }),
   } satisfies {
     [K in keyof AuthScopes]: AuthScopes[K] extends boolean ? boolean : (param: AuthScopes[K]) => Promise<boolean>;
+  };
+}
+
+// ---- care (src/care) ------------------------------------------------------------------------------
+
+type Rule = (typename: string, check: (viewer: Viewer, id: number) => Promise<boolean>) => (value: IdParam) => Promise<boolean>;
+
+/** Who may see and act on a beneficiary: judged on its site and its caring team, batched per request. */
+function careScopes(ctx: Context, rule: Rule) {
+  const beneficiaries = requestLoader<number, { sitePath: string; careTeamId: number | null } | null>(
+    ctx,
+    'policy:beneficiary',
+    async (ids) => {
+      const rows = await ctx.prisma.beneficiary.findMany({
+        where: { id: { in: [...ids] } },
+        select: { id: true, careTeamId: true, site: { select: { path: true } } },
+      });
+      const byId = new Map(rows.map((r) => [r.id, { sitePath: r.site.path, careTeamId: r.careTeamId }]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+  );
+  // The viewer's own team memberships, once per request.
+  const myTeams = (v: Viewer) =>
+    cached(ctx, 'care:myTeams', async () =>
+      v.volunteerId == null
+        ? new Set<number>()
+        : new Set(
+            (await ctx.prisma.teamMembership.findMany({ where: { volunteerId: v.volunteerId }, select: { teamId: true } })).map(
+              (m) => m.teamId,
+            ),
+          ),
+    );
+  return {
+    manageBeneficiary: rule('Beneficiary', async (v, id) => {
+      const b = await beneficiaries.load(id);
+      return !!b && managesPath(v, b.sitePath);
+    }),
+    careForBeneficiary: rule('Beneficiary', async (v, id) => {
+      const b = await beneficiaries.load(id);
+      return !!b && (managesPath(v, b.sitePath) || (b.careTeamId != null && leads(v, b.careTeamId)));
+    }),
+    seeBeneficiaryPersonalData: rule('Beneficiary', async (v, id) => {
+      const b = await beneficiaries.load(id);
+      if (!b) return false;
+      if (managesPath(v, b.sitePath)) return true;
+      if (b.careTeamId == null) return false;
+      return leads(v, b.careTeamId) || (await myTeams(v)).has(b.careTeamId);
+    }),
+  };
+}
+
+// ---- certificates and star levels (src/certificates) ---------------------------------------------
+
+function certificateScopes(ctx: Context, rule: Rule) {
+  const certificate = (id: number) =>
+    cached(ctx, `certificate:${id}`, () =>
+      ctx.prisma.serviceCertificate.findUnique({
+        where: { id },
+        select: { volunteerId: true, teamId: true, team: { select: { site: { select: { path: true } } } } },
+      }),
+    );
+  return {
+    seeCertificate: rule('ServiceCertificate', async (v, id) => {
+      const c = await certificate(id);
+      return !!c && (c.volunteerId === v.volunteerId || leads(v, c.teamId) || managesPath(v, c.team.site.path));
+    }),
+    issueCertificate: async (value: IdParam) => {
+      const id = idOf(value, 'ServiceCertificate');
+      const v = ctx.viewer;
+      if (!v || id == null) return !!v?.admin;
+      const c = await certificate(id);
+      if (!c) return v.admin;
+      return c.volunteerId !== v.volunteerId && (v.admin || leads(v, c.teamId) || managesPath(v, c.team.site.path));
+    },
+    reviewStarApplication: async (value: IdParam) => {
+      const id = idOf(value, 'StarLevelApplication');
+      const v = ctx.viewer;
+      if (!v || id == null) return !!v?.admin;
+      const a = await ctx.prisma.starLevelApplication.findUnique({
+        where: { id },
+        select: { volunteerId: true, volunteer: { select: { homeSite: { select: { path: true } } } } },
+      });
+      if (!a) return v.admin;
+      return a.volunteerId !== v.volunteerId && managesPath(v, a.volunteer.homeSite.path);
+    },
   };
 }

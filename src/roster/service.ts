@@ -1062,29 +1062,29 @@ export async function recordService(
   if (input.servedOn > shanghaiDateOf(now)) {
     throw ValidationError.field('input.servedOn', 'servedOn must not be in the future');
   }
-    const volunteer = await tx.volunteer.findUnique({ where: { id: input.volunteerId }, select: { id: true } });
-    if (!volunteer) throw new NotFoundError('Volunteer', input.volunteerId);
-    const team = await tx.team.findUnique({ where: { id: input.teamId }, select: { id: true } });
-    if (!team) throw new NotFoundError('Team', input.teamId);
-    const membership = await tx.teamMembership.findUnique({
-      where: { teamId_volunteerId: { teamId: input.teamId, volunteerId: input.volunteerId } },
-      select: { id: true },
-    });
-    if (!membership) throw new ConflictError('The volunteer is not a member of this team.');
-    await lockVolunteerRow(tx, input.volunteerId);
-    await requireWithinDailyLimit(tx, input.volunteerId, input.servedOn, input.minutes);
-    const record = await tx.serviceRecord.create({
-      data: {
-        volunteerId: input.volunteerId,
-        teamId: input.teamId,
-        servedOn: input.servedOn,
-        minutes: input.minutes,
-        description: input.description,
-        recordedByAccountId: recorder.accountId,
-        createdAt: now,
-      },
-    });
-    return { record, events: [] };
+  const volunteer = await tx.volunteer.findUnique({ where: { id: input.volunteerId }, select: { id: true } });
+  if (!volunteer) throw new NotFoundError('Volunteer', input.volunteerId);
+  const team = await tx.team.findUnique({ where: { id: input.teamId }, select: { id: true } });
+  if (!team) throw new NotFoundError('Team', input.teamId);
+  const membership = await tx.teamMembership.findUnique({
+    where: { teamId_volunteerId: { teamId: input.teamId, volunteerId: input.volunteerId } },
+    select: { id: true },
+  });
+  if (!membership) throw new ConflictError('The volunteer is not a member of this team.');
+  await lockVolunteerRow(tx, input.volunteerId);
+  await requireWithinDailyLimit(tx, input.volunteerId, input.servedOn, input.minutes);
+  const record = await tx.serviceRecord.create({
+    data: {
+      volunteerId: input.volunteerId,
+      teamId: input.teamId,
+      servedOn: input.servedOn,
+      minutes: input.minutes,
+      description: input.description,
+      recordedByAccountId: recorder.accountId,
+      createdAt: now,
+    },
+  });
+  return { record, events: [] };
 }
 
 /**

@@ -8,6 +8,11 @@
  *   2. roster  — src/seed/roster.ts: duty posts, shifts, assignments, service records. Its live
  *                part (today's and tomorrow's shifts) is placed around `now`, the only input that
  *                depends on the clock: pass a fixed `now` for identical rows.
+ *   2b. care   — src/seed/care.ts: veteran-care teams, veterans and hardship families, care visits
+ *                and the service records they wrote, earlier winters of 浓情年味·暖冬.
+ *   2c. families — src/seed/families.ts: honours at every level, civilised families in two batches, talks.
+ *   2d. certificates — src/seed/certificates.ts: issued certificates, star applications (granted,
+ *                under notice around `now`, pending review).
  *   3. accounts — src/seed/accounts.ts: one demo login per role (ADMIN, SITE_MANAGER, TEAM_LEADER,
  *                VOLUNTEER), printed by `npm start` in development.
  */
@@ -16,6 +21,9 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { buildCity, writeCity, type DemoCity } from './city.js';
 import { writeDemoAccounts } from './accounts.js';
 import { seedRoster } from './roster.js';
+import { seedCare } from './care.js';
+import { seedFamilies } from './families.js';
+import { seedCertificates } from './certificates.js';
 
 export { Random, DEMO_SEED } from './random.js';
 export {
@@ -49,6 +57,9 @@ async function seedParts(tx: Prisma.TransactionClient, city: DemoCity, now: Date
   const counts: SeedCounts = { ...(await writeCity(tx, city)) };
   // Later parts go here, each drawing on its own Random.stream.
   Object.assign(counts, await seedRoster(tx, city, now));
+  Object.assign(counts, await seedCare(tx, city));
+  Object.assign(counts, await seedFamilies(tx, city));
+  Object.assign(counts, await seedCertificates(tx, city.asOf, now));
   Object.assign(counts, await writeDemoAccounts(tx, city));
   return counts;
 }

@@ -10,7 +10,7 @@ import { subtreeFilter } from '../sites/service.js';
 import type { Context } from '../context.js';
 import { logPersonalDataRead } from '../audit/service.js';
 import { registerVolunteer, updateVolunteer } from './service.js';
-import { minutesForStarLevel, starLevel } from './stars.js';
+import { minutesForStarLevel } from './stars.js';
 
 export const GenderEnum = builder.enumType('Gender', {
   description: 'A volunteer’s gender as they registered it.',
@@ -70,11 +70,7 @@ export const VolunteerRef = builder.prismaNode('Volunteer', {
       select: { serviceMinutes: true },
       resolve: (v) => Math.floor(v.serviceMinutes / 6) / 10,
     }),
-    starLevel: t.int({
-      description: 'Star level 0–5 of the national scheme: 1★ at 100 h, 2★ 300 h, 3★ 600 h, 4★ 1000 h, 5★ 1500 h.',
-      select: { serviceMinutes: true },
-      resolve: (v) => starLevel(v.serviceMinutes),
-    }),
+    // starLevel (granted) and eligibleStarLevel (derived from the minutes) live in src/certificates/schema.ts.
     teams: t.relatedConnection(
       'memberships',
       {
@@ -97,7 +93,7 @@ const VolunteerFilter = builder.inputType('VolunteerFilter', {
     teamId: t.globalID({ description: 'Only members of this team (a Team ID).' }),
     skill: t.string({ description: 'Only volunteers with exactly this skill, e.g. 急救.' }),
     status: t.field({ type: VolunteerStatusEnum, description: 'Only volunteers with this status.' }),
-    minStarLevel: t.int({ description: 'Only volunteers with at least this star level (0–5).' }),
+    minStarLevel: t.int({ description: 'Only volunteers whose service minutes reach at least this star level (0–5; see eligibleStarLevel).' }),
   }),
 });
 

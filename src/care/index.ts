@@ -1,0 +1,3 @@
+/** The care domain's GraphQL types, queries and mutations; src/schema.ts imports this file. */
+import './schema.js';
+import './mutations.js';
