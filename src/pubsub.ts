@@ -2,6 +2,8 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, filter, pipe } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
+import type { ServiceOrderMessage } from './orders/publish.js';
+import type { CommunityReportMessage } from './reports/publish.js';
 
 /**
  * What the roster publishes after a transaction commits. Events carry ids only; subscribers
@@ -27,7 +29,14 @@ export type PubSubTopics = {
   rosterChanged: [RosterEventMessage];
   /** A session was revoked (logout, reused refresh token): its live connections must end. */
   sessionRevoked: [string];
+  /** A service order changed status (src/orders/publish.ts). */
+  serviceOrderUpdated: [ServiceOrderMessage];
+  /** A street report changed status (src/reports/publish.ts). */
+  communityReportUpdated: [CommunityReportMessage];
 };
+
+/** Topics kept subscribed in Redis for the instance's lifetime besides the roster's (see below). */
+const PINNED_TOPICS = ['serviceOrderUpdated', 'communityReportUpdated'] as const;
 
 export type PubSub = ReturnType<typeof createPubSub<PubSubTopics>>;
 
@@ -168,6 +177,8 @@ export function createPubSubService(options: {
     probeWaiters.clear();
   };
   eventTarget.addEventListener(ROSTER_TOPIC, pinned);
+  const ignore = () => {};
+  for (const topic of PINNED_TOPICS) eventTarget.addEventListener(topic, ignore);
   let closed = false;
   // Probe until a probe comes back through Redis: then SUBSCRIBE has taken effect (again).
   const roundTrip = () =>
@@ -201,6 +212,7 @@ export function createPubSubService(options: {
     async close() {
       closed = true;
       eventTarget.removeEventListener(ROSTER_TOPIC, pinned);
+      for (const topic of PINNED_TOPICS) eventTarget.removeEventListener(topic, ignore);
       publishClient.disconnect();
       subscribeClient.disconnect();
     },

@@ -9,6 +9,7 @@ import './projects/schema.js';
 import './roster/schema.js';
 import './roster/live.js';
 import './auth/schema.js';
+import './orders/index.js';
 
 /** The whole API, assembled from each domain module's types. */
 export const schema = builder.toSchema();

@@ -1038,9 +1038,12 @@ export async function markNoShow(
 // Service records (hours served outside the roster)
 // ---------------------------------------------------------------------------------------------
 
-/** Records hours a team member served outside the roster; PENDING until reviewed. */
+/**
+ * Records hours a team member served outside the roster; PENDING until reviewed. Given a
+ * transaction client (e.g. completing a service order), it runs inside that transaction.
+ */
 export async function recordService(
-  prisma: PrismaClient,
+  prisma: PrismaClient | Tx,
   raw: RecordServiceInput,
   now: Date = new Date(),
 ): Promise<{ record: ServiceRecord; events: RosterChange[] }> {
@@ -1048,7 +1051,10 @@ export async function recordService(
   if (input.servedOn > shanghaiDateOf(now)) {
     throw ValidationError.field('input.servedOn', 'servedOn must not be in the future');
   }
-  return prisma.$transaction(async (tx) => {
+  // A transaction client has no $connect (its $transaction would open a savepoint, which PGlite lacks).
+  const within = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> =>
+    '$connect' in prisma ? (prisma as PrismaClient).$transaction(fn) : fn(prisma);
+  return within(async (tx) => {
     const volunteer = await tx.volunteer.findUnique({ where: { id: input.volunteerId }, select: { id: true } });
     if (!volunteer) throw new NotFoundError('Volunteer', input.volunteerId);
     const team = await tx.team.findUnique({ where: { id: input.teamId }, select: { id: true } });
