@@ -91,6 +91,9 @@ function likelyIdType(mutation: string, leaf: Leaf): string | undefined {
     projectId: 'Project',
     postIds: 'DutyPost',
     brandId: 'Brand',
+    menuItemId: 'ServiceMenuItem',
+    volunteerIds: 'Volunteer',
+    duplicateOfId: 'CommunityReport',
   };
   if (byName[leaf.name]) return byName[leaf.name];
   const named = [...nodeTypes].sort((a, b) => b.length - a.length).find((t) => mutation.toLowerCase().includes(t.toLowerCase()));
@@ -323,7 +326,17 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     const record = await prisma.serviceRecord.create({
       data: { volunteerId: volunteer!.id, teamId: world.teamId, description: '整理图书', servedOn: new Date('2026-01-05T00:00:00Z'), minutes: 60 },
     });
+    const menuItem = await prisma.serviceMenuItem.create({ data: { name: '坏输入理发', category: 'PERSONAL_CARE', siteId: world.sites.stationA.id } });
+    const at = new Date('2026-01-05T02:00:00Z');
+    const order = await prisma.serviceOrder.create({
+      data: {
+        menuItemId: menuItem.id, category: 'PERSONAL_CARE', siteId: world.sites.stationA.id, description: '', address: '东门社区1号', addressKey: '东门社区1号',
+        requesterName: '王奶奶', requesterPhone: '+8613800000000', trackingCodeHash: 'bad-input', placedAt: at, dispatchDueAt: at, completeDueAt: at,
+      },
+    });
     Object.assign(real, {
+      ServiceMenuItem: gid('ServiceMenuItem', menuItem.id),
+      ServiceOrder: gid('ServiceOrder', order.id),
       Site: gid('Site', world.sites.stationA.id),
       Volunteer: gid('Volunteer', volunteer!.id),
       Team: gid('Team', world.teamId),
