@@ -10,6 +10,7 @@ import './roster/schema.js';
 import './roster/live.js';
 import './auth/schema.js';
 import './orders/index.js';
+import './reports/index.js';
 
 /** The whole API, assembled from each domain module's types. */
 export const schema = builder.toSchema();

@@ -334,7 +334,11 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
         requesterName: '王奶奶', requesterPhone: '+8613800000000', trackingCodeHash: 'bad-input', placedAt: at, dispatchDueAt: at, completeDueAt: at,
       },
     });
+    const report = await prisma.communityReport.create({
+      data: { category: 'WATER_LEAK', description: '消防栓漏水', siteId: world.sites.stationA.id, reporterId: volunteer!.id, submittedAt: at },
+    });
     Object.assign(real, {
+      CommunityReport: gid('CommunityReport', report.id),
       ServiceMenuItem: gid('ServiceMenuItem', menuItem.id),
       ServiceOrder: gid('ServiceOrder', order.id),
       Site: gid('Site', world.sites.stationA.id),

@@ -105,7 +105,7 @@ export const ServiceRecordStatusEnum = builder.enumType('ServiceRecordStatus', {
 
 // ================================================================ object types
 
-const GeoPoint = builder.simpleObject('GeoPoint', {
+export const GeoPoint = builder.simpleObject('GeoPoint', {
   description: 'A point on the map (WGS 84).',
   fields: (t) => ({
     lat: t.float({ description: 'Latitude in degrees, −90 to 90.' }),
@@ -627,7 +627,7 @@ async function committed<T extends { events: RosterChange[] }>(ctx: Context, run
 
 const SHIFT_STATE_ERRORS = [ShiftCancelledError, ShiftClosedError, ProjectNotRecruitingError] as const;
 
-const LocationInput = builder.inputType('LocationInput', {
+export const LocationInput = builder.inputType('LocationInput', {
   description: 'A point on the map (WGS 84).',
   fields: (t) => ({
     lat: t.float({ required: true, description: 'Latitude, −90 to 90.' }),
