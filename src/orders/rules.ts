@@ -74,9 +74,9 @@ export function addressKey(address: string): string {
 const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const CODE_LENGTH = 12;
 
-/** A new tracking code, e.g. "7K3M-Q9XD-2PAB" (60 random bits). */
-export function newTrackingCode(): string {
-  const chars = Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]!);
+/** A new tracking code, e.g. "7K3M-Q9XD-2PAB" (60 random bits; the seed passes its own random source). */
+export function newTrackingCode(randomIndex: (n: number) => number = randomInt): string {
+  const chars = Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomIndex(CODE_ALPHABET.length)]!);
   return [chars.slice(0, 4), chars.slice(4, 8), chars.slice(8)].map((g) => g.join('')).join('-');
 }
 

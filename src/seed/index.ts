@@ -8,13 +8,17 @@
  *   2. roster  — src/seed/roster.ts: duty posts, shifts, assignments, service records. Its live
  *                part (today's and tomorrow's shifts) is placed around `now`, the only input that
  *                depends on the clock: pass a fixed `now` for identical rows.
- *   3. accounts — src/seed/accounts.ts: one demo login per role (ADMIN, SITE_MANAGER, TEAM_LEADER,
+ *   3. orders  — src/seed/orders.ts: a service menu per institute, ~200 service orders in every status.
+ *   4. reports — src/seed/reports.ts: the riders' station with 30 street reports in every status.
+ *   5. accounts — src/seed/accounts.ts: one demo login per role (ADMIN, SITE_MANAGER, TEAM_LEADER,
  *                VOLUNTEER), printed by `npm start` in development.
  */
 import type { PrismaClient } from '../db/index.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { buildCity, writeCity, type DemoCity } from './city.js';
 import { writeDemoAccounts } from './accounts.js';
+import { seedOrders } from './orders.js';
+import { seedReports } from './reports.js';
 import { seedRoster } from './roster.js';
 
 export { Random, DEMO_SEED } from './random.js';
@@ -49,6 +53,8 @@ async function seedParts(tx: Prisma.TransactionClient, city: DemoCity, now: Date
   const counts: SeedCounts = { ...(await writeCity(tx, city)) };
   // Later parts go here, each drawing on its own Random.stream.
   Object.assign(counts, await seedRoster(tx, city, now));
+  Object.assign(counts, await seedOrders(tx, city, now));
+  Object.assign(counts, await seedReports(tx, city, now));
   Object.assign(counts, await writeDemoAccounts(tx, city));
   return counts;
 }
