@@ -1,10 +1,9 @@
 import { builder } from '../builder.js';
-import { ConflictError, DuplicateNameError, InvalidStatusTransitionError, ValidationError } from '../common/errors.js';
+import { ConflictError, InvalidStatusTransitionError, ValidationError } from '../common/errors.js';
 import { dbId, optionalDbId } from '../common/ids.js';
 import { payloadType } from '../common/payload.js';
 import { COMMON_ERRORS, ErrorInterface } from '../common/schema-base.js';
 import type { Context } from '../context.js';
-import { BrandRef } from '../brands/schema.js';
 import { SiteRef } from '../sites/schema.js';
 import { TeamRef } from '../teams/schema.js';
 import { VolunteerRef } from '../volunteers/schema.js';
@@ -13,13 +12,12 @@ import { publishOrderChange } from './publish.js';
 import { trackingCodeHash } from './rules.js';
 import {
   ServiceCategoryEnum,
-  ServiceDeadlineRef,
   ServiceMenuItemRef,
   ServiceOrderRef,
   ServiceOrderTrackingRef,
   trackedOrder,
 } from './schema.js';
-import { createMenuItem, effectiveDeadline, placeOrder, setDeadline } from './service.js';
+import { placeOrder } from './service.js';
 import {
   type Actor,
   type StepResult,
@@ -77,72 +75,6 @@ const RequesterPayload = (name: string, description: string) =>
 
 const staff = (ctx: Context): Actor => ({ kind: 'STAFF', accountId: ctx.viewer?.accountId ?? null });
 const requester = (ctx: Context): Actor => ({ kind: 'REQUESTER', accountId: ctx.viewer?.accountId ?? null });
-
-// ---------------------------------------------------------------- menu and deadlines
-
-const CreateServiceMenuItemInput = builder.inputType('CreateServiceMenuItemInput', {
-  description: 'A service to add to a site’s menu.',
-  fields: (t) => ({
-    siteId: t.globalID({ for: SiteRef, required: true, description: 'The site offering it; sites below see it too.' }),
-    name: t.string({ required: true, description: 'Name, 1–50 characters, unique on the site’s menu.' }),
-    description: t.string({ description: 'What it includes, up to 1000 characters.' }),
-    category: t.field({ type: ServiceCategoryEnum, required: true, description: 'Its category.' }),
-    brandId: t.globalID({ for: BrandRef, description: 'The brand it runs under, if any.' }),
-    teamId: t.globalID({ for: TeamRef, description: 'The team that usually provides it (of the site or below), if any.' }),
-  }),
-});
-
-builder.mutationField('createServiceMenuItem', (t) =>
-  t.field({
-    description: 'Adds a service to a site’s menu. Needs a manager of the site or above.',
-    authScopes: (_root, args) => ({ manageSite: args.input.siteId }),
-    type: payloadType('CreateServiceMenuItemPayload', 'The item was added.', 'menuItem', ServiceMenuItemRef, 'The new menu item.'),
-    args: { input: t.arg({ type: CreateServiceMenuItemInput, required: true, description: 'The new item.' }) },
-    errors: {
-      types: [...COMMON_ERRORS, DuplicateNameError],
-      directResult: true,
-      union: { name: 'CreateServiceMenuItemResult', description: 'The new item, or why it was refused.' },
-    },
-    resolve: async (_root, { input }, ctx) => ({
-      menuItem: await createMenuItem(ctx.prisma, {
-        ...input,
-        siteId: dbId(input.siteId, 'input.siteId'),
-        brandId: optionalDbId(input.brandId, 'input.brandId'),
-        teamId: optionalDbId(input.teamId, 'input.teamId'),
-      }),
-    }),
-  }),
-);
-
-const SetServiceDeadlineInput = builder.inputType('SetServiceDeadlineInput', {
-  description: 'A site’s deadlines for one category. Orders placed from now on get them; sites below inherit them.',
-  fields: (t) => ({
-    siteId: t.globalID({ for: SiteRef, required: true, description: 'The site.' }),
-    category: t.field({ type: ServiceCategoryEnum, required: true, description: 'The category.' }),
-    dispatchWithinHours: t.int({ required: true, description: 'Hours to dispatch or open an order (1–2160).' }),
-    completeWithinHours: t.int({ required: true, description: 'Hours to complete an order (1–2160, not less than dispatchWithinHours).' }),
-  }),
-});
-
-builder.mutationField('setServiceDeadline', (t) =>
-  t.field({
-    description: 'Sets a site’s response and completion deadlines for a category. Needs a manager of the site or above.',
-    authScopes: (_root, args) => ({ manageSite: args.input.siteId }),
-    type: payloadType('SetServiceDeadlinePayload', 'The deadlines were set.', 'deadline', ServiceDeadlineRef, 'The deadlines now in force at the site.'),
-    args: { input: t.arg({ type: SetServiceDeadlineInput, required: true, description: 'The deadlines.' }) },
-    errors: {
-      types: [...COMMON_ERRORS],
-      directResult: true,
-      union: { name: 'SetServiceDeadlineResult', description: 'The deadlines, or why they were refused.' },
-    },
-    resolve: async (_root, { input }, ctx) => {
-      const siteId = dbId(input.siteId, 'input.siteId');
-      const saved = await setDeadline(ctx.prisma, { ...input, siteId });
-      const site = await ctx.prisma.site.findUniqueOrThrow({ where: { id: saved.siteId }, select: { path: true } });
-      return { deadline: { ...(await effectiveDeadline(ctx.prisma, site.path, saved.category)), category: saved.category } };
-    },
-  }),
-);
 
 // ---------------------------------------------------------------- 点单
 

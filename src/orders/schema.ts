@@ -9,7 +9,6 @@ import { subtreeFilter } from '../sites/service.js';
 import { TeamRef } from '../teams/schema.js';
 import { VolunteerRef } from '../volunteers/schema.js';
 import { ALL_CATEGORIES, ORDER_TRANSITIONS, isOverdue, overdueWhere, trackingCodeHash } from './rules.js';
-import { type EffectiveDeadline, effectiveDeadline, menuWhere } from './service.js';
 
 const CATEGORY_DESCRIPTIONS: Record<(typeof ALL_CATEGORIES)[number], string> = {
   PERSONAL_CARE: 'Personal care at home, e.g. 理发 (haircuts) for elderly residents.',
@@ -249,24 +248,6 @@ export function trackedOrder(ctx: Context, code: string | { id: number }): Promi
   });
 }
 
-// ---------------------------------------------------------------- deadlines
-
-const DeadlineRef = builder.objectRef<EffectiveDeadline & { category: ServiceOrder['category'] }>('ServiceDeadline').implement({
-  description: 'The deadlines that apply to new orders of a category at a site.',
-  fields: (t) => ({
-    category: t.field({ type: ServiceCategoryEnum, description: 'The category.', resolve: (d) => d.category }),
-    dispatchWithinHours: t.float({ description: 'Hours after placement by which the site must dispatch or open the order.', resolve: (d) => d.dispatchWithinMinutes / 60 }),
-    completeWithinHours: t.float({ description: 'Hours after placement by which the order must be completed.', resolve: (d) => d.completeWithinMinutes / 60 }),
-    setBy: t.prismaField({
-      type: 'Site',
-      nullable: true,
-      description: 'The site whose setting applies (this one or one above); null when the defaults (24 h / 72 h) apply.',
-      resolve: (query, d, _args, ctx) => (d.siteId == null ? null : ctx.prisma.site.findUnique({ ...query, where: { id: d.siteId } })),
-    }),
-  }),
-});
-export { DeadlineRef as ServiceDeadlineRef };
-
 // ---------------------------------------------------------------- queries
 
 const ServiceOrderFilter = builder.inputType('ServiceOrderFilter', {
@@ -356,40 +337,6 @@ builder.queryFields((t) => ({
     description: 'The public view of an order by its tracking code, for the requester without a login. Null for an unknown code.',
     args: { code: t.arg.string({ required: true, description: 'The tracking code given at placement, e.g. 7K3M-Q9XD-2PAB.' }) },
     resolve: (_root, { code }, ctx) => (code.length > 40 ? null : trackedOrder(ctx, code)),
-  }),
-  serviceMenu: t.prismaConnection(
-    {
-      type: 'ServiceMenuItem',
-      cursor: 'id',
-      description: 'The menu a site offers: its own items and those of every site above it, by name.',
-      args: {
-        siteId: t.arg.globalID({ for: SiteRef, required: true, description: 'The site.' }),
-        category: t.arg({ type: ServiceCategoryEnum, description: 'Only items of this category.' }),
-      },
-      totalCount: async (_parent, args, ctx) =>
-        ctx.prisma.serviceMenuItem.count({ where: { AND: [await menuWhere(ctx.prisma, dbId(args.siteId, 'siteId'))], ...(args.category && { category: args.category }) } }),
-      resolve: async (query, _root, args, ctx) =>
-        ctx.prisma.serviceMenuItem.findMany({
-          ...query,
-          where: { AND: [await menuWhere(ctx.prisma, dbId(args.siteId, 'siteId'))], ...(args.category && { category: args.category }) },
-          orderBy: [{ name: 'asc' }, { id: 'asc' }],
-        }),
-    },
-    { name: 'ServiceMenuConnection', description: 'A page of a site’s menu.' },
-    { name: 'ServiceMenuEdge', description: 'A menu item on a page.' },
-  ),
-  serviceDeadline: t.field({
-    type: DeadlineRef,
-    nullable: true,
-    description: 'The deadlines new orders of a category get at a site (its own, inherited, or the defaults). Null for an unknown site.',
-    args: {
-      siteId: t.arg.globalID({ for: SiteRef, required: true, description: 'The site.' }),
-      category: t.arg({ type: ServiceCategoryEnum, required: true, description: 'The category.' }),
-    },
-    resolve: async (_root, args, ctx) => {
-      const site = await ctx.prisma.site.findUnique({ where: { id: dbId(args.siteId, 'siteId') }, select: { path: true } });
-      return site ? { ...(await effectiveDeadline(ctx.prisma, site.path, args.category)), category: args.category } : null;
-    },
   }),
 }));
 
