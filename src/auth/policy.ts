@@ -2,7 +2,7 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import { requestLoader } from '../common/loaders.js';
 import type { Context } from '../context.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { pathAndAncestors, trackingCodeHash } from '../orders/rules.js';
+import { atOrBelow, pathAndAncestors, trackingCodeHash } from '../orders/rules.js';
 import { type Viewer, managesPath } from './viewer.js';
 
 /**
@@ -303,7 +303,7 @@ export function orderVisibleTo(
   if (viewer.admin || order.requesterAccountId === viewer.accountId) return true;
   if (order.teamId != null && leads(viewer, order.teamId)) return true;
   if (managesPath(viewer, order.sitePath)) return true;
-  return order.status === 'OPEN_FOR_CLAIM' && ledTeamSitePaths.some((p) => p === order.sitePath || p.startsWith(`${order.sitePath}.`));
+  return order.status === 'OPEN_FOR_CLAIM' && ledTeamSitePaths.some((p) => atOrBelow(p, order.sitePath));
 }
 
 /** The site paths of the teams the viewer leads (memoised per request). */
@@ -324,11 +324,14 @@ export async function serviceOrderVisibility(ctx: Context): Promise<Prisma.Servi
     OR: [
       { requesterAccountId: viewer.accountId },
       ...(viewer.ledTeamIds.length ? [{ teamId: { in: viewer.ledTeamIds } }] : []),
-      ...viewer.managedSitePaths.map((p) => ({ site: { OR: [{ path: p }, { path: { startsWith: `${p}.` } }] } })),
+      ...viewer.managedSitePaths.map(managedSite),
       ...(claimable.length ? [{ status: 'OPEN_FOR_CLAIM' as const, site: { path: { in: claimable } } }] : []),
     ],
   };
 }
+
+/** Rows whose site is this one or below it. */
+const managedSite = (path: string) => ({ site: { OR: [{ path }, { path: { startsWith: `${path}.` } }] } });
 
 /** The street reports a viewer may see, as a filter: admins all; their own; those at sites they manage and below. */
 export function communityReportVisibility(ctx: Context): Prisma.CommunityReportWhereInput {
@@ -338,7 +341,7 @@ export function communityReportVisibility(ctx: Context): Prisma.CommunityReportW
   return {
     OR: [
       ...(viewer.volunteerId != null ? [{ reporterId: viewer.volunteerId }] : []),
-      ...viewer.managedSitePaths.map((p) => ({ site: { OR: [{ path: p }, { path: { startsWith: `${p}.` } }] } })),
+      ...viewer.managedSitePaths.map(managedSite),
       { id: -1 },
     ],
   };

@@ -8,7 +8,7 @@ import { ledTeamSitePathsOf, orderVisibleTo } from '../auth/policy.js';
 import { SiteRef } from '../sites/schema.js';
 import { TeamRef } from '../teams/schema.js';
 import type { ServiceOrderMessage } from './publish.js';
-import { trackingCodeHash } from './rules.js';
+import { atOrBelow, trackingCodeHash } from './rules.js';
 import { ServiceOrderRef, ServiceOrderStatusEnum, ServiceOrderTrackingRef, trackedOrder } from './schema.js';
 
 const ServiceOrderUpdateRef = builder.objectRef<ServiceOrderMessage>('ServiceOrderUpdate').implement({
@@ -89,7 +89,7 @@ builder.subscriptionField('serviceOrderUpdated', (t) =>
             (m: ServiceOrderMessage) =>
               (orderId == null || m.orderId === orderId) &&
               (teamId == null || m.teamId === teamId) &&
-              (sitePath == null || m.sitePath === sitePath || m.sitePath.startsWith(`${sitePath}.`)) &&
+              (sitePath == null || atOrBelow(m.sitePath, sitePath)) &&
               visible(m),
           ),
         ),

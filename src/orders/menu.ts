@@ -40,11 +40,11 @@ builder.queryFields((t) => ({
         category: t.arg({ type: ServiceCategoryEnum, description: 'Only items of this category.' }),
       },
       totalCount: async (_parent, args, ctx) =>
-        ctx.prisma.serviceMenuItem.count({ where: { AND: [await menuWhere(ctx.prisma, dbId(args.siteId, 'siteId'))], ...(args.category && { category: args.category }) } }),
+        ctx.prisma.serviceMenuItem.count({ where: await menuWhere(ctx.prisma, dbId(args.siteId, 'siteId'), args.category) }),
       resolve: async (query, _root, args, ctx) =>
         ctx.prisma.serviceMenuItem.findMany({
           ...query,
-          where: { AND: [await menuWhere(ctx.prisma, dbId(args.siteId, 'siteId'))], ...(args.category && { category: args.category }) },
+          where: await menuWhere(ctx.prisma, dbId(args.siteId, 'siteId'), args.category),
           orderBy: [{ name: 'asc' }, { id: 'asc' }],
         }),
     },

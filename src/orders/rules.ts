@@ -92,6 +92,11 @@ export function trackingCodeHash(code: string): string | null {
   return normalized ? createHash('sha256').update(normalized).digest('hex') : null;
 }
 
+/** Whether a site path is the given site's or one below it. */
+export function atOrBelow(path: string, sitePath: string): boolean {
+  return path === sitePath || path.startsWith(`${sitePath}.`);
+}
+
 /** A site path and its ancestors' paths, nearest first: "1.4.27" → ["1.4.27", "1.4", "1"]. */
 export function pathAndAncestors(path: string): string[] {
   const parts = path.split('.');

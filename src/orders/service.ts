@@ -15,6 +15,7 @@ import {
   ORDERS_PER_PHONE,
   RATE_WINDOW_MINUTES,
   addressKey,
+  atOrBelow,
   newTrackingCode,
   pathAndAncestors,
   trackingCodeHash,
@@ -61,7 +62,7 @@ export async function createMenuItem(prisma: PrismaClient, raw: CreateMenuItemIn
   if (input.teamId != null) {
     const team = await prisma.team.findUnique({ where: { id: input.teamId }, select: { site: { select: { path: true } } } });
     if (!team) throw new NotFoundError('Team', input.teamId);
-    if (team.site.path !== site.path && !team.site.path.startsWith(`${site.path}.`)) {
+    if (!atOrBelow(team.site.path, site.path)) {
       throw ValidationError.field('input.teamId', 'the team must belong to the site or a site below it');
     }
   }
@@ -82,10 +83,11 @@ export async function createMenuItem(prisma: PrismaClient, raw: CreateMenuItemIn
   }
 }
 
-/** The menu a site sees: its own items and those of every site above it. */
-export async function menuWhere(prisma: PrismaClient, siteId: number): Promise<Prisma.ServiceMenuItemWhereInput> {
+/** The menu a site sees: its own items and those of every site above it (of one category, if given). */
+export async function menuWhere(prisma: PrismaClient, siteId: number, cat?: ServiceCategory | null): Promise<Prisma.ServiceMenuItemWhereInput> {
   const site = await prisma.site.findUnique({ where: { id: siteId }, select: { path: true } });
-  return site ? { site: { path: { in: pathAndAncestors(site.path) } } } : { id: -1 };
+  if (!site) return { id: -1 };
+  return { site: { path: { in: pathAndAncestors(site.path) } }, ...(cat && { category: cat }) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -265,11 +267,6 @@ async function enforceRateLimits(tx: Tx, phone: string, key: string, now: Date):
   };
   await check({ requesterPhone: phone }, 'PHONE', ORDERS_PER_PHONE);
   await check({ addressKey: key }, 'ADDRESS', ORDERS_PER_ADDRESS);
-}
-
-/** Whether the team may take orders of a site: it belongs to that site or one below it. */
-export function teamServesSite(teamSitePath: string, orderSitePath: string): boolean {
-  return teamSitePath === orderSitePath || teamSitePath.startsWith(`${orderSitePath}.`);
 }
 
 /** A conflict when a team is outside the order's branch of the tree. */

@@ -6,8 +6,8 @@ import type { Prisma, ServiceActorKind, ServiceOrder, ServiceOrderStatus } from 
 import { recordService } from '../roster/service.js';
 import { formatCalendarDate, shanghaiDateOf } from '../roster/time.js';
 import { type OrderChange, orderChange } from './events.js';
-import { ORDER_TRANSITIONS } from './rules.js';
-import { teamOutsideSite, teamServesSite } from './service.js';
+import { ORDER_TRANSITIONS, atOrBelow } from './rules.js';
+import { teamOutsideSite } from './service.js';
 
 /*
  * The workflow after placement: 派单 (dispatch or open for claim), 接单 (claim), service, 评单
@@ -99,7 +99,7 @@ export async function dispatchOrder(prisma: PrismaClient, raw: DispatchInput, ac
     step(tx, input.orderId, 'DISPATCHED', actor, now, {
       note: input.note,
       prepare: async (order) => {
-        if (!teamServesSite(await teamSitePath(tx, input.teamId), await orderSitePath(tx, order))) throw teamOutsideSite('be dispatched');
+        if (!atOrBelow(await teamSitePath(tx, input.teamId), await orderSitePath(tx, order))) throw teamOutsideSite('be dispatched');
         return { teamId: input.teamId, ...responded(order, now) };
       },
     }),
@@ -136,7 +136,7 @@ export async function claimOrder(prisma: PrismaClient, raw: ClaimInput, actor: A
         if (order.status === 'DISPATCHED' && order.teamId !== input.teamId) {
           throw new ConflictError('This order was dispatched to another team; only that team can accept it.');
         }
-        if (!teamServesSite(await teamSitePath(tx, input.teamId), await orderSitePath(tx, order))) throw teamOutsideSite('claim');
+        if (!atOrBelow(await teamSitePath(tx, input.teamId), await orderSitePath(tx, order))) throw teamOutsideSite('claim');
         return { teamId: input.teamId };
       },
     }),

@@ -5,6 +5,7 @@ import { optionalDbId } from '../common/ids.js';
 import { whileSessionLasts } from '../auth/live.js';
 import { managesPath } from '../auth/viewer.js';
 import { SiteRef } from '../sites/schema.js';
+import { atOrBelow } from '../orders/rules.js';
 import type { CommunityReportMessage } from './publish.js';
 import { CommunityReportRef, CommunityReportStatusEnum } from './schema.js';
 
@@ -57,7 +58,7 @@ builder.subscriptionField('communityReportUpdated', (t) =>
             (m: CommunityReportMessage) =>
               visible(m) &&
               (reportId == null || m.reportId === reportId) &&
-              (sitePath == null || m.sitePath === sitePath || m.sitePath.startsWith(`${sitePath}.`)),
+              (sitePath == null || atOrBelow(m.sitePath, sitePath)),
           ),
         ),
       );
