@@ -207,11 +207,11 @@ const SubmitCommunityReportPayload = builder
 
 builder.mutationField('submitCommunityReport', (t) =>
   t.field({
-    description: 'Files a street report as the logged-in volunteer. Needs an account with a volunteer profile.',
+    description: 'Files a street report as the logged-in volunteer. Needs an account with an ACTIVE volunteer profile.',
     authScopes: { reporter: true },
     type: SubmitCommunityReportPayload,
     args: { input: t.arg({ type: SubmitCommunityReportInput, required: true, description: 'The report.' }) },
-    errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: 'SubmitCommunityReportResult', description: 'The report, or why it was refused.' } },
+    errors: { types: [...COMMON_ERRORS, ConflictError], directResult: true, union: { name: 'SubmitCommunityReportResult', description: 'The report, or why it was refused.' } },
     resolve: async (_root, { input }, ctx) => {
       const viewer = ctx.viewer!;
       const { report, likelyDuplicates, change } = await submitReport(

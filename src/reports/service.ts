@@ -82,6 +82,8 @@ export async function submitReport(
   const input = parseInput(SubmitInput, raw);
   const site = await prisma.site.findUnique({ where: { id: input.siteId }, select: { id: true } });
   if (!site) throw new NotFoundError('Site', input.siteId);
+  const volunteer = await prisma.volunteer.findUnique({ where: { id: reporter.volunteerId }, select: { status: true } });
+  if (volunteer?.status !== 'ACTIVE') throw new ConflictError('A suspended volunteer cannot file reports.');
   const report = await prisma.$transaction(async (tx) => {
     const created = await tx.communityReport.create({
       data: {
