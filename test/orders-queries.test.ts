@@ -8,6 +8,7 @@ import {
   OrdersListDocument,
   OrdersMenuDocument,
   OrdersOrderDocument,
+  OrdersPageDocument,
   OrdersPlaceDocument,
   OrdersSetDeadlineDocument,
   OrdersTeamAndItemDocument,
@@ -154,6 +155,21 @@ describe.each(DATABASE_KINDS)('service-order queries on %s', (kind) => {
       w.as.anonymous,
     );
     expect(expectType(foreign.placeServiceOrder, 'ValidationError').fields[0]?.path).toBe('input.menuItemId');
+  });
+
+  it('a page of orders with their histories, teams and contacts costs the same statements for 5 or 25 orders', async () => {
+    for (const status of ['DISPATCHED', 'ACCEPTED', 'IN_SERVICE', 'COMPLETED', 'OPEN_FOR_CLAIM'] as const) {
+      for (let i = 0; i < 5; i++) await orderIn(t, w, status, clock.now());
+    }
+    const statements = async (first: number) => {
+      t.queries.length = 0;
+      const page = await gql(t.url, OrdersPageDocument, { filter: { siteId: station() }, first }, w.as.managerA);
+      expect(page.serviceOrders.edges).toHaveLength(first);
+      return t.queries.length;
+    };
+    const few = await statements(5);
+    expect(await statements(25)).toBe(few);
+    expect(few).toBeLessThan(20);
   });
 
   it('anonymous placement is limited per phone and per address; logged-in placement is not', async () => {

@@ -2,7 +2,8 @@ import { builder } from '../builder.js';
 import { dbId, optionalDbId } from '../common/ids.js';
 import { OrderDirection } from '../common/schema-base.js';
 import type { Context } from '../context.js';
-import type { Prisma, ServiceOrder } from '../generated/prisma/client.js';
+import type { Prisma, ServiceOrder, Team } from '../generated/prisma/client.js';
+import { requestLoader } from '../common/loaders.js';
 import { serviceOrderVisibility } from '../auth/policy.js';
 import { SiteRef } from '../sites/schema.js';
 import { subtreeFilter } from '../sites/service.js';
@@ -137,12 +138,21 @@ export const ServiceOrderEventRef = builder.prismaObject('ServiceOrderEvent', {
       nullable: true,
       description: 'The team the order was with after this step, if any.',
       select: { teamId: true },
-      resolve: (e, _args, ctx) => (e.teamId == null ? null : ctx.prisma.team.findUnique({ where: { id: e.teamId } })),
+      resolve: (e, _args, ctx) => (e.teamId == null ? null : teamById(ctx, e.teamId)),
     }),
     note: t.exposeString('note', { nullable: true, description: 'The note given with the step (reason, summary, comment).' }),
     occurredAt: t.expose('occurredAt', { type: 'DateTime', description: 'When it happened.' }),
   }),
 });
+
+/** Teams by id, batched per request (the teams named in a page of histories: one query). */
+function teamById(ctx: Context, id: number) {
+  return requestLoader<number, Team | null>(ctx, 'orders:teams', async (ids) => {
+    const rows = await ctx.prisma.team.findMany({ where: { id: { in: [...ids] } } });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((i) => byId.get(i) ?? null);
+  }).load(id);
+}
 
 export const ServiceOrderRef = builder.prismaNode('ServiceOrder', {
   description:
