@@ -64,7 +64,7 @@ builder.subscriptionField('serviceOrderUpdated', (t) =>
       const siteId = optionalDbId(f?.siteId, 'filter.siteId');
       let visible: (m: ServiceOrderMessage) => boolean;
       if (f?.trackingCode != null) {
-        const hash = trackingCodeHash(f.trackingCode.slice(0, 40));
+        const hash = f.trackingCode.length > 40 ? null : trackingCodeHash(f.trackingCode);
         const order = hash ? await ctx.prisma.serviceOrder.findUnique({ where: { trackingCodeHash: hash }, select: { id: true } }) : null;
         if (!order || (orderId != null && orderId !== order.id)) throw notFound('No order has this tracking code.');
         orderId = order.id;

@@ -31,12 +31,20 @@ import {
   startOrder,
 } from './workflow.js';
 
+const RateLimitKindEnum = builder.enumType('ServiceOrderRateLimitKind', {
+  description: 'Which anonymous-ordering limit was reached.',
+  values: {
+    PHONE: { description: 'Orders per phone number in 24 hours.' },
+    ADDRESS: { description: 'Orders per address in 24 hours.' },
+  } as const,
+});
+
 builder.objectType(ServiceOrderRateLimitError, {
   name: 'ServiceOrderRateLimitError',
   description: 'Too many orders without logging in from this phone number or for this address in 24 hours.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    limitedBy: t.string({ description: 'PHONE or ADDRESS: which limit was reached.', resolve: (e) => e.limitedBy }),
+    limitedBy: t.field({ type: RateLimitKindEnum, description: 'Which limit was reached.', resolve: (e) => e.limitedBy }),
     limit: t.exposeInt('limit', { description: 'How many orders the limit allows in 24 hours.' }),
     retryAfterSeconds: t.exposeInt('retryAfterSeconds', { description: 'Seconds until another order is accepted.' }),
   }),
