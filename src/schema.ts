@@ -19,6 +19,8 @@ import './families/index.js';
 import './honours/schema.js';
 import './certificates/schema.js';
 import './stats/schema.js';
+import './orders/index.js';
+import './reports/index.js';
 
 /** The whole API, assembled from each domain module's types. */
 export const schema = builder.toSchema();

@@ -98,6 +98,8 @@ function likelyIdType(mutation: string, leaf: Leaf): string | undefined {
     familyId: 'Family',
     batchId: 'FamilySelectionBatch',
     recipientId: 'Volunteer',
+    menuItemId: 'ServiceMenuItem',
+    duplicateOfId: 'CommunityReport',
   };
   if (byName[leaf.name]) return byName[leaf.name];
   const named = [...nodeTypes].sort((a, b) => b.length - a.length).find((t) => mutation.toLowerCase().includes(t.toLowerCase()));
@@ -392,7 +394,21 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     const joinRequest = await prisma.teamJoinRequest.create({
       data: { kind: 'INVITATION', teamId: world.teamId, volunteerId: volunteer!.id, createdByAccountId: anyAccount.id, createdAt: new Date() },
     });
+    const menuItem = await prisma.serviceMenuItem.create({ data: { name: '坏输入理发', category: 'PERSONAL_CARE', siteId: world.sites.stationA.id } });
+    const at = new Date('2026-01-05T02:00:00Z');
+    const order = await prisma.serviceOrder.create({
+      data: {
+        menuItemId: menuItem.id, category: 'PERSONAL_CARE', siteId: world.sites.stationA.id, description: '', address: '东门社区1号', addressKey: '东门社区1号',
+        requesterName: '王奶奶', requesterPhone: '+8613800000000', trackingCodeHash: 'bad-input', placedAt: at, dispatchDueAt: at, completeDueAt: at,
+      },
+    });
+    const report = await prisma.communityReport.create({
+      data: { category: 'WATER_LEAK', description: '消防栓漏水', siteId: world.sites.stationA.id, reporterId: volunteer!.id, submittedAt: at },
+    });
     Object.assign(real, {
+      CommunityReport: gid('CommunityReport', report.id),
+      ServiceMenuItem: gid('ServiceMenuItem', menuItem.id),
+      ServiceOrder: gid('ServiceOrder', order.id),
       Site: gid('Site', world.sites.stationA.id),
       Volunteer: gid('Volunteer', volunteer!.id),
       Team: gid('Team', world.teamId),

@@ -2,6 +2,8 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import { requestLoader } from '../common/loaders.js';
 import type { Context } from '../context.js';
 import { isOpenProject } from '../projects/status.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { atOrBelow, pathAndAncestors, trackingCodeHash } from '../orders/rules.js';
 import { type Viewer, managesPath } from './viewer.js';
 import { boardCovers } from '../boards/service.js';
 
@@ -82,6 +84,34 @@ export interface AuthScopes {
   issueCertificate: IdParam;
   /** Managers of the applicant's home site and above (and admins) — never the applicant themself. */
   reviewStarApplication: IdParam;
+
+  // ---- Service orders and street reports (src/orders, src/reports) ----
+  /** Managers of the order's site or above: dispatch, open for claim, reject. */
+  manageServiceOrder: IdParam;
+  /** The leader of the order's team, or managers of its site or above: start and complete. */
+  serveServiceOrder: IdParam;
+  /** The team's own leader (and admins): claiming an order for the team. */
+  leadTeam: IdParam;
+  /** The order's requester: the account that placed it, or whoever holds its tracking code. */
+  serviceOrderRequester: { orderId?: IdParam | null; trackingCode?: string | null };
+  /** Seeing an order: see `serviceOrderVisibility`. */
+  seeServiceOrder: OrderScope;
+  /** The requester's name, phone and address: the requester, managers of the site or above, the order's team leader. */
+  seeServiceOrderContact: OrderScope;
+  /** Any account with a volunteer profile: filing a street report. */
+  reporter: boolean;
+  /** Managers of the report's site or above: moving a report along, marking duplicates. */
+  manageCommunityReport: IdParam;
+  /** Seeing a report: its reporter, and managers of its site or above. */
+  seeCommunityReport: { siteId: number; reporterId: number };
+}
+
+/** The columns of a service order that decide who may see it. */
+export interface OrderScope {
+  siteId: number;
+  teamId: number | null;
+  requesterAccountId: number | null;
+  status: string;
 }
 
 /** An ID as a scope receives it: a database id, a global ID, or a global ID Pothos has decoded. */
@@ -145,6 +175,15 @@ export function scopesFor(ctx: Context) {
         },
       }),
     );
+
+  const serviceOrder = (id: number) =>
+    cached(ctx, `serviceOrder:${id}`, () =>
+      ctx.prisma.serviceOrder.findUnique({
+        where: { id },
+        select: { teamId: true, requesterAccountId: true, site: { select: { path: true } } },
+      }),
+    );
+  const ledTeamSitePaths = () => ledTeamSitePathsOf(ctx);
 
   // Personal-data checks run once per volunteer in a list: batch them into one query.
   const people = requestLoader<number, { homeSite: { path: string }; memberships: { teamId: number }[] } | null>(
@@ -284,6 +323,52 @@ export function scopesFor(ctx: Context) {
       const family = await ctx.prisma.family.findUnique({ where: { id }, select: { site: { select: { path: true } } } });
       return !!family && managesPath(v, family.site.path);
     }),
+
+    // ---- Service orders and street reports (src/orders, src/reports) ----
+    manageServiceOrder: rule('ServiceOrder', async (v, id) => {
+      const order = await serviceOrder(id);
+      return !!order && managesPath(v, order.site.path);
+    }),
+    serveServiceOrder: rule('ServiceOrder', async (v, id) => {
+      const order = await serviceOrder(id);
+      return !!order && ((order.teamId != null && leads(v, order.teamId)) || managesPath(v, order.site.path));
+    }),
+    leadTeam: rule('Team', async (v, id) => leads(v, id)),
+    serviceOrderRequester: async ({ orderId, trackingCode }: AuthScopes['serviceOrderRequester']) => {
+      const id = orderId == null ? null : idOf(orderId, 'ServiceOrder');
+      if (trackingCode != null) {
+        const hash = trackingCodeHash(trackingCode);
+        if (!hash) return false;
+        const order = await ctx.prisma.serviceOrder.findUnique({ where: { trackingCodeHash: hash }, select: { id: true } });
+        return !!order && (orderId == null || order.id === id);
+      }
+      if (!viewer || id == null) return false;
+      const order = await serviceOrder(id);
+      return !!order && order.requesterAccountId === viewer.accountId;
+    },
+    seeServiceOrder: async (order: OrderScope) => {
+      if (!viewer) return false;
+      const path = (await sitePath(order.siteId))?.path;
+      return !!path && orderVisibleTo(viewer, { ...order, sitePath: path }, await ledTeamSitePaths());
+    },
+    seeServiceOrderContact: async (order: OrderScope) => {
+      if (!viewer) return false;
+      if (admin || order.requesterAccountId === viewer.accountId) return true;
+      if (order.teamId != null && leads(viewer, order.teamId)) return true;
+      const path = (await sitePath(order.siteId))?.path;
+      return !!path && managesPath(viewer, path);
+    },
+    reporter: viewer?.volunteerId != null,
+    manageCommunityReport: rule('CommunityReport', async (v, id) => {
+      const report = await ctx.prisma.communityReport.findUnique({ where: { id }, select: { site: { select: { path: true } } } });
+      return !!report && managesPath(v, report.site.path);
+    }),
+    seeCommunityReport: async ({ siteId, reporterId }: AuthScopes['seeCommunityReport']) => {
+      if (!viewer) return false;
+      if (admin || viewer.volunteerId === reporterId) return true;
+      const path = (await sitePath(siteId))?.path;
+      return !!path && managesPath(viewer, path);
+    },
   } satisfies {
     [K in keyof AuthScopes]: AuthScopes[K] extends boolean ? boolean : (param: AuthScopes[K]) => Promise<boolean>;
   };
@@ -371,5 +456,72 @@ function certificateScopes(ctx: Context, rule: Rule) {
       if (!a) return v.admin;
       return a.volunteerId !== v.volunteerId && managesPath(v, a.volunteer.homeSite.path);
     },
+  };
+}
+
+// ---- Service orders and street reports (src/orders, src/reports) ----
+
+/** The site paths of the teams the viewer leads. */
+async function teamSitePaths(ctx: Context): Promise<string[]> {
+  const ids = ctx.viewer?.ledTeamIds ?? [];
+  if (ids.length === 0) return [];
+  const teams = await ctx.prisma.team.findMany({ where: { id: { in: ids } }, select: { site: { select: { path: true } } } });
+  return teams.map((t) => t.site.path);
+}
+
+/**
+ * Whether a viewer may see a service order (the rule behind `seeServiceOrder`, the live stream's
+ * filter and, as a Prisma filter, `serviceOrderVisibility`). `ledTeamSitePaths` are the site paths
+ * of the teams the viewer leads.
+ */
+export function orderVisibleTo(
+  viewer: Viewer,
+  order: { sitePath: string; teamId: number | null; requesterAccountId: number | null; status: string },
+  ledTeamSitePaths: readonly string[],
+): boolean {
+  if (viewer.admin || order.requesterAccountId === viewer.accountId) return true;
+  if (order.teamId != null && leads(viewer, order.teamId)) return true;
+  if (managesPath(viewer, order.sitePath)) return true;
+  return order.status === 'OPEN_FOR_CLAIM' && ledTeamSitePaths.some((p) => atOrBelow(p, order.sitePath));
+}
+
+/** The site paths of the teams the viewer leads (memoised per request). */
+export const ledTeamSitePathsOf = (ctx: Context) => cached(ctx, 'ledTeamSitePaths', () => teamSitePaths(ctx));
+
+/**
+ * The service orders a viewer may see, as a filter (the list form of `seeServiceOrder`): admins
+ * all; others the orders they placed, orders of the teams they lead, orders at the sites they
+ * manage and below, and — for team leaders — orders open for claim at their team's site or above.
+ * Anonymous viewers none (they use a tracking code).
+ */
+export async function serviceOrderVisibility(ctx: Context): Promise<Prisma.ServiceOrderWhereInput> {
+  const viewer = ctx.viewer;
+  if (!viewer) return { id: -1 };
+  if (viewer.admin) return {};
+  const claimable = [...new Set((await ledTeamSitePathsOf(ctx)).flatMap(pathAndAncestors))];
+  return {
+    OR: [
+      { requesterAccountId: viewer.accountId },
+      ...(viewer.ledTeamIds.length ? [{ teamId: { in: viewer.ledTeamIds } }] : []),
+      ...viewer.managedSitePaths.map(managedSite),
+      ...(claimable.length ? [{ status: 'OPEN_FOR_CLAIM' as const, site: { path: { in: claimable } } }] : []),
+    ],
+  };
+}
+
+/** Rows whose site is this one or below it. */
+const managedSite = (path: string) => ({ site: { OR: [{ path }, { path: { startsWith: `${path}.` } }] } });
+
+/** The street reports a viewer may see, as a filter: admins all; their own; those at sites they manage and below. */
+export function communityReportVisibility(ctx: Context): Prisma.CommunityReportWhereInput {
+  const viewer = ctx.viewer;
+  if (!viewer) return { id: -1 };
+  if (viewer.admin) return {};
+  return {
+    OR: [
+      ...(viewer.volunteerId != null ? [{ reporterId: viewer.volunteerId }] : []),
+      ...viewer.managedSitePaths.map(managedSite),
+      { id: -1 },
+    ],
   };
 }

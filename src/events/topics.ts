@@ -1,5 +1,7 @@
 import type { Logger } from '../logger.js';
 import { type PubSub, type PubSubService, createPubSubService } from '../pubsub.js';
+import type { ServiceOrderMessage } from '../orders/publish.js';
+import type { CommunityReportMessage } from '../reports/publish.js';
 import type { RosterEvent } from '../roster/events.js';
 
 /** The topics of the application's one event bus. */
@@ -8,9 +10,13 @@ export type AppTopics = {
   rosterOutbox: [RosterEvent[]];
   /** A session was revoked (logout, reused refresh token): its live connections must end. */
   sessionRevoked: [string];
+  /** A service order changed status (src/orders/publish.ts). */
+  serviceOrderUpdated: [ServiceOrderMessage];
+  /** A street report changed status (src/reports/publish.ts). */
+  communityReportUpdated: [CommunityReportMessage];
 };
 
-export const APP_TOPICS = ['rosterOutbox', 'sessionRevoked'] as const satisfies readonly (keyof AppTopics)[];
+export const APP_TOPICS = ['rosterOutbox', 'sessionRevoked', 'serviceOrderUpdated', 'communityReportUpdated'] as const satisfies readonly (keyof AppTopics)[];
 
 export type AppPubSub = PubSub<AppTopics>;
 export type AppBus = PubSubService<AppTopics>;

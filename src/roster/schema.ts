@@ -108,7 +108,7 @@ export const ServiceRecordStatusEnum = builder.enumType('ServiceRecordStatus', {
 
 // ================================================================ object types
 
-const GeoPoint = builder.simpleObject('GeoPoint', {
+export const GeoPoint = builder.simpleObject('GeoPoint', {
   description: 'A point on the map (WGS 84).',
   fields: (t) => ({
     lat: t.float({ description: 'Latitude in degrees, −90 to 90.' }),
@@ -647,7 +647,7 @@ builder.objectType(AlreadyAssignedError, {
 
 const SHIFT_STATE_ERRORS = [ShiftCancelledError, ShiftClosedError, ProjectNotRecruitingError] as const;
 
-const LocationInput = builder.inputType('LocationInput', {
+export const LocationInput = builder.inputType('LocationInput', {
   description: 'A point on the map (WGS 84).',
   fields: (t) => ({
     lat: t.float({ required: true, description: 'Latitude, −90 to 90.' }),

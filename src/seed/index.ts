@@ -13,13 +13,17 @@
  *   2c. families — src/seed/families.ts: honours at every level, civilised families in two batches, talks.
  *   2d. certificates — src/seed/certificates.ts: issued certificates, star applications (granted,
  *                under notice around `now`, pending review).
- *   3. accounts — src/seed/accounts.ts: one demo login per role (ADMIN, SITE_MANAGER, TEAM_LEADER,
+ *   3. orders  — src/seed/orders.ts: a service menu per institute, ~200 service orders in every status.
+ *   4. reports — src/seed/reports.ts: the riders' station with 30 street reports in every status.
+ *   5. accounts — src/seed/accounts.ts: one demo login per role (ADMIN, SITE_MANAGER, TEAM_LEADER,
  *                VOLUNTEER), printed by `npm start` in development.
  */
 import type { PrismaClient } from '../db/index.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { buildCity, writeCity, type DemoCity } from './city.js';
 import { writeDemoAccounts } from './accounts.js';
+import { seedOrders } from './orders.js';
+import { seedReports } from './reports.js';
 import { seedRoster } from './roster.js';
 import { seedCare } from './care.js';
 import { seedFamilies } from './families.js';
@@ -60,6 +64,8 @@ async function seedParts(tx: Prisma.TransactionClient, city: DemoCity, now: Date
   Object.assign(counts, await seedCare(tx, city));
   Object.assign(counts, await seedFamilies(tx, city));
   Object.assign(counts, await seedCertificates(tx, city.asOf, now));
+  Object.assign(counts, await seedOrders(tx, city, now));
+  Object.assign(counts, await seedReports(tx, city, now));
   Object.assign(counts, await writeDemoAccounts(tx, city));
   return counts;
 }
