@@ -5,6 +5,7 @@ import { createLogger } from './logger.js';
 import { createPubSubService } from './pubsub.js';
 import { DEMO_ACCOUNTS, seedIfEmpty } from './seed/index.js';
 import { startServer } from './server.js';
+import { backfillNameSearch } from './volunteers/search.js';
 
 /** `npm start`: migrate, seed demo data on first start, serve, and shut down gracefully. */
 async function main() {
@@ -24,6 +25,8 @@ async function main() {
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const seeded = await seedIfEmpty(db.prisma);
   if (seeded) logger.info(seeded, 'demo data seeded');
+  const backfilled = await backfillNameSearch(db.prisma);
+  if (backfilled) logger.info({ volunteers: backfilled }, 'pinyin search columns filled');
 
   const pubsub = createPubSubService({ redisUrl: config.redisUrl, channelPrefix: config.redisChannelPrefix, logger });
   const server = await startServer({

@@ -30,6 +30,7 @@ import {
   type Candidate,
   type StationDef,
 } from './data.js';
+import { nameSearchColumns } from '../volunteers/search.js';
 import { Random } from './random.js';
 
 /** The moment the demo data describes: nothing in it happens later than this. */
@@ -600,7 +601,9 @@ export async function resetIdSequences(tx: Prisma.TransactionClient, tables: rea
 export async function writeCity(tx: Prisma.TransactionClient, city: DemoCity): Promise<Record<string, number>> {
   const counts = {
     sites: await insertInBatches(city.sites, (data) => tx.site.createMany({ data })),
-    volunteers: await insertInBatches(city.volunteers, (data) => tx.volunteer.createMany({ data })),
+    volunteers: await insertInBatches(city.volunteers, (rows) =>
+      tx.volunteer.createMany({ data: rows.map((v) => ({ ...v, ...nameSearchColumns(v.name) })) }),
+    ),
     teams: await insertInBatches(city.teams, (data) => tx.team.createMany({ data })),
     teamMemberships: await insertInBatches(city.memberships, (data) => tx.teamMembership.createMany({ data })),
     brands: await insertInBatches(city.brands, (data) => tx.brand.createMany({ data })),
