@@ -1,164 +1,192 @@
 /**
- * npm run bench — SQL statements and latency per operation, on the seeded demo city.
+ * npm run bench — how the API performs on the city's data, written to bench/results.json.
  *
- * Statement counts are deterministic: they show whether a query's cost grows with its page
- * (N+1) or stays flat. Latencies are medians of repeated runs on this machine, for comparison
- * between versions, not absolute truth.
+ *   1. SQL statements per operation (deterministic: flat as pages grow means no N+1) and sequential
+ *      latency, from an in-process server that counts what Prisma sends.
+ *   2. HTTP load from autocannon against the API in a child process (as `npm start` runs it, in
+ *      production mode) — at a fixed rate for latency (p50/p95/p99) and flat out for throughput —
+ *      next to a hand-written node:http + pg server answering the same roster and search shapes
+ *      (bench/raw-server.ts) and a bare Yoga for `{ __typename }`, all in the same run, so that the
+ *      ratios are measured on the same machine under the same conditions.
  *
- *   npm run bench                                   # embedded PGlite, in memory
- *   BENCH_DATABASE_URL=postgresql://… npm run bench # a PostgreSQL database (it is migrated and seeded)
+ *   npm run bench                  # the city-scale data on PostgreSQL (BENCH_DATABASE_URL, or the
+ *                                  # local volunteer_bench_city database, seeded on first use)
+ *   npm run bench -- --quick       # the demo city in a scratch PostgreSQL database, short runs
  */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { createAccount, login } from '../src/auth/service.js';
 import { openDatabase } from '../src/db/index.js';
 import { migrate } from '../src/db/migrate.js';
 import { createLogger } from '../src/logger.js';
 import { createPubSubService } from '../src/pubsub.js';
 import { seedIfEmpty } from '../src/seed/index.js';
-import { developmentTokens, startServer } from '../src/server.js';
-import { wsClient } from '../test/support/live-clients.js';
-import { LiveRosterDocument } from '../test/generated/graphql.js';
+import { seedCityScale } from '../src/seed/scale/index.js';
+import { startServer } from '../src/server.js';
+import { createScratchDatabase, type ScratchDatabase } from '../test/support/postgres.js';
+import { type Child, load, type LoadResult, startChild } from './load.js';
+import { type Bench, poster, printStatements, statementTable } from './statements.js';
+import { scenarios, type Scenario } from './scenarios.js';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const quick = args.quick!;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (quick ? 3 : 8));
+const CITY_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/volunteer_bench_city';
+const JWT_SECRET = 'bench-only-secret-0123456789abcdefghijklmnop';
+const tokenSettings = { secret: new TextEncoder().encode(JWT_SECRET), accessTokenTtlSeconds: 3600, refreshTokenTtlSeconds: 3600 };
+
+// ------------------------------------------------------------------------------------ the data
+
+let scratch: ScratchDatabase | undefined;
+let databaseUrl: string;
+if (quick) {
+  scratch = await createScratchDatabase('bench');
+  databaseUrl = scratch.url;
+} else {
+  databaseUrl = CITY_URL;
+  const name = new URL(databaseUrl).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: Object.assign(new URL(databaseUrl), { pathname: '/postgres' }).toString() });
+  await admin.connect();
+  const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount;
+  if (!exists) await admin.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
+  await admin.end();
+}
 
 const statements: string[] = [];
-const db = await openDatabase({
-  databaseUrl: process.env.BENCH_DATABASE_URL,
-  dataDir: 'memory',
-  onQuery: (sql) => statements.push(sql),
-});
+const db = await openDatabase({ databaseUrl, onQuery: (sql) => statements.push(sql) });
 await migrate(db.sql);
-const seeded = await seedIfEmpty(db.prisma);
+let seeded = '';
+if (quick) {
+  await seedIfEmpty(db.prisma);
+  seeded = 'demo city, seeded now';
+} else if ((await db.prisma.site.count()) === 0) {
+  console.log('Seeding the city-scale data (once; later runs reuse it) …');
+  const started = performance.now();
+  await db.sql.withSession((s) => seedCityScale(s));
+  seeded = `city scale, seeded now in ${((performance.now() - started) / 1000).toFixed(0)} s`;
+} else {
+  seeded = 'city scale, seeded earlier';
+}
+const [counts] = await db.sql.withSession((s) =>
+  s.query<Record<string, number>>(
+    `SELECT (SELECT count(*)::int FROM "Volunteer") AS volunteers, (SELECT count(*)::int FROM "Shift") AS shifts,
+            (SELECT count(*)::int FROM "ShiftAssignment") AS assignments, (SELECT count(*)::int FROM "Site") AS sites,
+            (SELECT setting FROM pg_settings WHERE name = 'server_version') AS postgres`,
+  ),
+);
+
+// ------------------------------------------------------------------- 1. statements per operation
+
 const logger = createLogger('silent');
 const bus = createPubSubService({ logger });
-const server = await startServer({ db, logger, pubsub: bus, env: 'production' }, { port: 0, host: '127.0.0.1' });
-
+const server = await startServer({ db, logger, pubsub: bus, env: 'production', tokens: tokenSettings }, { port: 0, host: '127.0.0.1' });
 const phone = '+8619900009999';
 if (!(await db.prisma.account.findUnique({ where: { phone } }))) {
   await createAccount(db.prisma, { phone, password: 'bench-password', roles: [{ role: 'ADMIN' }] });
 }
-const { accessToken } = await login(db.prisma, developmentTokens(), { phone, password: 'bench-password', ip: 'bench' });
-const headers = { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` };
+const { accessToken } = await login(db.prisma, tokenSettings, { phone, password: 'bench-password', ip: 'bench' });
+const bench: Bench = { db, server, bus, statements, accessToken, runs: Number(process.env.BENCH_RUNS ?? (quick ? 5 : 10)) };
 
-async function post(query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-  const body = (await response.json()) as { data?: unknown; errors?: { message: string }[] };
-  if (body.errors?.length) throw new Error(`${body.errors[0]!.message}\n${query}`);
-  return body.data as Record<string, any>;
-}
+const plan = await scenarios(db);
+console.log(`\nDatabase: PostgreSQL ${counts!.postgres} — ${seeded}: ${counts!.sites} sites, ${counts!.volunteers} volunteers, ${counts!.shifts} shifts, ${counts!.assignments} assignments`);
+console.log(`Roster day: ${plan.date}${plan.note ? ` (${plan.note})` : ''}; ${bench.runs} sequential runs per operation\n`);
+const statementRows = await statementTable(bench, plan.date);
+printStatements(statementRows);
 
-interface Row {
-  operation: string;
-  statements: number;
-  medianMs: number;
-  p95Ms: number;
-}
-const rows: Row[] = [];
-
-async function measure(operation: string, run: () => Promise<unknown>) {
-  await run(); // warm-up (plans, caches)
+// SQL per operation of each load scenario, counted on the in-process server.
+const post = poster(bench);
+const sqlOf = new Map<string, number>();
+for (const scenario of plan.list) {
+  if (!scenario.graphql) continue;
+  await post(scenario.graphql.query, scenario.graphql.variables);
   statements.length = 0;
-  await run();
-  const count = statements.length;
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    await run();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  rows.push({
-    operation,
-    statements: count,
-    medianMs: round(times[Math.floor(times.length / 2)]!),
-    p95Ms: round(times[Math.min(times.length - 1, Math.floor(times.length * 0.95))]!),
-  });
+  await post(scenario.graphql.query, scenario.graphql.variables);
+  sqlOf.set(scenario.name, statements.length);
 }
-const round = (ms: number) => Math.round(ms * 10) / 10;
-
-const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-const rosterQuery = (first: number) => `{
-  roster(filter: { date: "${today}" }, first: ${first}) {
-    totalCount
-    edges { node { id role startsAt assignedCount openSlots staffing
-      post { name site { name } } project { title }
-      assignments(first: 20) { totalCount edges { node { status volunteer { name phone } } } } } }
-  }
-}`;
-
-await measure('sites: institutes with 10 stations each', () =>
-  post(`{ sites(filter: { level: INSTITUTE }, first: 20) { totalCount edges { node { name children(first: 10) { totalCount edges { node { name services } } } } } } }`),
-);
-for (const first of [10, 100]) {
-  await measure(`volunteers: page of ${first} with home site and teams`, () =>
-    post(`{ volunteers(first: ${first}) { totalCount edges { node { name phone starLevel homeSite { name } teams(first: 3) { edges { node { role team { name } } } } } } } }`),
-  );
-}
-await measure('volunteers: search 王 + minStarLevel 1', () =>
-  post(`{ volunteers(filter: { search: "王", minStarLevel: 1 }, first: 20) { totalCount edges { node { name starLevel } } } }`),
-);
-for (const first of [5, 50]) {
-  await measure(`roster today: ${first} shifts with assignments and volunteers`, () => post(rosterQuery(first)));
-}
-await measure('projects: 20 with brand, organizer and shift count', () =>
-  post(`{ projects(first: 20) { totalCount edges { node { title status brand { name } organizer { name leader { name } } shifts(first: 1) { totalCount } } } } }`),
-);
-const site = (await db.prisma.site.findFirstOrThrow({ where: { level: 'CENTER' } })).id;
-const siteId = Buffer.from(`Site:${site}`).toString('base64');
-await measure('dutyBoard: the whole city', () =>
-  post(`query($id: ID!) { dutyBoard(siteId: $id) { onDutyNow expectedNow understaffedCount openSlotsToday serviceMinutesToday understaffedShifts(first: 10) { role post { name } } } }`, { id: siteId }),
-);
-
-// A write, repeated on fresh shifts so each run does the same work.
-const project = await db.prisma.project.findFirstOrThrow({ where: { status: 'ACTIVE' } });
-const post0 = await db.prisma.dutyPost.findFirstOrThrow();
-const volunteers = await db.prisma.volunteer.findMany({ where: { status: 'ACTIVE' }, take: RUNS + 2, orderBy: { id: 'desc' } });
-const benchShift = await db.prisma.shift.create({
-  data: {
-    projectId: project.id,
-    postId: post0.id,
-    startsAt: new Date(Date.now() + 400 * 86_400_000),
-    endsAt: new Date(Date.now() + 400 * 86_400_000 + 3 * 3600_000),
-    capacity: 500,
-    minimum: 1,
-    role: '基准测试',
-  },
-});
-let next = 0;
-await measure('assignVolunteer (row locks, counters, event)', () => {
-  const v = volunteers[next++]!;
-  return post(
-    `mutation($s: ID!, $v: ID!) { assignVolunteer(input: { shiftId: $s, volunteerId: $v }) { __typename ... on AssignVolunteerPayload { assignment { status shift { assignedCount openSlots staffing } } } } }`,
-    { s: Buffer.from(`Shift:${benchShift.id}`).toString('base64'), v: Buffer.from(`Volunteer:${v.id}`).toString('base64') },
-  );
-});
-
-// One roster event delivered to a graphql-ws subscriber: the SQL it costs to resolve.
-const client = wsClient(server.wsUrl, { authorization: `Bearer ${accessToken}` });
-const started = bus.subscriptionsStarted();
-const sub = client.subscribe(LiveRosterDocument, { filter: { shiftId: Buffer.from(`Shift:${benchShift.id}`).toString('base64') } });
-await bus.waitForSubscriptionsStarted(started + 1);
-const extra = await db.prisma.volunteer.findFirstOrThrow({ where: { status: 'ACTIVE', id: { notIn: volunteers.map((v) => v.id) } } });
-const { assignVolunteer } = await import('../src/roster/service.js');
-const { publishRosterChanges } = await import('../src/roster/publish.js');
-const { events } = await assignVolunteer(db.prisma, { shiftId: benchShift.id, volunteerId: extra.id });
-statements.length = 0;
-await publishRosterChanges({ ...server.services, viewer: null, clientIp: 'bench' }, events.slice(0, 1));
-const publishCost = statements.length;
-statements.length = 0;
-await sub.results.next();
-rows.push({ operation: 'rosterChanged: resolve one event for one subscriber', statements: statements.length, medianMs: NaN, p95Ms: NaN });
-rows.push({ operation: 'rosterChanged: publish (locate the shift)', statements: publishCost, medianMs: NaN, p95Ms: NaN });
-sub.stop();
-await client.dispose();
-
-console.log(`\nDatabase: ${db.kind}${seeded ? ' (seeded now)' : ''}; ${RUNS} timed runs per operation\n`);
-const width = Math.max(...rows.map((r) => r.operation.length));
-console.log(`${'operation'.padEnd(width)}  SQL  median ms  p95 ms`);
-for (const r of rows) {
-  const ms = (n: number) => (Number.isNaN(n) ? '-' : n.toFixed(1));
-  console.log(`${r.operation.padEnd(width)}  ${String(r.statements).padStart(3)}  ${ms(r.medianMs).padStart(9)}  ${ms(r.p95Ms).padStart(6)}`);
-}
-
 await server.close();
 await bus.close();
+
+// ------------------------------------------------------------------------------- 2. HTTP load
+
+const env = { DATABASE_URL: databaseUrl, JWT_SECRET, NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', ACCESS_TOKEN_TTL_SECONDS: '3600' };
+const children: Record<string, Child> = {
+  api: await startChild('api', 'src/main.ts', env, /ready: (http:\/\/\S+\/graphql)/),
+  raw: await startChild('raw', 'bench/raw-server.ts', env, /raw server ready: (http:\/\/\S+)/),
+  yoga: await startChild('yoga', 'bench/bare-yoga.ts', env, /bare yoga ready: (http:\/\/\S+)/),
+};
+interface LoadRow extends LoadResult {
+  scenario: string;
+  server: string;
+  sql: number | null;
+  rssMb: number;
+  peakMb: number;
+}
+const loadRows: LoadRow[] = [];
+try {
+  for (const scenario of plan.list) {
+    for (const run of scenario.runs) {
+      const child = children[run.server]!;
+      const target = run.server === 'raw' ? { url: `${child.url}${scenario.raw!.path}`, body: scenario.raw!.body } : { url: child.url, body: scenario.graphql ?? { query: '{ __typename }' } };
+      const result = await load({
+        ...target,
+        headers: run.server === 'yoga' ? {} : { authorization: `Bearer ${accessToken}` },
+        rate: run.rate,
+        connections: run.rate ? Math.max(1, Math.round(run.rate / 2)) : 20,
+        seconds: SECONDS,
+        check: scenario.check,
+      });
+      loadRows.push({ scenario: scenario.name, server: run.server, sql: run.server === 'api' ? (sqlOf.get(scenario.name) ?? null) : null, ...result, ...child.memory() });
+      const last = loadRows[loadRows.length - 1]!;
+      console.error(`  ${scenario.name} · ${run.server} · ${run.rate ? `${run.rate}/s` : 'flat out'}: ${last.perSecond} req/s, p99 ${last.p99} ms`);
+    }
+  }
+} finally {
+  for (const child of Object.values(children)) await child.stop();
+}
+
+// ------------------------------------------------------------------------------------- report
+
+const width = Math.max(...loadRows.map((r) => r.scenario.length));
+console.log(`\nHTTP load: ${SECONDS} s per run, 20 connections (rate ÷ 2 at a fixed rate); latency per response in ms`);
+console.log(`${'scenario'.padEnd(width)}  server  rate      req/s    p50    p95    p99  errors  SQL  RSS MB`);
+for (const r of loadRows) {
+  const f = (n: number) => n.toFixed(1).padStart(6);
+  console.log(
+    `${r.scenario.padEnd(width)}  ${r.server.padEnd(6)}  ${(r.rate ? `${r.rate}/s` : 'max').padEnd(6)}  ${r.perSecond.toFixed(1).padStart(7)}  ${f(r.p50)} ${f(r.p95)} ${f(r.p99)}  ${String(r.errors).padStart(6)}  ${String(r.sql ?? '-').padStart(3)}  ${String(r.rssMb).padStart(6)}`,
+  );
+}
+const flat = (scenario: string, serverName: string) => loadRows.find((r) => r.scenario === scenario && r.server === serverName && r.rate === null);
+const ratios = plan.list
+  .filter((s) => s.ratio)
+  .map((s) => {
+    const ours = flat(s.name, 'api');
+    const base = flat(s.name, s.ratio!);
+    return { scenario: s.name, versus: s.ratio!, ratio: ours && base ? Math.round((ours.perSecond / base.perSecond) * 100) / 100 : null };
+  });
+console.log('\nThroughput, ours ÷ baseline (flat out, same run):');
+for (const r of ratios) console.log(`  ${r.scenario.padEnd(width)}  vs ${r.versus.padEnd(4)}  ${r.ratio?.toFixed(2) ?? '-'}×`);
+
+writeFileSync(
+  new URL('./results.json', import.meta.url),
+  `${JSON.stringify(
+    {
+      when: new Date().toISOString(),
+      mode: quick ? 'quick' : 'city',
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, postgres: counts!.postgres },
+      data: { seeded, ...counts, rosterDate: plan.date },
+      secondsPerRun: SECONDS,
+      statements: statementRows,
+      load: loadRows,
+      ratios,
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log('\nWrote bench/results.json');
+
 await db.close();
+await scratch?.drop();
+export type { Scenario };

@@ -74,6 +74,7 @@ export async function writeSeason(
 
   // Every sign-up: its shift, its number k in sign-up order, and its volunteer.
   await session.query(`CREATE TEMP TABLE scale_active ON COMMIT DROP AS SELECT n::int AS rn, id FROM unnest($1::int[]) WITH ORDINALITY AS a(id, n)`, [activeIds]);
+  await session.exec('ALTER TABLE scale_active ADD PRIMARY KEY (rn); ANALYZE scale_active');
   await session.query(
     `CREATE TEMP TABLE scale_signup ON COMMIT DROP AS
      WITH shifts AS (
