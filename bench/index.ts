@@ -90,6 +90,8 @@ const { accessToken } = await login(db.prisma, tokenSettings, { phone, password:
 const bench: Bench = { db, server, bus, statements, accessToken, runs: Number(process.env.BENCH_RUNS ?? (quick ? 5 : 10)) };
 
 const plan = await scenarios(db);
+// BENCH_ONLY=<text> runs only the load scenarios whose name contains it.
+if (process.env.BENCH_ONLY) plan.list = plan.list.filter((s) => s.name.includes(process.env.BENCH_ONLY!));
 console.log(`\nDatabase: PostgreSQL ${counts!.postgres} — ${seeded}: ${counts!.sites} sites, ${counts!.volunteers} volunteers, ${counts!.shifts} shifts, ${counts!.assignments} assignments`);
 console.log(`Roster day: ${plan.date}${plan.note ? ` (${plan.note})` : ''}; ${bench.runs} sequential runs per operation\n`);
 const statementRows = await statementTable(bench, plan.date);
@@ -110,9 +112,11 @@ await bus.close();
 
 // ------------------------------------------------------------------------------- 2. HTTP load
 
+const profileArgs = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
 const env = { DATABASE_URL: databaseUrl, JWT_SECRET, NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', ACCESS_TOKEN_TTL_SECONDS: '3600' };
 const children: Record<string, Child> = {
-  api: await startChild('api', 'src/main.ts', env, /ready: (http:\/\/\S+\/graphql)/),
+  // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the API process (summarise: bench/profile-summary.ts).
+  api: await startChild('api', 'src/main.ts', env, /ready: (http:\/\/\S+\/graphql)/, profileArgs),
   raw: await startChild('raw', 'bench/raw-server.ts', env, /raw server ready: (http:\/\/\S+)/),
   yoga: await startChild('yoga', 'bench/bare-yoga.ts', env, /bare yoga ready: (http:\/\/\S+)/),
 };

@@ -15,8 +15,8 @@ export interface Child {
 }
 
 /** Starts `node --import tsx <script>` and waits for a line matching `ready` (its first group is the URL). */
-export async function startChild(name: string, script: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<Child> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
+export async function startChild(name: string, script: string, env: NodeJS.ProcessEnv, ready: RegExp, nodeArgs: string[] = []): Promise<Child> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

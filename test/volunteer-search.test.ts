@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillNameSearch, nameSearchColumns, SEARCH_COUNT_LIMIT } from '../src/volunteers/search.js';
-import { RegisterVolunteerDocument, UpdateVolunteerDocument, VolunteersDocument, type VolunteerFilter } from './generated/graphql.js';
+import {
+  RegisterVolunteerDocument,
+  UpdateVolunteerDocument,
+  VolunteerSearchPageDocument,
+  VolunteersDocument,
+  type VolunteerFilter,
+} from './generated/graphql.js';
 import { expectType, gql } from './support/client.js';
 import { gid, siteTree, uniquePhone } from './support/fixtures.js';
 import { DATABASE_KINDS, startTestServer, type TestServer } from './support/server.js';
@@ -41,10 +47,10 @@ describe.each(DATABASE_KINDS)('volunteer search on %s', (kind) => {
     return data.volunteers!.edges.map((e) => e.node.name).sort();
   }
 
-  it('stores the name’s characters in a generated column', async () => {
+  it('stores the name’s characters after the first in a generated column', async () => {
     const row = await t.db.prisma.volunteer.findFirstOrThrow({ where: { name: 'Anna Li' } });
-    expect(row.nameChars).toEqual(['a', 'n', 'n', 'a', ' ', 'l', 'i']);
-    expect(row.namePinyin).toBe('');
+    expect(row.nameChars).toEqual(['n', 'n', 'a', ' ', 'l', 'i']);
+    expect(row.namePinyin).toBe('annali');
   });
 
   it('finds Chinese substrings anywhere in the name, in order', async () => {
@@ -66,8 +72,31 @@ describe.each(DATABASE_KINDS)('volunteer search on %s', (kind) => {
     expect(await names({ search: 'xiaow' })).toEqual(['小王']);
   });
 
+  it('pages a search in name order, forwards, backwards and descending, like any list', async () => {
+    const page = (variables: Record<string, unknown>) => gql(t.url, VolunteerSearchPageDocument, { filter: { search: '王' }, ...variables });
+    const all = ['小王', '王小明', '王晓']; // code-point order: 小 U+5C0F < 王 U+738B; 小 < 晓
+    const seen: string[] = [];
+    let after: string | null | undefined;
+    for (let i = 0; i < 3; i++) {
+      const data = await page({ first: 1, after });
+      seen.push(...data.volunteers!.edges.map((e) => e.node.name));
+      expect(data.volunteers!.pageInfo.hasNextPage).toBe(i < 2);
+      after = data.volunteers!.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(all);
+    const last = await page({ last: 2, before: after });
+    expect(last.volunteers!.edges.map((e) => e.node.name)).toEqual(all.slice(0, 2));
+    expect(last.volunteers!.pageInfo.hasPreviousPage).toBe(false);
+    const desc = await page({ first: 2, orderBy: { field: 'NAME', direction: 'DESC' } });
+    expect(desc.volunteers!.edges.map((e) => e.node.name)).toEqual([...all].reverse().slice(0, 2));
+    const next = await page({ first: 2, after: desc.volunteers!.pageInfo.endCursor, orderBy: { field: 'NAME', direction: 'DESC' } });
+    expect(next.volunteers!.edges.map((e) => e.node.name)).toEqual([all[0]]);
+  });
+
   it('matches Latin names as substrings, case-insensitively', async () => {
     expect(await names({ search: 'ANNA' })).toEqual(['Anna Li']);
+    expect(await names({ search: 'anna' })).toEqual(['Anna Li']);
+    expect(await names({ search: 'Li' })).toEqual(['Anna Li', '李小明'].sort()); // li: also the pinyin of 李
     expect(await names({ search: 'a l' })).toEqual(['Anna Li']);
   });
 
@@ -110,5 +139,13 @@ describe.each(DATABASE_KINDS)('volunteer search on %s', (kind) => {
     expect(search.volunteers!.edges).toHaveLength(5);
     const prefix = await gql(t.url, VolunteersDocument, { filter: { namePrefix: '钱' }, first: 5 });
     expect(prefix.volunteers!.totalCount).toBe(SEARCH_COUNT_LIMIT + 5);
+    // The merged search pages agree with the plain query's pages.
+    expect(search.volunteers!.edges.map((e) => e.node.id)).toEqual(prefix.volunteers!.edges.map((e) => e.node.id));
+    const after = search.volunteers!.pageInfo.endCursor;
+    const [more, morePrefix] = await Promise.all([
+      gql(t.url, VolunteersDocument, { filter: { search: '钱' }, first: 50, after }),
+      gql(t.url, VolunteersDocument, { filter: { namePrefix: '钱' }, first: 50, after }),
+    ]);
+    expect(more.volunteers!.edges.map((e) => e.node.id)).toEqual(morePrefix.volunteers!.edges.map((e) => e.node.id));
   });
 });

@@ -298,7 +298,7 @@ const REGISTRATIONS_BY_YEAR: [year: number, weight: number][] = [
   [2026, 12],
 ];
 
-function personName(rng: Random, gender: 'MALE' | 'FEMALE', birthYear: number): string {
+export function personName(rng: Random, gender: 'MALE' | 'FEMALE', birthYear: number): string {
   const surname = rng.weighted(SURNAMES, (_, rank) => 1 / (rank + 4));
   const pool = GIVEN_NAMES[gender];
   const older = birthYear < 1985;

@@ -8,7 +8,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { SiteRef } from '../sites/schema.js';
 import { subtreeFilter } from '../sites/service.js';
 import type { Context } from '../context.js';
-import { namePrefixRange, nameSearchWhere, SEARCH_COUNT_LIMIT } from './search.js';
+import { namePrefixRange, nameSearchBranches, nameSearchWhere, SEARCH_COUNT_LIMIT, volunteersInNameOrder } from './search.js';
 import { registerVolunteer, updateVolunteer } from './service.js';
 import { minutesForStarLevel, starLevel } from './stars.js';
 
@@ -164,6 +164,12 @@ builder.queryFields((t) => ({
       resolve: async (query, _root, args, ctx) => {
         const order = args.orderBy ?? { field: 'NAME', direction: 'ASC' };
         const direction = order.direction === 'DESC' ? 'desc' : 'asc';
+        const term = searchTerm(args.filter?.search);
+        if (term && order.field === 'NAME') {
+          // Each way of matching reads its first rows from its own index, in name order.
+          const where = await volunteerWhere(ctx, { ...args.filter, search: null });
+          return volunteersInNameOrder(ctx.prisma, where, nameSearchBranches(term), query, direction);
+        }
         return ctx.prisma.volunteer.findMany({
           ...query,
           where: await volunteerWhere(ctx, args.filter),

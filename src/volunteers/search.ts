@@ -1,18 +1,22 @@
 /**
  * Volunteer name search, served by indexes on PGlite and PostgreSQL alike (no extension needed):
  *
- *   - Chinese (or any) substrings: "nameChars" is a generated column holding the lower-cased name's
- *     characters; its GIN index finds the names containing every character of the term, and a
- *     case-insensitive LIKE on the name then checks they appear in order. A trigram index could
- *     not serve the 1-character terms (a surname) people type most.
+ *   - The start of the name (a surname, 王 or 欧阳): a range of the (name, id) b-tree, which also
+ *     yields those names already in name order.
+ *   - Anywhere else: "nameChars" is a generated column holding the lower-cased characters after
+ *     the first; its GIN index finds the names containing every character of the term there, and a
+ *     case-insensitive LIKE on the name then checks they appear in order. A trigram index could not
+ *     serve the 1-character terms people type most; leaving the first character out keeps a common
+ *     surname (王 begins one name in fifteen) from matching tens of thousands of rows here.
  *   - Pinyin: "namePinyin" ("wangxiaoming") and "nameInitials" ("wxm") are written with every
  *     write of the name, from pinyin-pro. A term of Latin letters matches a prefix of either, so
  *     "wang", "wangxm" does not, but "wangxiaoming" and "wxm" find 王小明. Prefixes are b-tree
  *     ranges (term ≤ column < successor), which every collation orders alike for a–z strings.
- *   - Surnames: the (name, id) b-tree serves name-ordered pages and surname prefixes (namePrefix).
+ *     Latin letters of non-Chinese names are kept there too, lower-cased ("Anna Li" → "annali").
  *
- * Counting every match of a common surname (王 is about one name in fifteen) on each page would cost
- * as much as the page itself, so searches count at most SEARCH_COUNT_LIMIT matches.
+ * A page in name order takes the first rows of each of these branches in name order and merges
+ * them (volunteersInNameOrder), rather than sorting every match of a common surname. Counting every
+ * match on each page would cost as much, so searches count at most SEARCH_COUNT_LIMIT matches.
  */
 import { pinyin } from 'pinyin-pro';
 import type { PrismaClient } from '../db/index.js';
@@ -28,7 +32,7 @@ export interface NameSearchColumns {
 
 /** The stored pinyin columns of a name: toneless syllables (ü as v), surname readings for the head. */
 export function nameSearchColumns(name: string): NameSearchColumns {
-  const syllables = pinyin(name, { toneType: 'none', type: 'array', surname: 'head', v: true, nonZh: 'removed' })
+  const syllables = pinyin(name, { toneType: 'none', type: 'array', surname: 'head', v: true, nonZh: 'consecutive' })
     .map((s) => s.toLowerCase().replace(/[^a-z]/g, ''))
     .filter(Boolean);
   return { namePinyin: syllables.join(''), nameInitials: syllables.map((s) => s[0]).join('') };
@@ -50,19 +54,77 @@ export function namePrefixRange(prefix: string): Prisma.StringFilter<'Volunteer'
 }
 
 /**
- * The condition for a search term (already trimmed and non-empty): the name contains it, or — for
- * a term of Latin letters — its pinyin or initials start with it.
+ * The branches of a search term (already trimmed and non-empty), any of which matches: the name
+ * starts with it; it appears in the name after the first character; or — for a term of Latin
+ * letters — the pinyin or its initials start with it.
  */
-export function nameSearchWhere(term: string): Prisma.VolunteerWhereInput {
+export function nameSearchBranches(term: string): Prisma.VolunteerWhereInput[] {
   const chars = [...new Set(term.toLowerCase())];
-  // The one place the term becomes a LIKE pattern (contains): escape it here.
-  const substring: Prisma.VolunteerWhereInput = {
-    nameChars: { hasEvery: chars },
-    name: { contains: term, mode: 'insensitive' },
-  };
+  const branches: Prisma.VolunteerWhereInput[] = [
+    { name: namePrefixRange(term) },
+    // The one place the term becomes a LIKE pattern (contains): escape it here.
+    { nameChars: { hasEvery: chars }, name: { contains: term, mode: 'insensitive' } },
+  ];
   const letters = term.toLowerCase().replace(/[\s'’]/g, '');
-  if (!/^[a-z]+$/.test(letters)) return substring;
-  return { OR: [substring, { namePinyin: prefixRange(letters) }, { nameInitials: prefixRange(letters) }] };
+  if (/^[a-z]+$/.test(letters)) branches.push({ namePinyin: prefixRange(letters) }, { nameInitials: prefixRange(letters) });
+  return branches;
+}
+
+export function nameSearchWhere(term: string): Prisma.VolunteerWhereInput {
+  return { OR: nameSearchBranches(term) };
+}
+
+/** PostgreSQL's C-collation order of names (UTF-8 bytes, i.e. code points), then id. */
+function compareNameId(a: { name: string; id: number }, b: { name: string; id: number }): number {
+  return Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)) || a.id - b.id;
+}
+
+/** What Pothos asks of a connection page: a selection, and take/skip/cursor in Prisma's terms. */
+type PageQuery = { take: number; skip?: number; cursor?: Prisma.VolunteerWhereUniqueInput; include?: Prisma.VolunteerInclude; select?: Prisma.VolunteerSelect };
+
+/**
+ * A page of volunteers matching `where` and any of `branches`, in (name, id) order — the same page
+ * findMany({ where: { AND: [where, { OR: branches }] }, orderBy: name, id, ...query }) returns, but
+ * each branch reads only its first rows from its own index and the pages are merged.
+ */
+export async function volunteersInNameOrder<T extends { id: number; name: string }>(
+  prisma: PrismaClient,
+  where: Prisma.VolunteerWhereInput,
+  branches: Prisma.VolunteerWhereInput[],
+  query: PageQuery,
+  direction: 'asc' | 'desc',
+): Promise<T[]> {
+  const { take, skip: _skip, cursor, ...rest } = query;
+  // The merge needs each row's name and id, whatever the client selected.
+  const selection = rest.select ? { select: { ...rest.select, id: true, name: true } } : rest;
+  const forward = take >= 0;
+  const scan = (direction === 'asc') === forward ? 'asc' : 'desc';
+  let after: Prisma.VolunteerWhereInput = {};
+  if (cursor) {
+    // The page starts beyond the cursor row (which Pothos skips), in the direction of the scan.
+    const at = await prisma.volunteer.findUnique({ where: cursor, select: { id: true, name: true } });
+    if (!at) return [];
+    const beyond = scan === 'asc' ? 'gt' : 'lt';
+    after = { OR: [{ name: { [beyond]: at.name } }, { name: at.name, id: { [beyond]: at.id } }] };
+  }
+  const n = Math.abs(take);
+  const pages = await Promise.all(
+    branches.map((branch) =>
+      prisma.volunteer.findMany({
+        ...selection,
+        where: { AND: [where, branch, after] },
+        orderBy: [{ name: scan }, { id: scan }],
+        take: n,
+      }) as unknown as Promise<T[]>,
+    ),
+  );
+  const seen = new Set<number>();
+  const merged = pages
+    .flat()
+    .filter((row) => !seen.has(row.id) && seen.add(row.id))
+    .sort((a, b) => (scan === 'asc' ? compareNameId(a, b) : compareNameId(b, a)))
+    .slice(0, n);
+  return forward ? merged : merged.reverse();
 }
 
 /**

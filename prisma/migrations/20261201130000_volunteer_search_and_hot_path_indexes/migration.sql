@@ -1,9 +1,9 @@
 -- Volunteer search (src/volunteers/search.ts) and indexes for the hot read paths.
 -- Generated with prisma-migrate-diff; "nameChars" is then made a generated column, which Prisma's
--- schema language cannot express: it always equals the lower-cased name split into characters.
+-- schema language cannot express: the characters of the lower-cased name after the first one.
 
 -- AlterTable
-ALTER TABLE "Volunteer" ADD COLUMN     "nameChars" TEXT[] GENERATED ALWAYS AS (string_to_array(lower("name"), NULL)) STORED,
+ALTER TABLE "Volunteer" ADD COLUMN     "nameChars" TEXT[] GENERATED ALWAYS AS (string_to_array(lower(substr("name", 2)), NULL)) STORED,
 ADD COLUMN     "nameInitials" TEXT,
 ADD COLUMN     "namePinyin" TEXT;
 

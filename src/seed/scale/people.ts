@@ -5,7 +5,8 @@
  */
 import type { SqlSession } from '../../db/index.js';
 import { nameSearchColumns, type NameSearchColumns } from '../../volunteers/search.js';
-import { GIVEN_NAMES, MOBILE_PREFIXES, SKILLS, SURNAMES } from '../data.js';
+import { personName } from '../city.js';
+import { MOBILE_PREFIXES, SKILLS } from '../data.js';
 import { Random } from '../random.js';
 import type { ScaleTree } from './tree.js';
 
@@ -19,17 +20,6 @@ export interface ScalePeople {
   count: number;
   /** Ids of ACTIVE volunteers, ascending: those the roster may put on duty. */
   activeIds: number[];
-}
-
-function personName(rng: Random, gender: 'MALE' | 'FEMALE', older: boolean): string {
-  const surname = rng.weighted(SURNAMES, (_, rank) => 1 / (rank + 4));
-  const pool = GIVEN_NAMES[gender];
-  if (rng.chance(older ? 0.3 : 0.15)) return surname + rng.pick(pool.single);
-  const pairs = older ? pool.older : pool.younger;
-  const first = rng.pick(pairs.first);
-  let second = rng.pick(pairs.second);
-  while (second === first) second = rng.pick(pairs.second);
-  return surname + first + second;
 }
 
 const SKILL_NAMES = SKILLS.map(([skill]) => skill);
@@ -62,7 +52,7 @@ export async function writeVolunteers(
       const id = i + 1;
       const gender = rng.chance(0.56) ? 'FEMALE' : 'MALE';
       const birthYear = rng.int(1950, 2006);
-      const name = personName(rng, gender, birthYear < 1985);
+      const name = personName(rng, gender, birthYear);
       let columns = pinyinOf.get(name);
       if (!columns) pinyinOf.set(name, (columns = nameSearchColumns(name)));
       const roll = rng.float();
