@@ -90,12 +90,13 @@ const { accessToken } = await login(db.prisma, tokenSettings, { phone, password:
 const bench: Bench = { db, server, bus, statements, accessToken, runs: Number(process.env.BENCH_RUNS ?? (quick ? 5 : 10)) };
 
 const plan = await scenarios(db);
-// BENCH_ONLY=<text> runs only the load scenarios whose name contains it.
+// BENCH_ONLY=<text> runs only the load scenarios whose name contains it (and writes no results.json).
 if (process.env.BENCH_ONLY) plan.list = plan.list.filter((s) => s.name.includes(process.env.BENCH_ONLY!));
 console.log(`\nDatabase: PostgreSQL ${counts!.postgres} — ${seeded}: ${counts!.sites} sites, ${counts!.volunteers} volunteers, ${counts!.shifts} shifts, ${counts!.assignments} assignments`);
 console.log(`Roster day: ${plan.date}${plan.note ? ` (${plan.note})` : ''}; ${bench.runs} sequential runs per operation\n`);
-const statementRows = await statementTable(bench, plan.date);
-printStatements(statementRows);
+// BENCH_ONLY also skips the statement table (for a quick look at one scenario, or a CPU profile).
+const statementRows = process.env.BENCH_ONLY ? [] : await statementTable(bench, plan.date);
+if (statementRows.length) printStatements(statementRows);
 
 // SQL per operation of each load scenario, counted on the in-process server.
 const post = poster(bench);
@@ -172,7 +173,7 @@ const ratios = plan.list
 console.log('\nThroughput, ours ÷ baseline (flat out, same run):');
 for (const r of ratios) console.log(`  ${r.scenario.padEnd(width)}  vs ${r.versus.padEnd(4)}  ${r.ratio?.toFixed(2) ?? '-'}×`);
 
-writeFileSync(
+if (!process.env.BENCH_ONLY) writeFileSync(
   new URL('./results.json', import.meta.url),
   `${JSON.stringify(
     {

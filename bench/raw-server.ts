@@ -12,7 +12,7 @@ import { createServer } from 'node:http';
 import pg from 'pg';
 import { verifyAccessToken } from '../src/auth/tokens.js';
 import { shanghaiDayRange } from '../src/roster/time.js';
-import { SEARCH_COUNT_LIMIT, nameSearchWhere } from '../src/volunteers/search.js';
+import { SEARCH_COUNT_LIMIT, nameSearchBranches } from '../src/volunteers/search.js';
 import { staffingOf } from '../src/roster/service.js';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
@@ -74,33 +74,37 @@ async function roster(input: { date: string; siteId?: number; first: number }) {
   };
 }
 
-/** The same conditions as the API's search (nameSearchWhere), written as SQL. */
-function searchSql(term: string): { where: string; params: unknown[] } {
-  const where = nameSearchWhere(term);
-  const chars = [...new Set(term.toLowerCase())];
-  const substring = `(v."nameChars" @> $1::text[] AND v.name ILIKE $2)`;
-  const params: unknown[] = [chars, `%${term}%`];
-  if (!('OR' in where)) return { where: substring, params };
-  const [, pinyin, initials] = where.OR as { namePinyin?: { gte: string; lt?: string }; nameInitials?: { gte: string; lt?: string } }[];
-  const range = (column: string, r: { gte: string; lt?: string }) => {
-    params.push(r.gte);
-    let sql = `v."${column}" >= $${params.length}`;
-    if (r.lt) {
-      params.push(r.lt);
-      sql += ` AND v."${column}" < $${params.length}`;
-    }
-    return `(${sql})`;
+/** The API's search branches (nameSearchBranches) as SQL, with their parameters. */
+function searchBranches(term: string): { branches: string[]; params: unknown[] } {
+  const params: unknown[] = [];
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
   };
-  return { where: `(${substring} OR ${range('namePinyin', pinyin!.namePinyin!)} OR ${range('nameInitials', initials!.nameInitials!)})`, params };
+  const range = (column: string, r: { gte: string; lt?: string }) =>
+    `v."${column}" >= ${p(r.gte)}${r.lt ? ` AND v."${column}" < ${p(r.lt)}` : ''}`;
+  const branches = nameSearchBranches(term).map((b: any) => {
+    if (b.nameChars) return `v."nameChars" @> ${p(b.nameChars.hasEvery)}::text[] AND v.name ILIKE ${p(`%${b.name.contains}%`)}`;
+    if (b.namePinyin) return range('namePinyin', b.namePinyin);
+    if (b.nameInitials) return range('nameInitials', b.nameInitials);
+    return range('name', b.name);
+  });
+  return { branches, params };
 }
 
+/** A page in name order: the first rows of each branch from its own index, merged; the count capped. */
 async function search(input: { term: string; first: number }) {
-  const { where, params } = searchSql(input.term);
+  const { branches, params } = searchBranches(input.term);
+  const first = Number(input.first);
   const [count, page] = await Promise.all([
-    pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM "Volunteer" v WHERE ${where} LIMIT ${SEARCH_COUNT_LIMIT}) c`, params),
+    pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM "Volunteer" v WHERE ${branches.map((b) => `(${b})`).join(' OR ')} LIMIT ${SEARCH_COUNT_LIMIT}) c`,
+      params,
+    ),
     pool.query(
       `SELECT v.id, v.name, v."serviceMinutes", s.name AS site FROM "Volunteer" v JOIN "Site" s ON s.id = v."homeSiteId"
-        WHERE ${where} ORDER BY v.name, v.id LIMIT ${Number(input.first)}`,
+        WHERE v.id IN (${branches.map((b) => `(SELECT v.id FROM "Volunteer" v WHERE ${b} ORDER BY v.name, v.id LIMIT ${first})`).join(' UNION ')})
+        ORDER BY v.name, v.id LIMIT ${first}`,
       params,
     ),
   ]);

@@ -94,9 +94,7 @@ export async function volunteersInNameOrder<T extends { id: number; name: string
   query: PageQuery,
   direction: 'asc' | 'desc',
 ): Promise<T[]> {
-  const { take, skip: _skip, cursor, ...rest } = query;
-  // The merge needs each row's name and id, whatever the client selected.
-  const selection = rest.select ? { select: { ...rest.select, id: true, name: true } } : rest;
+  const { take, skip: _skip, cursor, ...selection } = query;
   const forward = take >= 0;
   const scan = (direction === 'asc') === forward ? 'asc' : 'desc';
   let after: Prisma.VolunteerWhereInput = {};
@@ -108,14 +106,15 @@ export async function volunteersInNameOrder<T extends { id: number; name: string
     after = { OR: [{ name: { [beyond]: at.name } }, { name: at.name, id: { [beyond]: at.id } }] };
   }
   const n = Math.abs(take);
+  // Each branch yields only ids and names (the name index covers its prefix branch)...
   const pages = await Promise.all(
     branches.map((branch) =>
       prisma.volunteer.findMany({
-        ...selection,
         where: { AND: [where, branch, after] },
+        select: { id: true, name: true },
         orderBy: [{ name: scan }, { id: scan }],
         take: n,
-      }) as unknown as Promise<T[]>,
+      }),
     ),
   );
   const seen = new Set<number>();
@@ -124,7 +123,11 @@ export async function volunteersInNameOrder<T extends { id: number; name: string
     .filter((row) => !seen.has(row.id) && seen.add(row.id))
     .sort((a, b) => (scan === 'asc' ? compareNameId(a, b) : compareNameId(b, a)))
     .slice(0, n);
-  return forward ? merged : merged.reverse();
+  const ids = (forward ? merged : merged.reverse()).map((row) => row.id);
+  // ...and the page's rows are then read once, with what the client selected.
+  const rows = (await prisma.volunteer.findMany({ ...selection, where: { id: { in: ids } } })) as unknown as T[];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id)!).filter(Boolean);
 }
 
 /**
