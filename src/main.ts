@@ -7,6 +7,7 @@ import { createLogger } from './logger.js';
 import { createEventBus } from './events/topics.js';
 import { DEMO_ACCOUNTS, seedIfEmpty } from './seed/index.js';
 import { startServer } from './server.js';
+import { backfillNameSearch } from './volunteers/search.js';
 
 /** `npm start`: migrate, seed demo data on first start, serve, and shut down gracefully. */
 async function main() {
@@ -32,6 +33,8 @@ async function main() {
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const seeded = await seedIfEmpty(db.prisma);
   if (seeded) logger.info(seeded, 'demo data seeded');
+  const backfilled = await backfillNameSearch(db.prisma);
+  if (backfilled) logger.info({ volunteers: backfilled }, 'pinyin search columns filled');
 
   // Without JWT_SECRET (development and test only): a random secret kept in DATA_DIR.
   let jwtSecret = config.jwtSecret;

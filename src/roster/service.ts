@@ -84,8 +84,8 @@ export const MAX_SHIFT_MINUTES = 24 * 60;
 
 const MINUTE_MS = 60_000;
 
-const SHIFT_CLOSED_REASON = '班次已结束，未能递补 (shift closed before a place became free)';
-const SHIFT_CANCELLED_REASON = '班次已取消 (shift cancelled)';
+export const SHIFT_CLOSED_REASON = '班次已结束，未能递补 (shift closed before a place became free)';
+export const SHIFT_CANCELLED_REASON = '班次已取消 (shift cancelled)';
 
 // ---------------------------------------------------------------------------------------------
 // Pure helpers

@@ -30,6 +30,7 @@ import {
   type Candidate,
   type StationDef,
 } from './data.js';
+import { nameSearchColumns } from '../volunteers/search.js';
 import { Random } from './random.js';
 
 /** The moment the demo data describes: nothing in it happens later than this. */
@@ -297,7 +298,7 @@ const REGISTRATIONS_BY_YEAR: [year: number, weight: number][] = [
   [2026, 12],
 ];
 
-function personName(rng: Random, gender: 'MALE' | 'FEMALE', birthYear: number): string {
+export function personName(rng: Random, gender: 'MALE' | 'FEMALE', birthYear: number): string {
   const surname = rng.weighted(SURNAMES, (_, rank) => 1 / (rank + 4));
   const pool = GIVEN_NAMES[gender];
   const older = birthYear < 1985;
@@ -600,7 +601,9 @@ export async function resetIdSequences(tx: Prisma.TransactionClient, tables: rea
 export async function writeCity(tx: Prisma.TransactionClient, city: DemoCity): Promise<Record<string, number>> {
   const counts = {
     sites: await insertInBatches(city.sites, (data) => tx.site.createMany({ data })),
-    volunteers: await insertInBatches(city.volunteers, (data) => tx.volunteer.createMany({ data })),
+    volunteers: await insertInBatches(city.volunteers, (rows) =>
+      tx.volunteer.createMany({ data: rows.map((v) => ({ ...v, ...nameSearchColumns(v.name) })) }),
+    ),
     teams: await insertInBatches(city.teams, (data) => tx.team.createMany({ data })),
     teamMemberships: await insertInBatches(city.memberships, (data) => tx.teamMembership.createMany({ data })),
     brands: await insertInBatches(city.brands, (data) => tx.brand.createMany({ data })),

@@ -9,6 +9,7 @@ import { SiteRef } from '../sites/schema.js';
 import { subtreeFilter } from '../sites/service.js';
 import type { Context } from '../context.js';
 import { logPersonalDataRead } from '../audit/service.js';
+import { namePrefixRange, nameSearchBranches, nameSearchWhere, SEARCH_COUNT_LIMIT, volunteersInNameOrder } from './search.js';
 import { registerVolunteer, updateVolunteer } from './service.js';
 import { minutesForStarLevel } from './stars.js';
 
@@ -88,7 +89,11 @@ export const VolunteerRef = builder.prismaNode('Volunteer', {
 const VolunteerFilter = builder.inputType('VolunteerFilter', {
   description: 'Narrows a list of volunteers. All given conditions must hold.',
   fields: (t) => ({
-    search: t.string({ description: 'Substring of the name, e.g. 李 or 建国.' }),
+    search: t.string({
+      description:
+        'Part of the name, e.g. 李 or 建国; or, in Latin letters, the start of its pinyin or of its pinyin initials, e.g. wang, wangxiaoming or wxm for 王小明. Case-insensitive. With a search, totalCount counts at most 1,000 matches.',
+    }),
+    namePrefix: t.string({ description: 'Only volunteers whose name starts with this, e.g. a surname: 王 or 欧阳.' }),
     homeSiteId: t.globalID({ for: SiteRef, description: 'Only volunteers whose home site is this site or below it.' }),
     teamId: t.globalID({ description: 'Only members of this team (a Team ID).' }),
     skill: t.string({ description: 'Only volunteers with exactly this skill, e.g. 急救.' }),
@@ -122,10 +127,12 @@ async function volunteerWhere(
 ): Promise<Prisma.VolunteerWhereInput> {
   if (!filter) return {};
   const term = searchTerm(filter.search);
+  const prefix = searchTerm(filter.namePrefix);
   const homeSiteId = optionalDbId(filter.homeSiteId, 'filter.homeSiteId');
   const teamId = optionalDbId(filter.teamId, 'filter.teamId', 'Team');
   return {
-    ...(term && { name: { contains: term, mode: 'insensitive' } }),
+    ...(term && { AND: [nameSearchWhere(term)] }),
+    ...(prefix && { name: namePrefixRange(prefix) }),
     ...(homeSiteId != null && { homeSite: await subtreeFilter(ctx.prisma, homeSiteId) }),
     ...(teamId != null && { memberships: { some: { teamId } } }),
     ...(filter.skill && { skills: { has: filter.skill.trim() } }),
@@ -156,10 +163,20 @@ builder.queryFields((t) => ({
         orderBy: t.arg({ type: VolunteerOrder, description: 'Sort order; default NAME ascending.' }),
       },
       totalCount: async (_parent, args, ctx) =>
-        ctx.prisma.volunteer.count({ where: await volunteerWhere(ctx, args.filter) }),
+        ctx.prisma.volunteer.count({
+          where: await volunteerWhere(ctx, args.filter),
+          // A search may match tens of thousands (王): count only up to the limit.
+          ...(searchTerm(args.filter?.search) && { take: SEARCH_COUNT_LIMIT }),
+        }),
       resolve: async (query, _root, args, ctx) => {
         const order = args.orderBy ?? { field: 'NAME', direction: 'ASC' };
         const direction = order.direction === 'DESC' ? 'desc' : 'asc';
+        const term = searchTerm(args.filter?.search);
+        if (term && order.field === 'NAME') {
+          // Each way of matching reads its first rows from its own index, in name order.
+          const where = await volunteerWhere(ctx, { ...args.filter, search: null });
+          return volunteersInNameOrder(ctx.prisma, where, nameSearchBranches(term), query, direction);
+        }
         return ctx.prisma.volunteer.findMany({
           ...query,
           where: await volunteerWhere(ctx, args.filter),
@@ -167,7 +184,17 @@ builder.queryFields((t) => ({
         });
       },
     },
-    { name: 'VolunteerConnection', description: 'A page of volunteers.' },
+    {
+      name: 'VolunteerConnection',
+      description: 'A page of volunteers.',
+      fields: (t) => ({
+        totalCount: t.int({
+          description: `How many volunteers match, across all pages. With a \`search\` filter counting stops at ${SEARCH_COUNT_LIMIT.toLocaleString('en')}: that value means "${SEARCH_COUNT_LIMIT.toLocaleString('en')} or more" (narrow the search, or page on).`,
+          extensions: { pothosPrismaTotalCount: true },
+          resolve: (parent) => (parent as { totalCount?: () => Promise<number> }).totalCount?.() ?? 0,
+        }),
+      }),
+    },
     { name: 'VolunteerEdge', description: 'A volunteer on a page.' },
   ),
 }));

@@ -5,6 +5,7 @@ import { labelList, parseInput, text } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
 import type { Prisma, Volunteer } from '../generated/prisma/client.js';
 import { phoneInput as phone } from './phone.js';
+import { nameSearchColumns } from './search.js';
 
 const birthDate = z
   .date()
@@ -63,6 +64,7 @@ export async function registerVolunteer(prisma: PrismaClient, raw: RegisterVolun
     prisma.volunteer.create({
       data: {
         name: input.name,
+        ...nameSearchColumns(input.name),
         phone: input.phone,
         gender: input.gender,
         birthDate: input.birthDate ?? null,
@@ -91,6 +93,7 @@ export async function updateVolunteer(
   if (input.phone !== undefined) await requirePhoneFree(prisma, input.phone, id);
   const data: Prisma.VolunteerUncheckedUpdateInput = {
     name: input.name,
+    ...(input.name !== undefined && nameSearchColumns(input.name)),
     phone: input.phone,
     gender: input.gender,
     birthDate: input.birthDate,
