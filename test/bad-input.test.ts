@@ -323,7 +323,12 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     const record = await prisma.serviceRecord.create({
       data: { volunteerId: volunteer!.id, teamId: world.teamId, description: '整理图书', servedOn: new Date('2026-01-05T00:00:00Z'), minutes: 60 },
     });
+    const issuer = await prisma.account.create({ data: { phone: '+8613900000777', passwordHash: 'not-a-login' } });
+    const board = await prisma.boardCredential.create({
+      data: { siteId: world.sites.stationA.id, label: '坏输入看板', secretHash: 'not-a-secret', issuedById: issuer.id },
+    });
     Object.assign(real, {
+      BoardCredential: gid('BoardCredential', board.id),
       Site: gid('Site', world.sites.stationA.id),
       Volunteer: gid('Volunteer', volunteer!.id),
       Team: gid('Team', world.teamId),
