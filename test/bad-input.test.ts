@@ -405,7 +405,12 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     const report = await prisma.communityReport.create({
       data: { category: 'WATER_LEAK', description: '消防栓漏水', siteId: world.sites.stationA.id, reporterId: volunteer!.id, submittedAt: at },
     });
+    const issuer = await prisma.account.create({ data: { phone: '+8613900000777', passwordHash: 'not-a-login' } });
+    const board = await prisma.boardCredential.create({
+      data: { siteId: world.sites.stationA.id, label: '坏输入看板', secretHash: 'not-a-secret', issuedById: issuer.id },
+    });
     Object.assign(real, {
+      BoardCredential: gid('BoardCredential', board.id),
       CommunityReport: gid('CommunityReport', report.id),
       ServiceMenuItem: gid('ServiceMenuItem', menuItem.id),
       ServiceOrder: gid('ServiceOrder', order.id),

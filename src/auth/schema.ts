@@ -1,5 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
+import { ShiftConnection } from '../roster/schema.js';
+import { ACTIVE_ASSIGNMENT_STATUSES } from '../roster/service.js';
 import { COMMON_ERRORS, ErrorInterface } from '../common/schema-base.js';
 import { AccountSuspendedError, InvalidCredentialsError, InvalidRefreshTokenError, TooManyRequestsError, unauthenticated } from './errors.js';
 import { type IssuedTokens, login, logout, refreshTokens } from './service.js';
@@ -14,6 +16,16 @@ const RoleEnum = builder.enumType('Role', {
     VOLUNTEER: { description: 'A volunteer: their own profile, sign-ups, check-in and check-out.' },
   } satisfies Record<RoleName, { description: string }>,
 });
+
+/** The viewer's volunteer's active assignments on shifts that have not ended. */
+function upcomingWhere(v: Viewer, now: Date) {
+  if (v.volunteerId == null) return { id: -1 };
+  return {
+    endsAt: { gt: now },
+    status: 'OPEN' as const,
+    assignments: { some: { volunteerId: v.volunteerId, status: { in: [...ACTIVE_ASSIGNMENT_STATUSES] } } },
+  };
+}
 
 const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
   description: 'The logged-in account making the request.',
@@ -31,6 +43,18 @@ const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
       resolve: (query, v, _args, ctx) =>
         v.volunteerId == null ? null : ctx.prisma.volunteer.findUnique({ ...query, where: { id: v.volunteerId } }),
     }),
+    upcomingShifts: t.prismaConnection(
+      {
+        type: 'Shift',
+        cursor: 'id',
+        description:
+          'Shifts this account’s volunteer holds a place on or is waitlisted for (or is on duty in now) that have not ended, soonest first. Empty without a volunteer.',
+        totalCount: (v, _args, ctx) => ctx.prisma.shift.count({ where: upcomingWhere(v, ctx.clock.now()) }),
+        resolve: (query, v, _args, ctx) =>
+          ctx.prisma.shift.findMany({ ...query, where: upcomingWhere(v, ctx.clock.now()), orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] }),
+      },
+      ShiftConnection,
+    ),
     managedSites: t.prismaField({
       type: ['Site'],
       description: 'Sites this account manages (each with everything below it).',

@@ -169,8 +169,7 @@ export const DutyPostRef = builder.prismaNode('DutyPost', {
         args: { filter: t.arg({ type: ShiftRangeFilter, description: 'Time window and status.' }) },
         query: (args, ctx) => ({ where: rangeWhere(ctx, args.filter), orderBy: ROSTER_ORDER }),
       },
-      { name: 'DutyPostShiftsConnection', description: 'A page of a post’s shifts.' },
-      { name: 'DutyPostShiftsEdge', description: 'A shift on a page.' },
+      ShiftConnection,
     ),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the post was set up.' }),
   }),
@@ -248,6 +247,33 @@ export const ShiftRef = builder.prismaNode('Shift', {
     ),
   }),
 });
+
+/**
+ * The one connection type of shifts — a post's, a project's, the roster, what createShifts made —
+ * so client caches and fragments see one shape.
+ */
+export const ShiftEdge = builder.edgeObject({ type: ShiftRef, name: 'ShiftEdge', description: 'A shift on a page.' });
+export const ShiftConnection = builder.connectionObject(
+  {
+    type: ShiftRef,
+    name: 'ShiftConnection',
+    description: 'A page of shifts.',
+    fields: (t) => ({
+      totalCount: t.int({
+        nullable: false,
+        description: 'How many shifts match, across all pages.',
+        extensions: { pothosPrismaTotalCount: true },
+        // prismaConnection hands a function, relatedConnection a value.
+        resolve: (parent) => {
+          const total = (parent as { totalCount?: number | (() => number | Promise<number>) }).totalCount;
+          return (typeof total === 'function' ? total() : total) as number;
+        },
+      }),
+    }),
+  },
+  ShiftEdge,
+);
+
 
 export const ShiftAssignmentRef = builder.prismaNode('ShiftAssignment', {
   description: 'A volunteer on a shift, from sign-up to check-out. Needs a login.',
@@ -341,8 +367,7 @@ builder.prismaObjectFields('Project', (t) => ({
       args: { filter: t.arg({ type: ShiftRangeFilter, description: 'Time window and status.' }) },
       query: (args, ctx) => ({ where: rangeWhere(ctx, args.filter), orderBy: ROSTER_ORDER }),
     },
-    { name: 'ProjectShiftsConnection', description: 'A page of a project’s shifts.' },
-    { name: 'ProjectShiftsEdge', description: 'A shift on a page.' },
+    ShiftConnection,
   ),
 }));
 
@@ -496,8 +521,7 @@ builder.queryFields((t) => ({
       resolve: async (query, _root, args, ctx) =>
         ctx.prisma.shift.findMany({ ...query, where: await rosterFilterWhere(ctx, args.filter), orderBy: ROSTER_ORDER }),
     },
-    { name: 'RosterConnection', description: 'A page of the roster.' },
-    { name: 'RosterEdge', description: 'A shift on the roster.' },
+    ShiftConnection,
   ),
   serviceRecords: t.prismaConnection(
     {
@@ -763,8 +787,7 @@ const CreateShiftsPayload = builder
           resolve: (query, p, _args, ctx) =>
             ctx.prisma.shift.findMany({ ...query, where: { id: { in: p.shiftIds } }, orderBy: { id: 'asc' } }),
         },
-        { name: 'ShiftConnection', description: 'A page of shifts.' },
-        { name: 'ShiftEdge', description: 'A shift on a page.' },
+        ShiftConnection,
       ),
     }),
   });
