@@ -262,6 +262,7 @@ describe('a crash between commit and publish', () => {
         REDIS_URL: redis.url,
         REDIS_CHANNEL_PREFIX: prefix,
         CRASH_AFTER_COMMIT: crash ? '1' : '0',
+        TEST_JWT_SECRET: Buffer.from(c.server.services.tokens.secret).toString('base64'),
       },
     });
     children.push(run);

@@ -41,6 +41,12 @@ export function textProblem(value: string): string | null {
 /** Fields whose ID arguments are not checked up front (they report bad IDs item by item). */
 const ID_CHECK_EXEMPT = new Set(['Query.nodes']);
 
+/**
+ * ID arguments that are not a node's global ID, so their own field parses them: `after` of
+ * rosterChanged takes an event's sequence or a RosterEvent id (src/roster/live.ts).
+ */
+const NOT_NODE_IDS = new Set(['Subscription.rosterChanged.after']);
+
 const nodeTypesBySchema = new WeakMap<GraphQLSchema, Set<string>>();
 
 function nodeTypes(schema: GraphQLSchema): Set<string> {
@@ -58,19 +64,19 @@ export function inputProblems(
   args: readonly GraphQLArgument[],
   values: Record<string, unknown>,
   schema: GraphQLSchema,
-  checkIds: boolean,
+  checkIds: boolean | ((argName: string) => boolean),
 ): FieldError[] {
   const problems: FieldError[] = [];
-  const walk = (value: unknown, type: GraphQLInputType, path: string) => {
+  const walk = (value: unknown, type: GraphQLInputType, path: string, checkIds: boolean) => {
     if (value === null || value === undefined) return;
     const nullable = getNullableType(type);
     if (isListType(nullable)) {
-      if (Array.isArray(value)) value.forEach((item, i) => walk(item, nullable.ofType, `${path}.${i}`));
+      if (Array.isArray(value)) value.forEach((item, i) => walk(item, nullable.ofType, `${path}.${i}`, checkIds));
       return;
     }
     if (isInputObjectType(nullable)) {
       for (const field of Object.values(nullable.getFields())) {
-        walk((value as Record<string, unknown>)[field.name], field.type, `${path}.${field.name}`);
+        walk((value as Record<string, unknown>)[field.name], field.type, `${path}.${field.name}`, checkIds);
       }
       return;
     }
@@ -84,15 +90,18 @@ export function inputProblems(
         : null;
     if (problem) problems.push({ path, message: problem });
   };
-  for (const arg of args) walk(values[arg.name], arg.type, arg.name);
+  for (const arg of args) {
+    walk(values[arg.name], arg.type, arg.name, typeof checkIds === 'function' ? checkIds(arg.name) : checkIds);
+  }
   return problems;
 }
 
 function guardArgs(args: Record<string, unknown>, _context: object, info: GraphQLResolveInfo) {
   const field = info.parentType.getFields()[info.fieldName];
   if (!field?.args.length) return args;
-  const exempt = ID_CHECK_EXEMPT.has(`${info.parentType.name}.${info.fieldName}`);
-  const problems = inputProblems(field.args, args, info.schema, !exempt);
+  const name = `${info.parentType.name}.${info.fieldName}`;
+  const exempt = ID_CHECK_EXEMPT.has(name);
+  const problems = inputProblems(field.args, args, info.schema, (arg) => !exempt && !NOT_NODE_IDS.has(`${name}.${arg}`));
   if (problems.length) throw new ValidationError(problems);
   return args;
 }

@@ -2,7 +2,9 @@
  * One server instance as a process of its own, on an existing, migrated PostgreSQL database and a
  * Redis — for tests that crash a whole process. Prints `listening <url>` when it serves.
  *
- *   DATABASE_URL=… REDIS_URL=… REDIS_CHANNEL_PREFIX=… [CRASH_AFTER_COMMIT=1] node --import tsx test/support/instance-process.ts
+ *   DATABASE_URL=… REDIS_URL=… REDIS_CHANNEL_PREFIX=… TEST_JWT_SECRET=<base64> [CRASH_AFTER_COMMIT=1] node --import tsx test/support/instance-process.ts
+ *
+ * TEST_JWT_SECRET is the test process's token secret, so the tokens its sessions hold work here too.
  *
  * With CRASH_AFTER_COMMIT=1 the process exits (code 70) right after the first command with events
  * commits — after the transaction, before anything is delivered or relayed.
@@ -10,7 +12,7 @@
 import { openDatabase } from '../../src/db/index.js';
 import { createEventBus } from '../../src/events/topics.js';
 import { createLogger } from '../../src/logger.js';
-import { startServer } from '../../src/server.js';
+import { developmentTokens, startServer } from '../../src/server.js';
 
 const CRASH_EXIT_CODE = 70;
 
@@ -24,7 +26,14 @@ const bus = createEventBus({
 });
 const crash = process.env.CRASH_AFTER_COMMIT === '1';
 const server = await startServer(
-  { db, logger, env: 'test', pubsub: bus, events: { afterCommit: crash ? () => process.exit(CRASH_EXIT_CODE) : undefined } },
+  {
+    db,
+    logger,
+    env: 'test',
+    pubsub: bus,
+    tokens: { ...developmentTokens(), secret: new Uint8Array(Buffer.from(process.env.TEST_JWT_SECRET ?? '', 'base64')) },
+    events: { afterCommit: crash ? () => process.exit(CRASH_EXIT_CODE) : undefined },
+  },
   { port: 0, host: '127.0.0.1' },
 );
 await bus.ready;
