@@ -112,7 +112,8 @@ describe.each(DATABASE_KINDS)('bad input to queries on %s', (kind) => {
 
   it('refuses IDs whose key is not a positive int4, on node and every field by id', async () => {
     for (const field of byIdFields) {
-      const typename = field.name === 'node' ? 'Site' : field.name[0]!.toUpperCase() + field.name.slice(1);
+      // The type the field returns (certificate → ServiceCertificate); `node` takes any, here a Site.
+      const typename = field.name === 'node' ? 'Site' : getNamedType(field.type).name;
       for (const key of ['abc', '9007199254740993', '2147483648', '0', '-5', '1.5']) {
         const reply = await query(`query($id: ID!) { ${field.name}(id: $id) { id } }`, { id: b64(`${typename}:${key}`) });
         expectBadInput(reply, 'id', /is not a valid \w+ ID/);

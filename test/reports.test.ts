@@ -106,9 +106,10 @@ describe.each(DATABASE_KINDS)('street reports on %s', (kind) => {
       const refused = await request(t.url, ReportsSubmitDocument, { input: { siteId: gid('Site', sites.stationA.id), category: 'OTHER', description: 'x' } }, headers);
       expect(codesOf(refused.errors)).toEqual(['FORBIDDEN']);
     }
-    // A suspended rider cannot file.
+    // A suspended rider cannot file: while suspended, their sessions are refused outright.
     await t.db.prisma.volunteer.update({ where: { id: rider.id }, data: { status: 'SUSPENDED' } });
-    expect((await submit({})).__typename).toBe('ConflictError');
+    const suspended = await request(t.url, ReportsSubmitDocument, { input: { siteId: gid('Site', sites.stationA.id), category: 'OTHER', description: 'x' } }, as.rider);
+    expect(codesOf(suspended.errors)).toEqual(['UNAUTHENTICATED']);
     await t.db.prisma.volunteer.update({ where: { id: rider.id }, data: { status: 'ACTIVE' } });
     expect(await t.db.prisma.communityReport.count()).toBe(before);
   });

@@ -46,6 +46,17 @@ export const labelList = (label: string, maxItems: number, maxLength: number) =>
  * not everything. Every `search` argument goes through here.
  */
 export function searchTerm(search: string | null | undefined): string | undefined {
+  const text = searchText(search);
+  return text && escapeLike(text);
+}
+
+/** A search string as typed (trimmed, at most 100 characters), for searches that are not LIKE patterns; blank means no filter. */
+export function searchText(search: string | null | undefined): string | undefined {
   const term = search?.trim();
-  return term ? term.slice(0, 100).replace(/[\\%_]/g, (c) => `\\${c}`) : undefined;
+  return term ? term.slice(0, 100) : undefined;
+}
+
+/** A literal text for a LIKE pattern: its wildcards (`%`, `_`) and escape character (`\`) escaped. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

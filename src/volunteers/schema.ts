@@ -3,7 +3,7 @@ import { DuplicatePhoneError } from '../common/errors.js';
 import { dbId, optionalDbId } from '../common/ids.js';
 import { payloadType } from '../common/payload.js';
 import { COMMON_ERRORS, OrderDirection } from '../common/schema-base.js';
-import { searchTerm } from '../common/validation.js';
+import { searchText } from '../common/validation.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { SiteRef } from '../sites/schema.js';
 import { subtreeFilter } from '../sites/service.js';
@@ -126,8 +126,8 @@ async function volunteerWhere(
   filter: typeof VolunteerFilter.$inferInput | null | undefined,
 ): Promise<Prisma.VolunteerWhereInput> {
   if (!filter) return {};
-  const term = searchTerm(filter.search);
-  const prefix = searchTerm(filter.namePrefix);
+  const term = searchText(filter.search);
+  const prefix = searchText(filter.namePrefix);
   const homeSiteId = optionalDbId(filter.homeSiteId, 'filter.homeSiteId');
   const teamId = optionalDbId(filter.teamId, 'filter.teamId', 'Team');
   return {
@@ -166,12 +166,12 @@ builder.queryFields((t) => ({
         ctx.prisma.volunteer.count({
           where: await volunteerWhere(ctx, args.filter),
           // A search may match tens of thousands (王): count only up to the limit.
-          ...(searchTerm(args.filter?.search) && { take: SEARCH_COUNT_LIMIT }),
+          ...(searchText(args.filter?.search) && { take: SEARCH_COUNT_LIMIT }),
         }),
       resolve: async (query, _root, args, ctx) => {
         const order = args.orderBy ?? { field: 'NAME', direction: 'ASC' };
         const direction = order.direction === 'DESC' ? 'desc' : 'asc';
-        const term = searchTerm(args.filter?.search);
+        const term = searchText(args.filter?.search);
         if (term && order.field === 'NAME') {
           // Each way of matching reads its first rows from its own index, in name order.
           const where = await volunteerWhere(ctx, { ...args.filter, search: null });

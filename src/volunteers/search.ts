@@ -19,6 +19,7 @@
  * match on each page would cost as much, so searches count at most SEARCH_COUNT_LIMIT matches.
  */
 import { pinyin } from 'pinyin-pro';
+import { escapeLike } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
@@ -63,7 +64,7 @@ export function nameSearchBranches(term: string): Prisma.VolunteerWhereInput[] {
   const branches: Prisma.VolunteerWhereInput[] = [
     { name: namePrefixRange(term) },
     // The one place the term becomes a LIKE pattern (contains): escape it here.
-    { nameChars: { hasEvery: chars }, name: { contains: term, mode: 'insensitive' } },
+    { nameChars: { hasEvery: chars }, name: { contains: escapeLike(term), mode: 'insensitive' } },
   ];
   const letters = term.toLowerCase().replace(/[\s'’]/g, '');
   if (/^[a-z]+$/.test(letters)) branches.push({ namePinyin: prefixRange(letters) }, { nameInitials: prefixRange(letters) });
