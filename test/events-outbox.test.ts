@@ -151,7 +151,8 @@ describe.each(DATABASE_KINDS)('outbox, relay and feed on %s', (kind) => {
     sink.stop();
   });
 
-  it.runIf(kind === 'postgres')('two relays at once publish each row once, in order (one holds the lock)', async () => {
+  // Only PostgreSQL has concurrent connections to contend for the relay's lock (PGlite has one).
+  if (kind === 'postgres') it('two relays at once publish each row once, in order (one holds the lock)', async () => {
     await markAllSent();
     const bus = createEventBus({ logger: silent });
     const sink = collect(bus);
