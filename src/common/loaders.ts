@@ -24,3 +24,10 @@ export function requestLoader<K, V>(
   }
   return loader;
 }
+
+/** Memoises a lookup per request, so a list of fields sharing a rule asks the database once. */
+export function cached<T>(ctx: Context, key: string, load: () => Promise<T>): Promise<T> {
+  const cache = (ctx.authCache ??= new Map());
+  if (!cache.has(key)) cache.set(key, load());
+  return cache.get(key) as Promise<T>;
+}

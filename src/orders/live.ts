@@ -4,7 +4,7 @@ import { builder } from '../builder.js';
 import { optionalDbId } from '../common/ids.js';
 import { whileSessionLasts } from '../auth/live-sessions.js';
 import { forbidden } from '../auth/errors.js';
-import { ledTeamSitePathsOf, orderVisibleTo } from '../auth/policy.js';
+import { ledTeamSitePathsOf, orderVisibleTo } from '../auth/order-visibility.js';
 import { SiteRef } from '../sites/schema.js';
 import { TeamRef } from '../teams/schema.js';
 import type { ServiceOrderMessage } from './publish.js';

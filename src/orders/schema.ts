@@ -4,7 +4,7 @@ import { OrderDirection } from '../common/schema-base.js';
 import type { Context } from '../context.js';
 import type { Prisma, ServiceOrder, Team } from '../generated/prisma/client.js';
 import { requestLoader } from '../common/loaders.js';
-import { serviceOrderVisibility } from '../auth/policy.js';
+import { serviceOrderVisibility } from '../auth/order-visibility.js';
 import { SiteRef } from '../sites/schema.js';
 import { subtreeFilter } from '../sites/service.js';
 import { TeamRef } from '../teams/schema.js';

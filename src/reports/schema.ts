@@ -7,7 +7,7 @@ import { payloadType } from '../common/payload.js';
 import { COMMON_ERRORS } from '../common/schema-base.js';
 import type { Context } from '../context.js';
 import type { CommunityReport, Prisma } from '../generated/prisma/client.js';
-import { communityReportVisibility } from '../auth/policy.js';
+import { communityReportVisibility } from '../auth/order-visibility.js';
 import { GeoPoint, LocationInput } from '../roster/schema.js';
 import { SiteRef } from '../sites/schema.js';
 import { subtreeFilter } from '../sites/service.js';
