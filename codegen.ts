@@ -10,12 +10,14 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  */
 const config: CodegenConfig = {
   schema: 'schema/schema.graphql',
-  documents: ['test/operations/**/*.graphql', 'examples/**/*.graphql'],
   ignoreNoDocuments: false,
   // ESM output with .js import suffixes, as NodeNext requires.
   emitLegacyCommonJSImports: false,
   generates: {
     'test/generated/': {
+      // The duty board's operations (web/board/operations) are here too, so they are in the
+      // persisted-operations manifest and the page works with PERSISTED_OPERATIONS=only.
+      documents: ['test/operations/**/*.graphql', 'examples/**/*.graphql', 'web/board/operations/**/*.graphql'],
       preset: 'client',
       presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
       config: {
@@ -23,6 +25,24 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         useTypeImports: true,
         // Every custom scalar, typed as it travels in JSON (DateTime: ISO 8601, Date: YYYY-MM-DD).
+        scalars: {
+          DateTime: { input: 'string', output: 'string' },
+          Date: { input: 'string', output: 'string' },
+          ID: { input: 'string', output: 'string' },
+        },
+        strictScalars: true,
+      },
+    },
+    // The duty board's own typed documents (web/board/src/generated), from its operations only, so
+    // the bundle carries just what the page sends; each has its persisted hash as `__meta__.hash`.
+    'web/board/src/generated/': {
+      documents: ['web/board/operations/**/*.graphql'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
+      config: {
+        documentMode: 'string',
+        enumsAsTypes: true,
+        useTypeImports: true,
         scalars: {
           DateTime: { input: 'string', output: 'string' },
           Date: { input: 'string', output: 'string' },

@@ -37,6 +37,7 @@ import { schema } from './schema.js';
 import { streamsEndOnShutdown } from './shutdown.js';
 import { type WsLimiter, type WsLimits, limitWebSockets } from './ws-limits.js';
 import { useCertificateRoutes } from './certificates/routes.js';
+import { useBoardPage } from './boards/page.js';
 
 export interface ServerOptions {
   db: Database;
@@ -80,6 +81,11 @@ export interface RunningServer {
   services: AppServices;
   /** What the WebSocket limits have refused or closed so far. */
   wsLimits: WsLimiter['stats'];
+  /**
+   * Cuts every open WebSocket at once, without a close handshake, as a network failure would
+   * (clients see 1006 and reconnect). For tests of reconnecting clients; returns how many.
+   */
+  cutWebSockets(): number;
   /**
    * Stops accepting, closes WebSocket clients (1001 Going Away), ends SSE subscriptions with
    * `complete`, lets in-flight requests finish for up to `drainMs` (default 5 s), then cuts what
@@ -182,6 +188,8 @@ export async function startServer(
       useReadOnlyBoards(),
       // GET /certificates/<code>: public verification and the owner's signed PDF download (src/certificates).
       useCertificateRoutes(services),
+      // GET /board: the live duty-board page (web/board, built by `npm run build:board`).
+      useBoardPage(),
       // Browsers may send GET and "simple" POSTs (form, text/plain) cross-site without a preflight;
       // those need this header. JSON POSTs are preflighted, so they pass (GraphiQL posts JSON).
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
@@ -308,6 +316,11 @@ export async function startServer(
     httpServer,
     services,
     wsLimits: wsLimiter.stats,
+    cutWebSockets() {
+      const sockets = [...wsServer.clients];
+      for (const socket of sockets) socket.terminate();
+      return sockets.length;
+    },
     close(drainMs = 5_000) {
       closing ??= (async () => {
         const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));

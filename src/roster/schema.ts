@@ -11,7 +11,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { ProjectRef, ProjectStatusEnum } from '../projects/schema.js';
 import { openProjectWhere } from '../projects/status.js';
 import { SiteRef } from '../sites/schema.js';
-import { subtreeFilter } from '../sites/service.js';
+import { subtreeFilter, subtreeOf } from '../sites/service.js';
 import { TeamRef } from '../teams/schema.js';
 import { VolunteerRef } from '../volunteers/schema.js';
 import {
@@ -454,6 +454,12 @@ async function rosterFilterWhere(ctx: Context, filter: typeof RosterFilterInput.
   };
   const where = await rosterWhere(ctx.prisma, criteria);
   if (ctx.viewer) return where;
+  // A wall screen's board credential sees its own site subtree's shifts in full (the duty board's
+  // timeline), and the public roster elsewhere.
+  if (ctx.board) {
+    const boardSites = { post: { site: subtreeOf({ id: ctx.board.siteId, path: ctx.board.sitePath }) } };
+    return { AND: [where, { OR: [boardSites, publicShiftWhere(ctx)] }] };
+  }
   // Anonymous clients see the public roster: open shifts with free places of public projects.
   return { AND: [where, publicShiftWhere(ctx)] };
 }
