@@ -29,8 +29,10 @@ export const hashOf = (document: { __meta__?: Record<string, any> }): string | u
 export function payloadOf<V>(document: TypedDocumentString<unknown, V>, variables: V, forWebSocket = false) {
   const hash = hashOf(document);
   const extensions = hash ? { persistedQuery: { version: 1, sha256Hash: hash } } : undefined;
-  // graphql-ws requires a query string; the server takes the manifest's text for the hash.
-  if (persistedOnly && hash) return { query: forWebSocket ? document.toString() : undefined, variables, extensions };
+  // Over graphql-ws the text (which the protocol requires) goes with the hash: a server serving
+  // persisted operations only runs the manifest's text for the hash, others ignore the hash.
+  if (forWebSocket) return { query: document.toString(), variables, extensions };
+  if (persistedOnly && hash) return { variables, extensions };
   return { query: document.toString(), variables: variables as Record<string, unknown> };
 }
 

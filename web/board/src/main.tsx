@@ -2,4 +2,7 @@ import { render } from 'preact';
 import { App } from './app';
 import './style.css';
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// The "loading" line the HTML shows until the script runs.
+root.replaceChildren();
+render(<App />, root);
