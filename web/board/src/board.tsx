@@ -228,6 +228,7 @@ function ShiftBar({ shift: s, lane, origin, span }: { shift: BoardShiftFragment;
       data-assigned={s.assignedCount}
       data-checked-in={s.checkedInCount}
       data-staffing={s.staffing}
+      data-capacity={s.capacity}
     >
       <span class="fill" style={{ width: pct(s.assignedCount) }} />
       <span class="checked" style={{ width: pct(s.checkedInCount) }} />
