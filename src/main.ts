@@ -71,7 +71,8 @@ async function main() {
     'server listening',
   );
   // The one line people look for; printed plainly on stdout as well.
-  console.log(`\n  Volunteer service API ready: ${server.url}  (open it in a browser for GraphiQL)\n`);
+  console.log(`\n  Volunteer service API ready: ${server.url}  (open it in a browser for GraphiQL)`);
+  console.log(`  Live duty board: ${server.url.replace(/\/graphql$/, '/board')}\n`);
   if (config.env === 'development') await printDemoAccounts(db);
 
   let stopping = false;

@@ -149,7 +149,7 @@ function Timeline({ shifts, date }: { shifts: ReadonlyMap<string, BoardShiftFrag
         <span class="post-name" />
         <div class="track">
           {hours.map((h) => (
-            <span key={h} class="tick" style={{ left: `${((h - from) / (to - from)) * 100}%` }}>{String(h).padStart(2, '0')}:00</span>
+            <span key={h} class={`tick${h % 2 ? ' odd' : ''}`} style={{ left: `${((h - from) / (to - from)) * 100}%` }}>{String(h).padStart(2, '0')}:00</span>
           ))}
         </div>
       </div>
