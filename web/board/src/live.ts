@@ -70,6 +70,7 @@ export class LiveBoard {
   private lastRepaint = 0;
   private listeners = new Set<() => void>();
   private disposed = false;
+  private socketOpen = false;
 
   view: BoardView = { connection: 'connecting', numbers: null, date: null, shifts: new Map(), log: [], fatal: null };
 
@@ -88,6 +89,7 @@ export class LiveBoard {
     this.openClient();
     this.poll = setInterval(() => void this.refreshNumbers(), REFRESH_NUMBERS_MS);
     addEventListener('offline', this.wentOffline);
+    addEventListener('online', this.cameOnline);
   }
 
   dispose(): void {
@@ -99,6 +101,7 @@ export class LiveBoard {
     clearTimeout(this.pongTimer);
     clearTimeout(this.repaint);
     removeEventListener('offline', this.wentOffline);
+    removeEventListener('online', this.cameOnline);
     void this.client?.dispose();
     this.client = null;
   }
@@ -106,6 +109,12 @@ export class LiveBoard {
   private wentOffline = () => {
     this.setConnection('offline');
     this.note('网络已断开，恢复后将自动重连');
+  };
+
+  /** Back online: if the connection survived, it is live again; otherwise graphql-ws is reconnecting. */
+  private cameOnline = () => {
+    if (this.socketOpen && !this.syncing && this.loadedOnce) this.setConnection('live');
+    else if (this.view.connection === 'offline') this.setConnection('reconnecting');
   };
 
   // ---- state and repaint ----------------------------------------------------------------
@@ -161,6 +170,7 @@ export class LiveBoard {
       on: {
         connected: (s, _payload, wasRetry) => {
           socket = s as WebSocket;
+          this.socketOpen = true;
           this.failures = 0;
           void this.synchronise(wasRetry);
         },
@@ -174,6 +184,7 @@ export class LiveBoard {
         },
         closed: (event) => {
           socket = null;
+          this.socketOpen = false;
           clearTimeout(this.pongTimer);
           clearTimeout(this.renewal);
           if (this.disposed) return;
@@ -197,8 +208,9 @@ export class LiveBoard {
 
   /** A 4401: the credential ended. A login tries its refresh token once; a board credential is refused for good. */
   private async credentialRefused(): Promise<void> {
-    if (this.disposed) return;
-    void this.client?.dispose();
+    // graphql-ws reports a 4401 twice (the close, then the client's own error): act once.
+    if (this.disposed || !this.client) return;
+    void this.client.dispose();
     this.client = null;
     if (this.session.kind === 'board') return this.fail('看板凭证无效或已被撤销，请重新输入。');
     try {
@@ -264,12 +276,22 @@ export class LiveBoard {
     await this.synchronise(true);
   }
 
+  /** A subscription ended with an error: the connection closed (`closed` handles that), or the server refused it. */
   private subscriptionFailed(error: unknown): void {
-    const message = Array.isArray(error) ? String((error[0] as { message?: string })?.message ?? '') : error instanceof Error ? error.message : '';
-    if (/FORBIDDEN|covers another part|not allowed/i.test(message)) return this.fail('无权查看该站点的值班看板。');
-    if ((error as CloseEvent | undefined)?.code !== undefined) return; // the connection closed: `closed` handles it
-    this.note('订阅中断，正在重新同步…');
-    void this.resynchronise();
+    if (!Array.isArray(error)) return;
+    const first = (error[0] ?? {}) as { message?: string; extensions?: { code?: string } };
+    const code = first.extensions?.code;
+    if (code === 'FORBIDDEN') return this.fail('无权查看该站点的值班看板。');
+    if (code === 'NOT_FOUND') return this.fail('找不到该站点。');
+    if (code === 'UNAUTHENTICATED') return; // the server closes with 4401 next
+    const epoch = this.epoch;
+    if (code === 'EVENTS_EXPIRED') {
+      // Too far behind to resume: start again from a fresh snapshot.
+      this.note('变更记录已过期，正在重新加载…');
+      return void this.resynchronise();
+    }
+    this.note(`订阅中断（${first.message ?? code ?? '未知原因'}），稍后重新同步`);
+    setTimeout(() => epoch === this.epoch && void this.resynchronise(), 3_000);
   }
 
   private applyNumbers(numbers: BoardNumbersFragment): void {
