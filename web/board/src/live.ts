@@ -11,7 +11,7 @@ import {
   BoardSnapshotDocument,
   type TypedDocumentString,
 } from './generated/graphql';
-import { dayStart, learnServerTime, serverNow, shanghaiDate } from './time';
+import { dayStart, hhmmss, learnServerTime, serverNow, shanghaiDate } from './time';
 
 /*
  * The live duty board of one site subtree, over graphql-ws:
@@ -391,6 +391,8 @@ export class LiveBoard {
       const accessToken = (this.session.credential as { tokens: { accessToken: string } }).tokens.accessToken;
       const result = await this.once(BoardRenewConnectionDocument, { accessToken });
       if (result.renewConnection.__typename !== 'RenewConnectionPayload') throw new Error('renewal refused');
+      const until = result.renewConnection.expiresAt;
+      this.note(`登录凭证已续期${until ? `（有效至 ${hhmmss(Date.parse(until))}）` : ''}`);
     } catch (error) {
       if (error instanceof ApiError && error.code === 'SESSION_ENDED') return this.fail(error.message);
       // The connection closes when the old token expires and reconnects with the new one.
