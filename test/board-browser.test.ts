@@ -175,6 +175,15 @@ describe('the duty board in a browser', () => {
     );
   }, 60_000);
 
+  it('says offline when the browser loses the network, and goes live again when it is back', async () => {
+    await browser.context.setOffline(true);
+    await expect.poll(() => connection(page).getAttribute('data-state'), { timeout: 10_000 }).toBe('offline');
+    expect(await connection(page).textContent()).toContain('离线');
+    await browser.context.setOffline(false);
+    await expect.poll(() => connection(page).getAttribute('data-state'), { timeout: 30_000 }).toBe('live');
+    expect(await number('on-duty').textContent()).toBe('3');
+  }, 60_000);
+
   it('keeps screenshots at 1920×1080 and 1024 wide as test artifacts', async () => {
     await page.screenshot({ path: join(ARTIFACTS, 'board-1920x1080.png') });
     await page.setViewportSize({ width: 1024, height: 768 });

@@ -11,6 +11,7 @@ import {
   BoardSnapshotDocument,
   type TypedDocumentString,
 } from './generated/graphql';
+import { throttledPaint } from './throttle';
 import { dayStart, hhmmss, learnServerTime, serverNow, shanghaiDate } from './time';
 
 /*
@@ -66,9 +67,11 @@ export class LiveBoard {
   private renewal: ReturnType<typeof setTimeout> | undefined;
   private poll: ReturnType<typeof setInterval> | undefined;
   private pongTimer: ReturnType<typeof setTimeout> | undefined;
-  private repaint: ReturnType<typeof setTimeout> | undefined;
-  private lastRepaint = 0;
   private listeners = new Set<() => void>();
+  /** Changes mark the view dirty; listeners hear of it at most once every REPAINT_MS. */
+  private repaint = throttledPaint(() => {
+    for (const listener of this.listeners) listener();
+  }, REPAINT_MS);
   private disposed = false;
   private socketOpen = false;
 
@@ -99,7 +102,7 @@ export class LiveBoard {
     clearTimeout(this.renewal);
     clearInterval(this.poll);
     clearTimeout(this.pongTimer);
-    clearTimeout(this.repaint);
+    this.repaint.stop();
     removeEventListener('offline', this.wentOffline);
     removeEventListener('online', this.cameOnline);
     void this.client?.dispose();
@@ -121,22 +124,7 @@ export class LiveBoard {
 
   private update(patch: Partial<BoardView>): void {
     this.view = { ...this.view, ...patch };
-    this.scheduleRepaint();
-  }
-
-  /** Repaints at most once every REPAINT_MS, however many changes arrive. */
-  private scheduleRepaint(): void {
-    if (this.repaint !== undefined || this.disposed) return;
-    const wait = Math.max(0, this.lastRepaint + REPAINT_MS - Date.now());
-    this.repaint = setTimeout(() => {
-      requestAnimationFrame(() => {
-        this.repaint = undefined;
-        this.lastRepaint = Date.now();
-        // For tests and diagnostics: how many times the board has repainted.
-        document.documentElement.dataset.repaints = String(Number(document.documentElement.dataset.repaints ?? 0) + 1);
-        for (const listener of this.listeners) listener();
-      });
-    }, wait);
+    this.repaint.schedule();
   }
 
   private setConnection(connection: Connection): void {
