@@ -37,6 +37,8 @@ import { schema } from './schema.js';
 import { streamsEndOnShutdown } from './shutdown.js';
 import { type WsLimiter, type WsLimits, limitWebSockets } from './ws-limits.js';
 import { useCertificateRoutes } from './certificates/routes.js';
+import { useCalendarRoutes } from './calendar/routes.js';
+import { type WebhookWorker, type WebhookWorkerOptions, createWebhookWorker } from './webhooks/worker.js';
 
 export interface ServerOptions {
   db: Database;
@@ -70,6 +72,8 @@ export interface ServerOptions {
   wsLimits?: Partial<WsLimits>;
   /** Browser origins allowed cross-site (CORS); none when omitted or empty (CORS off). */
   corsOrigins?: string[];
+  /** The webhook delivery worker's limits and polling (src/webhooks/worker.ts); pollMs: 0 leaves ticking to the caller (tests). */
+  webhooks?: WebhookWorkerOptions;
 }
 
 export interface RunningServer {
@@ -80,6 +84,8 @@ export interface RunningServer {
   services: AppServices;
   /** What the WebSocket limits have refused or closed so far. */
   wsLimits: WsLimiter['stats'];
+  /** Sends queued webhook deliveries (ticks by itself unless started with webhooks.pollMs: 0). */
+  webhooks: WebhookWorker;
   /**
    * Stops accepting, closes WebSocket clients (1001 Going Away), ends SSE subscriptions with
    * `complete`, lets in-flight requests finish for up to `drainMs` (default 5 s), then cuts what
@@ -182,6 +188,8 @@ export async function startServer(
       useReadOnlyBoards(),
       // GET /certificates/<code>: public verification and the owner's signed PDF download (src/certificates).
       useCertificateRoutes(services),
+      // GET /calendar/<token>.ics: a volunteer's iCal feed of their shifts (src/calendar).
+      useCalendarRoutes(services),
       // Browsers may send GET and "simple" POSTs (form, text/plain) cross-site without a preflight;
       // those need this header. JSON POSTs are preflighted, so they pass (GraphiQL posts JSON).
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
@@ -296,6 +304,8 @@ export async function startServer(
     await events.close();
     throw error;
   });
+  const webhooks = createWebhookWorker({ prisma: db.prisma, clock, logger }, options.webhooks);
+  webhooks.start();
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const displayHost = listen.host === 'localhost' ? 'localhost' : host;
@@ -308,8 +318,10 @@ export async function startServer(
     httpServer,
     services,
     wsLimits: wsLimiter.stats,
+    webhooks,
     close(drainMs = 5_000) {
       closing ??= (async () => {
+        await webhooks.stop();
         const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         // graphql-ws closes each socket with 1001 Going Away.
         services.liveSessions.stop();
