@@ -105,8 +105,11 @@ export async function renderCalendarFeed(
     description: '我的志愿服务班次（北京时间）',
     prodId: { company: 'volunteer-service', product: 'roster-calendar', language: 'ZH' },
     method: ICalCalendarMethod.PUBLISH,
-    timezone: { name: ZONE, generator: (zone) => tzlib_get_ical_block(zone)[0] ?? null },
+    // No calendar-wide zone: DTSTAMP and LAST-MODIFIED stay UTC ("Z"), as RFC 5545 requires; each
+    // event's times carry TZID=Asia/Shanghai, and the generator writes that zone's VTIMEZONE.
+    timezone: { name: null, generator: (zone) => tzlib_get_ical_block(zone)[0] ?? null },
     ttl: 60 * 60,
+    x: [['X-WR-TIMEZONE', ZONE]],
   });
   for (const { s, status, lastModified } of events) {
     calendar.createEvent({
@@ -116,7 +119,6 @@ export async function renderCalendarFeed(
       timezone: ZONE,
       stamp: now,
       lastModified,
-      created: undefined,
       sequence: sequences.get(s.id) ?? 0,
       status,
       busystatus: status === ICalEventStatus.CANCELLED ? ICalEventBusyStatus.FREE : ICalEventBusyStatus.BUSY,
