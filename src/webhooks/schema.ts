@@ -40,13 +40,18 @@ export const WebhookEndpointRef = builder.prismaNode('WebhookEndpoint', {
     enabled: t.exposeBoolean('enabled', { description: 'Whether new notifications are queued for it (queued deliveries are still sent).' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was registered.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it (or its secret) last changed.' }),
-    deliveries: t.relatedConnection('deliveries', {
-      description: 'Its deliveries, newest first.',
-      cursor: 'id',
-      totalCount: true,
-      args: { status: t.arg({ type: WebhookDeliveryStatusEnum, description: 'Only deliveries in this status.' }) },
-      query: (args) => ({ where: args.status ? { status: args.status } : {}, orderBy: { id: 'desc' } }),
-    }),
+    deliveries: t.relatedConnection(
+      'deliveries',
+      {
+        description: 'Its deliveries, newest first.',
+        cursor: 'id',
+        totalCount: true,
+        args: { status: t.arg({ type: WebhookDeliveryStatusEnum, description: 'Only deliveries in this status.' }) },
+        query: (args) => ({ where: args.status ? { status: args.status } : {}, orderBy: { id: 'desc' } }),
+      },
+      { name: 'WebhookEndpointDeliveriesConnection', description: 'A page of an endpoint’s deliveries.' },
+      { name: 'WebhookEndpointDeliveriesEdge', description: 'One of an endpoint’s deliveries on a page.' },
+    ),
   }),
 });
 
