@@ -72,7 +72,11 @@ export interface ServerOptions {
   wsLimits?: Partial<WsLimits>;
   /** Browser origins allowed cross-site (CORS); none when omitted or empty (CORS off). */
   corsOrigins?: string[];
-  /** The webhook delivery worker's limits and polling (src/webhooks/worker.ts); pollMs: 0 leaves ticking to the caller (tests). */
+  /**
+   * The webhook delivery worker's limits and polling (src/webhooks/worker.ts). It ticks every second,
+   * except with env 'test', where pollMs defaults to 0: tests tick it themselves (`webhooks.tick()`),
+   * and no background statement lands among the ones a test counts.
+   */
   webhooks?: WebhookWorkerOptions;
 }
 
@@ -304,7 +308,10 @@ export async function startServer(
     await events.close();
     throw error;
   });
-  const webhooks = createWebhookWorker({ prisma: db.prisma, clock, logger }, options.webhooks);
+  const webhooks = createWebhookWorker(
+    { prisma: db.prisma, clock, logger },
+    { pollMs: options.env === 'test' ? 0 : undefined, ...options.webhooks },
+  );
   webhooks.start();
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
