@@ -299,3 +299,34 @@ describe.each(DATABASE_KINDS)('webhooks (%s)', (kind) => {
     }
   });
 });
+
+describe('webhooks: the server ticks its own worker (pglite)', () => {
+  let t: TestServer;
+  let admin: Session;
+
+  beforeAll(async () => {
+    // Polling as in production (every 20 ms here), the real clock, and a 10 ms first backoff.
+    t = await startTestServer('pglite', { server: { webhooks: { pollMs: 20, baseBackoffMs: 10 } } });
+    admin = await accountSession(t.url, t.db.prisma, { roles: [{ role: 'ADMIN' }] });
+  });
+  afterAll(() => t?.close());
+
+  it('as ADMIN: a queued delivery is sent and retried without anyone ticking the worker', async () => {
+    const hook = await receiver((n) => (n === 1 ? 503 : 200));
+    try {
+      const { endpoint, secret } = expectType(
+        (await gql(t.url, WebhookCreateDocument, { input: { url: hook.url, kinds: ['SHIFT_CANCELLED'] } }, admin.headers)).createWebhookEndpoint,
+        'CreateWebhookEndpointPayload',
+      );
+      expect(secret).toMatch(/^whsec_/);
+      await t.db.prisma.$transaction((tx) => enqueueWebhookDeliveries(tx, notification('SHIFT_CANCELLED', new Date())));
+      await hook.arrived(2);
+      await t.server.webhooks.idle();
+      const [delivery] = (await gql(t.url, WebhookDeliveriesDocument, { filter: { endpointId: endpoint.id } }, admin.headers)).webhookDeliveries.edges;
+      expect(delivery!.node).toMatchObject({ status: 'DELIVERED', attempts: 2, lastStatusCode: 200 });
+      expect(hook.received.every((r) => signatureValid(secret, r))).toBe(true);
+    } finally {
+      await hook.close();
+    }
+  });
+});

@@ -99,6 +99,10 @@ export async function renderCalendarFeed(
     return { s, status, lastModified, print };
   });
   const sequences = await recordStates(prisma, feed.id, events.map((e) => ({ shiftId: e.s.id, fingerprint: e.print })), now);
+  // Shifts that left the feed (ended over a week ago) need no state any more.
+  if (assignments.length < MAX_EVENTS) {
+    await prisma.calendarEventState.deleteMany({ where: { feedId: feed.id, shiftId: { notIn: events.map((e) => e.s.id) } } });
+  }
 
   const calendar = new ICalCalendar({
     name: '志愿服务排班',
