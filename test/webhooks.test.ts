@@ -183,7 +183,7 @@ describe.each(DATABASE_KINDS)('webhooks (%s)', (kind) => {
       expect((await deliveries(endpoint.id))[0]).toMatchObject({ status: 'DELIVERED', attempts: 5 });
 
       // A rotated secret signs every attempt from then on.
-      const rotated = expectType((await gql(t.url, WebhookRotateSecretDocument, { input: { id: endpoint.id } }, admin.headers)).rotateWebhookSecret, 'RotateWebhookSecretPayload');
+      const rotated = expectType((await gql(t.url, WebhookRotateSecretDocument, { input: { id: endpoint.id } }, admin.headers)).rotateWebhookEndpointSecret, 'RotateWebhookEndpointSecretPayload');
       expect(rotated.secret).not.toBe(secret);
       await gql(t.url, WebhookReplayDocument, { input: { id: delivered!.id } }, admin.headers);
       await worker().whenDone(await worker().tick());

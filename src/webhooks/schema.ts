@@ -9,7 +9,7 @@ import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
   replayWebhookDelivery,
-  rotateWebhookSecret,
+  rotateWebhookEndpointSecret,
   updateWebhookEndpoint,
 } from './service.js';
 
@@ -217,7 +217,7 @@ builder.mutationField('deleteWebhookEndpoint', (t) =>
   }),
 );
 
-const RotateWebhookSecretInput = builder.inputType('RotateWebhookSecretInput', {
+const RotateWebhookEndpointSecretInput = builder.inputType('RotateWebhookEndpointSecretInput', {
   description: 'The endpoint whose secret to replace.',
   fields: (t) => ({
     id: t.globalID({ for: WebhookEndpointRef, required: true, description: 'The endpoint.' }),
@@ -225,14 +225,14 @@ const RotateWebhookSecretInput = builder.inputType('RotateWebhookSecretInput', {
   }),
 });
 
-builder.mutationField('rotateWebhookSecret', (t) =>
+builder.mutationField('rotateWebhookEndpointSecret', (t) =>
   t.field({
     description: 'Replaces an endpoint’s signing secret; every attempt from now on is signed with the new one. ADMIN only.',
     authScopes: { admin: true },
-    type: endpointPayload('RotateWebhookSecretPayload', 'The secret is replaced. Copy it now: it is not shown again.', true),
-    args: { input: t.arg({ type: RotateWebhookSecretInput, required: true, description: 'The endpoint (and optionally the new secret).' }) },
-    errors: errors('RotateWebhookSecretResult', 'The endpoint and its new secret, or why not.'),
-    resolve: (_root, { input }, ctx) => rotateWebhookSecret(ctx.prisma, dbId(input.id, 'input.id'), input, ctx.clock.now()),
+    type: endpointPayload('RotateWebhookEndpointSecretPayload', 'The secret is replaced. Copy it now: it is not shown again.', true),
+    args: { input: t.arg({ type: RotateWebhookEndpointSecretInput, required: true, description: 'The endpoint (and optionally the new secret).' }) },
+    errors: errors('RotateWebhookEndpointSecretResult', 'The endpoint and its new secret, or why not.'),
+    resolve: (_root, { input }, ctx) => rotateWebhookEndpointSecret(ctx.prisma, dbId(input.id, 'input.id'), input, ctx.clock.now()),
   }),
 );
 

@@ -123,7 +123,7 @@ export async function deleteWebhookEndpoint(prisma: PrismaClient, id: number): P
 }
 
 /** A new signing secret (given, or generated), used from the next attempt on. */
-export async function rotateWebhookSecret(
+export async function rotateWebhookEndpointSecret(
   prisma: PrismaClient,
   id: number,
   raw: { secret?: string | null },
