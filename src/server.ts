@@ -38,6 +38,8 @@ import { streamsEndOnShutdown } from './shutdown.js';
 import { type WsLimiter, type WsLimits, limitWebSockets } from './ws-limits.js';
 import { useCertificateRoutes } from './certificates/routes.js';
 import { useBoardPage } from './boards/page.js';
+import { useCalendarRoutes } from './calendar/routes.js';
+import { type WebhookWorker, type WebhookWorkerOptions, createWebhookWorker } from './webhooks/worker.js';
 
 export interface ServerOptions {
   db: Database;
@@ -71,6 +73,12 @@ export interface ServerOptions {
   wsLimits?: Partial<WsLimits>;
   /** Browser origins allowed cross-site (CORS); none when omitted or empty (CORS off). */
   corsOrigins?: string[];
+  /**
+   * The webhook delivery worker's limits and polling (src/webhooks/worker.ts). It ticks every second,
+   * except with env 'test', where pollMs defaults to 0: tests tick it themselves (`webhooks.tick()`),
+   * and no background statement lands among the ones a test counts.
+   */
+  webhooks?: WebhookWorkerOptions;
 }
 
 export interface RunningServer {
@@ -81,6 +89,8 @@ export interface RunningServer {
   services: AppServices;
   /** What the WebSocket limits have refused or closed so far. */
   wsLimits: WsLimiter['stats'];
+  /** Sends queued webhook deliveries (ticks by itself unless started with webhooks.pollMs: 0). */
+  webhooks: WebhookWorker;
   /**
    * Cuts every open WebSocket at once, without a close handshake, as a network failure would
    * (clients see 1006 and reconnect). For tests of reconnecting clients; returns how many.
@@ -190,6 +200,8 @@ export async function startServer(
       useCertificateRoutes(services),
       // GET /board: the live duty-board page (web/board, built by `npm run build:board`).
       useBoardPage(),
+      // GET /calendar/<token>.ics: a volunteer's iCal feed of their shifts (src/calendar).
+      useCalendarRoutes(services),
       // Browsers may send GET and "simple" POSTs (form, text/plain) cross-site without a preflight;
       // those need this header. JSON POSTs are preflighted, so they pass (GraphiQL posts JSON).
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
@@ -304,6 +316,11 @@ export async function startServer(
     await events.close();
     throw error;
   });
+  const webhooks = createWebhookWorker(
+    { prisma: db.prisma, clock, logger },
+    { pollMs: options.env === 'test' ? 0 : undefined, ...options.webhooks },
+  );
+  webhooks.start();
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const displayHost = listen.host === 'localhost' ? 'localhost' : host;
@@ -321,8 +338,10 @@ export async function startServer(
       for (const socket of sockets) socket.terminate();
       return sockets.length;
     },
+    webhooks,
     close(drainMs = 5_000) {
       closing ??= (async () => {
+        await webhooks.stop();
         const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         // graphql-ws closes each socket with 1001 Going Away.
         services.liveSessions.stop();

@@ -436,6 +436,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
         'StarLevelApplication',
         (await prisma.starLevelApplication.create({ data: { volunteerId: volunteer!.id, level: 1, appliedAt: new Date() } })).id,
       ),
+      ...(await webhookRows(prisma)),
     });
   });
   afterAll(() => t?.close());
@@ -678,3 +679,15 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     });
   });
 });
+
+/** A webhook endpoint and one delivery, for the webhook mutations' by-id cases. */
+async function webhookRows(prisma: Database['prisma']) {
+  const at = new Date('2026-01-05T02:00:00Z');
+  const endpoint = await prisma.webhookEndpoint.create({
+    data: { url: 'http://127.0.0.1:9/bad-input', secret: 'bad-input-secret-0123456789', kinds: ['PROMOTED'], createdAt: at, updatedAt: at },
+  });
+  const delivery = await prisma.webhookDelivery.create({
+    data: { endpointId: endpoint.id, notificationId: 'Tm90aWZpY2F0aW9uOjE=', kind: 'PROMOTED', idempotencyKey: 'whd_bad_input', body: '{}', status: 'DELIVERED', giveUpAt: at, createdAt: at },
+  });
+  return { WebhookEndpoint: gid('WebhookEndpoint', endpoint.id), WebhookDelivery: gid('WebhookDelivery', delivery.id) };
+}
