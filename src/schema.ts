@@ -21,6 +21,7 @@ import './certificates/schema.js';
 import './stats/schema.js';
 import './orders/index.js';
 import './reports/index.js';
+import './notifications/index.js';
 
 /** The whole API, assembled from each domain module's types. */
 export const schema = builder.toSchema();

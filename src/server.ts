@@ -37,6 +37,7 @@ import { schema } from './schema.js';
 import { streamsEndOnShutdown } from './shutdown.js';
 import { type WsLimiter, type WsLimits, limitWebSockets } from './ws-limits.js';
 import { useCertificateRoutes } from './certificates/routes.js';
+import { type NotificationOptions, createNotifications } from './notifications/worker.js';
 
 export interface ServerOptions {
   db: Database;
@@ -70,6 +71,8 @@ export interface ServerOptions {
   wsLimits?: Partial<WsLimits>;
   /** Browser origins allowed cross-site (CORS); none when omitted or empty (CORS off). */
   corsOrigins?: string[];
+  /** The notification worker's polling (src/notifications/worker.ts). */
+  notifications?: NotificationOptions;
 }
 
 export interface RunningServer {
@@ -103,8 +106,23 @@ export async function startServer(
   const persisted = options.persistedOperations?.mode === 'only' ? loadPersistedManifest(options.persistedOperations) : undefined;
   const bus = options.pubsub ?? createEventBus({ logger });
   const clock = options.clock ?? systemClock;
-  const events = createLiveEvents({ prisma: db.prisma, bus, clock, logger }, options.events);
+  const notifications = createNotifications(
+    { prisma: db.prisma, clock, logger, hooks: options.events?.listeners },
+    options.notifications,
+  );
+  const events = createLiveEvents(
+    { prisma: db.prisma, bus, clock, logger },
+    {
+      ...options.events,
+      // Every commit with events wakes the notification worker (it reads them from the outbox).
+      afterCommit: (committed) => {
+        options.events?.afterCommit?.(committed);
+        notifications.kick();
+      },
+    },
+  );
   await events.start();
+  await notifications.start();
   const services: AppServices = {
     db,
     prisma: db.prisma,
@@ -115,6 +133,7 @@ export async function startServer(
     loginLimits: options.loginLimits ?? DEFAULT_LOGIN_LIMITS,
     clock,
     liveSessions: createLiveSessions(bus.pubsub),
+    notifications,
   };
   const production = options.env === 'production';
   // On close(), SSE subscriptions end with `complete` instead of being cut.
@@ -293,6 +312,7 @@ export async function startServer(
     });
   }).catch(async (error: unknown) => {
     // Not serving after all (e.g. the port is taken): stop the relay and the feed's timers.
+    await notifications.close();
     await events.close();
     throw error;
   });
@@ -318,6 +338,7 @@ export async function startServer(
         // Live streams complete (SSE responses end) instead of being cut: roster event feeds first,
         // then every other SSE subscription; their connections then go idle and close.
         await events.close();
+        await notifications.close();
         liveStreams.end();
         httpServer.closeIdleConnections();
         const idleSweep = setInterval(() => httpServer.closeIdleConnections(), 50);

@@ -27,7 +27,7 @@ function upcomingWhere(v: Viewer, now: Date) {
   };
 }
 
-const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
+export const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
   description: 'The logged-in account making the request.',
   fields: (t) => ({
     id: t.id({
