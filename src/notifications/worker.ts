@@ -18,6 +18,8 @@ const EVENT_BATCH = 200;
 export interface NotificationOptions {
   /** How often the worker looks for due reminders, broadcasts and other instances' events, and live subscribers for new rows (ms); 0: only when told (tests tick by hand). Default 1000. */
   pollMs?: number;
+  /** Runs at the end of each pass, before its commit (a test throws here to crash a pass half done). */
+  beforeCommit?: () => void;
 }
 
 /**
@@ -32,12 +34,14 @@ export class NotificationWorker {
   private running: Promise<number> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly hub: NotificationHub,
+    private readonly beforeCommit?: () => void,
   ) {}
 
   /**
@@ -46,6 +50,7 @@ export class NotificationWorker {
    * was committed before the call is handled when it resolves.
    */
   tick(): Promise<number> {
+    if (this.stopped) return Promise.resolve(0);
     if (this.running) {
       this.again = true;
       return this.running;
@@ -54,7 +59,7 @@ export class NotificationWorker {
       let total = 0;
       do {
         this.again = false;
-        for (;;) {
+        while (!this.stopped) {
           const { made, more } = await this.pass();
           total += made.length;
           if (made.length > 0) void this.hub.pump();
@@ -80,7 +85,9 @@ export class NotificationWorker {
     this.timer.unref();
   }
 
+  /** Stops: no pass starts after this; the one running (if any) finishes. */
   async close(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     await this.running?.catch(() => undefined);
   }
@@ -117,6 +124,7 @@ export class NotificationWorker {
         }
         const reminders = await runDueReminders(tx, now);
         const broadcasts = await fanOutBroadcasts(tx, now);
+        this.beforeCommit?.();
         return { made: [...made, ...reminders, ...broadcasts], more: events.length === EVENT_BATCH || reminders.length > 0 || broadcasts.length > 0 };
       },
       { timeout: 30_000, maxWait: 30_000 },
@@ -142,7 +150,7 @@ export function createNotifications(
 ): Notifications {
   const pollMs = options.pollMs ?? 1_000;
   const hub = new NotificationHub(deps.prisma, deps.logger, { pollMs, hooks: deps.hooks });
-  const worker = new NotificationWorker(deps.prisma, deps.clock, deps.logger, hub);
+  const worker = new NotificationWorker(deps.prisma, deps.clock, deps.logger, hub, options.beforeCommit);
   return {
     worker,
     hub,
