@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  NotifyBroadcastToProjectDocument,
   NotifyCancelShiftDocument,
   NotifyConfirmDocument,
   NotifyMarkReadDocument,
@@ -205,6 +206,16 @@ describe.each(DATABASE_KINDS)('notifications on %s', (kind) => {
     expect(boxB.items[0]!.targetIds).toContain(placeB.id);
     const again = (await gql(t.url, NotifyConfirmDocument, { input: { assignmentId: placeA.id, attending: false } }, a!.headers)).confirmAttendance;
     expect(again.__typename).toBe('InvalidAssignmentStateError');
+
+    // As the project’s SITE_MANAGER: a project broadcast reaches b (now holding the place), not a (withdrawn).
+    const sent = (await gql(t.url, NotifyBroadcastToProjectDocument, { input: { projectId: gid('Project', w.projectId), message: '本周六培训' } }, w.manager.headers)).broadcastToProject;
+    expect(sent).toMatchObject({ __typename: 'BroadcastPayload', broadcast: { title: '项目通知', project: { id: gid('Project', w.projectId) } } });
+    // As VOLUNTEER b: not theirs to send.
+    const byVolunteer = await request(t.url, NotifyBroadcastToProjectDocument, { input: { projectId: gid('Project', w.projectId), message: '我也说' } }, b!.headers);
+    expect(byVolunteer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    await tick();
+    expect((await inbox(t, b!.headers)).items.map((n) => n.kind)).toEqual(['BROADCAST', 'PROMOTED']);
+    expect((await inbox(t, a!.headers)).items.some((n) => n.kind === 'BROADCAST')).toBe(false);
   });
 
   it('broadcasts go to the shift’s volunteers (and its waitlist if asked), from its manager only, rate-limited; preferences turn kinds off in the app', async () => {

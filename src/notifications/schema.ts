@@ -125,8 +125,6 @@ builder.prismaObjectFields('Project', (t) => ({
   reminderOffsetsMinutes: t.field({
     type: ['Int'],
     description: 'Minutes before each shift’s start when its volunteers are reminded, largest first (default 1440 and 120: 24 h and 2 h).',
-    authScopes: (p) => ({ manageProject: p.id }),
-    unauthorizedResolver: () => [],
     resolve: (p, _args, ctx) => reminderOffsetsOf(ctx.prisma, p.id),
   }),
 }));
