@@ -107,7 +107,7 @@ export async function startServer(
   const bus = options.pubsub ?? createEventBus({ logger });
   const clock = options.clock ?? systemClock;
   const notifications = createNotifications(
-    { prisma: db.prisma, clock, logger, hooks: options.events?.listeners },
+    { prisma: db.prisma, clock, logger, hooks: options.events?.listeners, remote: bus.transport === 'redis' },
     options.notifications,
   );
   const events = createLiveEvents(

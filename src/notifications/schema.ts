@@ -239,6 +239,8 @@ builder.mutationField('setProjectReminderOffsets', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const projectId = dbId(input.projectId, 'input.projectId');
       const offsets = await setReminderOffsets(ctx.prisma, projectId, input.offsetsMinutes, ctx.clock.now());
+      // Rescheduled jobs may fall due sooner than the worker expects.
+      ctx.notifications.kick();
       return { projectId, offsets };
     },
   }),

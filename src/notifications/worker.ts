@@ -35,6 +35,8 @@ export class NotificationWorker {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** The earliest due time of a pending reminder job, as of the last pass (null: none; undefined: not known yet). */
+  private nextDueAt: Date | null | undefined;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -79,9 +81,16 @@ export class NotificationWorker {
     this.tick().catch((error: Error) => this.logger.warn({ error: error.message }, 'notifications: worker pass failed; will retry'));
   }
 
-  startPolling(pollMs: number): void {
+  /**
+   * Looks every `pollMs`: with other instances (`remote`), always (their commits and broadcasts);
+   * alone, only once the clock reaches the next reminder due, so an idle instance sends no queries.
+   */
+  startPolling(pollMs: number, remote: boolean): void {
     if (pollMs <= 0) return;
-    this.timer = setInterval(() => this.kick(), pollMs);
+    this.timer = setInterval(() => {
+      const due = this.nextDueAt;
+      if (remote || due === undefined || (due !== null && this.clock.now() >= due)) this.kick();
+    }, pollMs);
     this.timer.unref();
   }
 
@@ -125,6 +134,8 @@ export class NotificationWorker {
         const reminders = await runDueReminders(tx, now);
         const broadcasts = await fanOutBroadcasts(tx, now);
         this.beforeCommit?.();
+        const next = await tx.reminderJob.aggregate({ _min: { dueAt: true }, where: { status: 'PENDING' } });
+        this.nextDueAt = next._min.dueAt;
         return { made: [...made, ...reminders, ...broadcasts], more: events.length === EVENT_BATCH || reminders.length > 0 || broadcasts.length > 0 };
       },
       { timeout: 30_000, maxWait: 30_000 },
@@ -145,7 +156,7 @@ export interface Notifications {
 }
 
 export function createNotifications(
-  deps: { prisma: PrismaClient; clock: Clock; logger: Logger; hooks?: ListenerHooks },
+  deps: { prisma: PrismaClient; clock: Clock; logger: Logger; hooks?: ListenerHooks; /** Other instances share the database (Redis fan-out). */ remote: boolean },
   options: NotificationOptions = {},
 ): Notifications {
   const pollMs = options.pollMs ?? 1_000;
@@ -162,7 +173,7 @@ export function createNotifications(
     kick: () => worker.kick(),
     async start() {
       await hub.start();
-      worker.startPolling(pollMs);
+      worker.startPolling(pollMs, deps.remote);
       // What was committed while no worker ran (a restart) is handled at once.
       worker.kick();
     },
