@@ -1,5 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { NotificationKind, Prisma } from '../generated/prisma/client.js';
+import { ROSTER_CHANGE_KINDS } from '../roster/events.js';
 import { type NotificationDraft, eventKey } from './store.js';
 import { shiftFacts } from './reminders.js';
 import { promotedText, shiftCancelledText, shiftChangedText, unassignedText, type Text } from './texts.js';
@@ -60,8 +61,17 @@ async function noteShift(tx: Tx, shift: Facts): Promise<void> {
   });
 }
 
-/** The notifications one roster event makes (none for most kinds). */
+/** The roster's kinds (src/roster/events.ts); other domains' outbox rows get their own case below. */
+const ROSTER_KINDS = new Set<string>(ROSTER_CHANGE_KINDS);
+
+/** The notifications one outbox event makes (none for most kinds). */
 export async function deriveFromEvent(tx: Tx, event: ConsumedEvent): Promise<NotificationDraft[]> {
+  // ORDER_UPDATE and REPORT_UPDATE come here once orders and reports write to the outbox.
+  if (!ROSTER_KINDS.has(event.kind)) return [];
+  return deriveFromRosterEvent(tx, event);
+}
+
+async function deriveFromRosterEvent(tx: Tx, event: ConsumedEvent): Promise<NotificationDraft[]> {
   const shift = await shiftFacts(tx, event.shiftId);
   if (!shift) return [];
   switch (event.kind) {
