@@ -38,6 +38,7 @@ import { streamsEndOnShutdown } from './shutdown.js';
 import { type WsLimiter, type WsLimits, limitWebSockets } from './ws-limits.js';
 import { useCertificateRoutes } from './certificates/routes.js';
 import { type NotificationOptions, createNotifications } from './notifications/worker.js';
+import { wakesWorker } from './notifications/derive.js';
 
 export interface ServerOptions {
   db: Database;
@@ -117,7 +118,7 @@ export async function startServer(
       // Every commit with events wakes the notification worker (it reads them from the outbox).
       afterCommit: (committed) => {
         options.events?.afterCommit?.(committed);
-        notifications.kick();
+        if (wakesWorker(committed)) notifications.kick();
       },
     },
   );

@@ -34,8 +34,15 @@ export async function outboxRowsAfter(tx: Tx, after: number, limit: number): Pro
   return rows.map((r) => ({ ...r, sequence: Number(r.sequence) }));
 }
 
-/** Roster kinds after which a shift's reminder jobs are brought in line with it. */
-export const RESCHEDULING_KINDS = new Set(['SHIFT_CREATED', 'SHIFT_UPDATED', 'SHIFT_CANCELLED', 'ASSIGNED', 'WAITLISTED', 'PROMOTED', 'UNASSIGNED', 'CHECKED_IN', 'NO_SHOW']);
+/**
+ * Roster kinds the worker acts on: they notify someone or change whose reminders are due. The
+ * rest (SHIFT_CREATED, STAFFING_CHANGED, CHECKED_OUT) only move the cursor, and a commit with
+ * nothing else does not wake the worker (a campaign of thousands of new shifts costs it nothing).
+ */
+export const RESCHEDULING_KINDS = new Set(['SHIFT_UPDATED', 'SHIFT_CANCELLED', 'ASSIGNED', 'WAITLISTED', 'PROMOTED', 'UNASSIGNED', 'CHECKED_IN', 'NO_SHOW']);
+
+/** Whether committed events give the worker something to do. */
+export const wakesWorker = (events: readonly { kind: string }[]) => events.some((e) => RESCHEDULING_KINDS.has(e.kind));
 
 type Facts = NonNullable<Awaited<ReturnType<typeof shiftFacts>>>;
 
@@ -67,7 +74,7 @@ const ROSTER_KINDS = new Set<string>(ROSTER_CHANGE_KINDS);
 /** The notifications one outbox event makes (none for most kinds). */
 export async function deriveFromEvent(tx: Tx, event: ConsumedEvent): Promise<NotificationDraft[]> {
   // ORDER_UPDATE and REPORT_UPDATE come here once orders and reports write to the outbox.
-  if (!ROSTER_KINDS.has(event.kind)) return [];
+  if (!ROSTER_KINDS.has(event.kind) || !RESCHEDULING_KINDS.has(event.kind)) return [];
   return deriveFromRosterEvent(tx, event);
 }
 
@@ -75,7 +82,6 @@ async function deriveFromRosterEvent(tx: Tx, event: ConsumedEvent): Promise<Noti
   const shift = await shiftFacts(tx, event.shiftId);
   if (!shift) return [];
   switch (event.kind) {
-    case 'SHIFT_CREATED':
     case 'ASSIGNED':
     case 'WAITLISTED':
       await noteShift(tx, shift);
