@@ -9,6 +9,7 @@ import type { Database, PrismaClient } from './db/index.js';
 import type { Logger } from './logger.js';
 import type { LiveEvents } from './events/live-events.js';
 import type { AppPubSub } from './events/topics.js';
+import type { Notifications } from './notifications/worker.js';
 
 /** The long-lived services a server instance shares between requests. */
 export interface AppServices {
@@ -24,6 +25,8 @@ export interface AppServices {
   clock: Clock;
   /** Ends live connections and streams whose credential expires or is revoked. */
   liveSessions: LiveSessions;
+  /** The notification worker and live hub (src/notifications). */
+  notifications: Notifications;
 }
 
 /** What every resolver receives. One per request (or per WebSocket operation). */

@@ -23,6 +23,7 @@ import './orders/index.js';
 import './reports/index.js';
 import './webhooks/schema.js';
 import './calendar/schema.js';
+import './notifications/index.js';
 
 /** The whole API, assembled from each domain module's types. */
 export const schema = builder.toSchema();

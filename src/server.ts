@@ -40,6 +40,8 @@ import { useCertificateRoutes } from './certificates/routes.js';
 import { useBoardPage } from './boards/page.js';
 import { useCalendarRoutes } from './calendar/routes.js';
 import { type WebhookWorker, type WebhookWorkerOptions, createWebhookWorker } from './webhooks/worker.js';
+import { type NotificationOptions, createNotifications } from './notifications/worker.js';
+import { wakesWorker } from './notifications/derive.js';
 
 export interface ServerOptions {
   db: Database;
@@ -79,6 +81,8 @@ export interface ServerOptions {
    * and no background statement lands among the ones a test counts.
    */
   webhooks?: WebhookWorkerOptions;
+  /** The notification worker's polling (src/notifications/worker.ts). */
+  notifications?: NotificationOptions;
 }
 
 export interface RunningServer {
@@ -119,8 +123,23 @@ export async function startServer(
   const persisted = options.persistedOperations?.mode === 'only' ? loadPersistedManifest(options.persistedOperations) : undefined;
   const bus = options.pubsub ?? createEventBus({ logger });
   const clock = options.clock ?? systemClock;
-  const events = createLiveEvents({ prisma: db.prisma, bus, clock, logger }, options.events);
+  const notifications = createNotifications(
+    { prisma: db.prisma, clock, logger, hooks: options.events?.listeners, remote: bus.transport === 'redis' },
+    options.notifications,
+  );
+  const events = createLiveEvents(
+    { prisma: db.prisma, bus, clock, logger },
+    {
+      ...options.events,
+      // Every commit with events wakes the notification worker (it reads them from the outbox).
+      afterCommit: (committed) => {
+        options.events?.afterCommit?.(committed);
+        if (wakesWorker(committed)) notifications.kick();
+      },
+    },
+  );
   await events.start();
+  await notifications.start();
   const services: AppServices = {
     db,
     prisma: db.prisma,
@@ -131,6 +150,7 @@ export async function startServer(
     loginLimits: options.loginLimits ?? DEFAULT_LOGIN_LIMITS,
     clock,
     liveSessions: createLiveSessions(bus.pubsub),
+    notifications,
   };
   const production = options.env === 'production';
   // On close(), SSE subscriptions end with `complete` instead of being cut.
@@ -313,6 +333,7 @@ export async function startServer(
     });
   }).catch(async (error: unknown) => {
     // Not serving after all (e.g. the port is taken): stop the relay and the feed's timers.
+    await notifications.close();
     await events.close();
     throw error;
   });
@@ -350,6 +371,7 @@ export async function startServer(
         // Live streams complete (SSE responses end) instead of being cut: roster event feeds first,
         // then every other SSE subscription; their connections then go idle and close.
         await events.close();
+        await notifications.close();
         liveStreams.end();
         httpServer.closeIdleConnections();
         const idleSweep = setInterval(() => httpServer.closeIdleConnections(), 50);

@@ -437,6 +437,12 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
         (await prisma.starLevelApplication.create({ data: { volunteerId: volunteer!.id, level: 1, appliedAt: new Date() } })).id,
       ),
       ...(await webhookRows(prisma)),
+      Notification: gid(
+        'Notification',
+        (await prisma.notification.create({
+          data: { recipientId: volunteer!.id, kind: 'BROADCAST', title: '坏输入', body: '坏输入', targetIds: [], dedupeKey: 'bad-input', createdAt: new Date() },
+        })).id,
+      ),
     });
   });
   afterAll(() => t?.close());

@@ -1,9 +1,12 @@
 import { builder } from '../builder.js';
+import type { NotificationKind } from '../generated/prisma/client.js';
 
 /*
  * The kinds of notification (issue 13), shared by the notification worker, webhooks and
- * preferences. Stored as text (the value's name) wherever a table keeps a kind.
+ * preferences: one list, one GraphQL enum.
  */
+
+export type { NotificationKind };
 
 export const NOTIFICATION_KINDS = [
   'REMINDER',
@@ -14,23 +17,22 @@ export const NOTIFICATION_KINDS = [
   'BROADCAST',
   'ORDER_UPDATE',
   'REPORT_UPDATE',
-] as const;
+] as const satisfies readonly NotificationKind[];
 
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
-
-export const isNotificationKind = (value: string): value is NotificationKind =>
-  (NOTIFICATION_KINDS as readonly string[]).includes(value);
+const KIND_DESCRIPTIONS: Record<(typeof NOTIFICATION_KINDS)[number], string> = {
+  REMINDER: 'A reminder before a shift the volunteer holds a place on, at one of the project’s offsets.',
+  PROMOTED: 'The volunteer moved up from a waitlist to a place.',
+  SHIFT_CHANGED: 'The time or post of a shift the volunteer is on (or waitlisted for) changed.',
+  SHIFT_CANCELLED: 'A shift the volunteer was on (or waitlisted for) was cancelled.',
+  UNASSIGNED: 'The volunteer is no longer on a shift or its waitlist.',
+  BROADCAST: 'A message from whoever manages the shift or project.',
+  ORDER_UPDATE: 'A service order the volunteer placed or serves moved along.',
+  REPORT_UPDATE: 'A street report the volunteer filed moved along.',
+};
 
 export const NotificationKindEnum = builder.enumType('NotificationKind', {
   description: 'What a notification is about.',
-  values: {
-    REMINDER: { description: 'A reminder before an assigned shift.' },
-    PROMOTED: { description: 'The volunteer was moved from the waitlist onto the shift.' },
-    SHIFT_CHANGED: { description: 'The time or post of one of the volunteer’s shifts changed.' },
-    SHIFT_CANCELLED: { description: 'One of the volunteer’s shifts was cancelled.' },
-    UNASSIGNED: { description: 'The volunteer was removed from a shift.' },
-    BROADCAST: { description: 'A message from those who manage a shift or project.' },
-    ORDER_UPDATE: { description: 'A service order the recipient is concerned with moved on.' },
-    REPORT_UPDATE: { description: 'A street report the recipient filed or handles moved on.' },
-  } as const,
+  values: Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, { description: KIND_DESCRIPTIONS[k] }])) as {
+    [K in (typeof NOTIFICATION_KINDS)[number]]: { description: string };
+  },
 });

@@ -170,47 +170,54 @@ export interface NotificationLike {
 const globalId = (typename: string, id: number | string) => (typeof id === 'number' ? encodeGlobalID(typename, id) : id);
 
 /**
- * Queues one delivery of the notification for every enabled endpoint that wants its kind, in the
- * caller's transaction (so a notification and its deliveries commit together, or neither does).
+ * Queues one delivery of each notification for every enabled endpoint that wants its kind, in the
+ * caller's transaction (so notifications and their deliveries commit together, or neither does).
  * Calling it again for the same notification adds nothing: one delivery per notification and endpoint.
- * Returns how many deliveries were queued.
+ * One endpoint query serves the whole batch. Returns how many deliveries were queued.
  */
 export async function enqueueWebhookDeliveries(
   tx: Prisma.TransactionClient,
-  notification: NotificationLike,
-  now: Date = notification.createdAt,
+  notifications: NotificationLike | readonly NotificationLike[],
+  now?: Date,
 ): Promise<number> {
+  const batch: readonly NotificationLike[] = Array.isArray(notifications) ? notifications : [notifications as NotificationLike];
+  if (!batch.length) return 0;
+  const kinds = [...new Set(batch.map((n) => n.kind))];
   const endpoints = await tx.webhookEndpoint.findMany({
-    where: { enabled: true, kinds: { has: notification.kind } },
-    select: { id: true },
+    where: { enabled: true, kinds: { hasSome: kinds } },
+    select: { id: true, kinds: true },
     orderBy: { id: 'asc' },
   });
   if (!endpoints.length) return 0;
-  const notificationId = globalId('Notification', notification.id);
-  const body = JSON.stringify({
-    type: 'notification',
-    notification: {
-      id: notificationId,
-      kind: notification.kind,
-      recipientId: globalId('Volunteer', notification.recipientId),
-      title: notification.title,
-      body: notification.body,
-      links: [...notification.links],
-      createdAt: notification.createdAt.toISOString(),
-    },
+  const data = batch.flatMap((notification) => {
+    const queuedAt = now ?? notification.createdAt;
+    const notificationId = globalId('Notification', notification.id);
+    const body = JSON.stringify({
+      type: 'notification',
+      notification: {
+        id: notificationId,
+        kind: notification.kind,
+        recipientId: globalId('Volunteer', notification.recipientId),
+        title: notification.title,
+        body: notification.body,
+        links: [...notification.links],
+        createdAt: notification.createdAt.toISOString(),
+      },
+    });
+    return endpoints
+      .filter((endpoint) => endpoint.kinds.includes(notification.kind))
+      .map((endpoint) => ({
+        endpointId: endpoint.id,
+        notificationId,
+        kind: notification.kind,
+        idempotencyKey: `whd_${createHash('sha256').update(`${notificationId}|${endpoint.id}`).digest('hex').slice(0, 32)}`,
+        body,
+        nextAttemptAt: queuedAt,
+        giveUpAt: new Date(queuedAt.getTime() + RETRY_WINDOW_MS),
+        createdAt: queuedAt,
+      }));
   });
-  const { count } = await tx.webhookDelivery.createMany({
-    data: endpoints.map((endpoint) => ({
-      endpointId: endpoint.id,
-      notificationId,
-      kind: notification.kind,
-      idempotencyKey: `whd_${createHash('sha256').update(`${notificationId}|${endpoint.id}`).digest('hex').slice(0, 32)}`,
-      body,
-      nextAttemptAt: now,
-      giveUpAt: new Date(now.getTime() + RETRY_WINDOW_MS),
-      createdAt: now,
-    })),
-    skipDuplicates: true,
-  });
+  if (!data.length) return 0;
+  const { count } = await tx.webhookDelivery.createMany({ data, skipDuplicates: true });
   return count;
 }
