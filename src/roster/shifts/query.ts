@@ -14,15 +14,13 @@ export interface RosterFilter {
   from?: Date | null;
   /** Shifts starting before this instant (startsAt < to). */
   to?: Date | null;
-  /** Staffing level of OPEN shifts; implies status OPEN. */
-  staffing?: Staffing | null;
-  status?: ShiftStatus | null;
+  /** Staffing levels of OPEN shifts (any of them); implies status OPEN. */
+  staffing?: readonly Staffing[] | null;
+  /** Any of these statuses. */
+  status?: readonly ShiftStatus[] | null;
   /** Shifts the volunteer is on in any status but CANCELLED. */
   volunteerId?: number | null;
 }
-
-/** The default order of a roster: by start time, then id. */
-export const ROSTER_ORDER: Prisma.ShiftOrderByWithRelationInput[] = [{ startsAt: 'asc' }, { id: 'asc' }];
 
 /** A Prisma filter for one staffing level, compared in SQL against the shift's own columns. */
 export function staffingWhere(prisma: PrismaClient | Tx, staffing: Staffing): Prisma.ShiftWhereInput {
@@ -48,8 +46,10 @@ export async function rosterWhere(prisma: PrismaClient, filter: RosterFilter = {
   if (filter.projectId != null) and.push({ projectId: filter.projectId });
   if (filter.from != null) and.push({ endsAt: { gt: filter.from } });
   if (filter.to != null) and.push({ startsAt: { lt: filter.to } });
-  if (filter.status != null) and.push({ status: filter.status });
-  if (filter.staffing != null) and.push({ status: 'OPEN' }, staffingWhere(prisma, filter.staffing));
+  if (filter.status?.length) and.push({ status: { in: [...filter.status] } });
+  if (filter.staffing?.length) {
+    and.push({ status: 'OPEN' }, { OR: [...new Set(filter.staffing)].map((level) => staffingWhere(prisma, level)) });
+  }
   if (filter.volunteerId != null) {
     and.push({ assignments: { some: { volunteerId: filter.volunteerId, status: { not: 'CANCELLED' } } } });
   }
