@@ -17,11 +17,17 @@ import type { Tx } from './rules.js';
  *   `takesSignUpsWhere` is the matching filter.
  */
 
-type Capacity = Pick<Shift, 'status' | 'assignedCount' | 'capacity'>;
-
-/** Whether a shift is public, given its project's status. */
-export function isPublicShift(shift: Capacity, projectStatus: string | null | undefined): boolean {
-  return shift.status === 'OPEN' && shift.assignedCount < shift.capacity && projectStatus != null && isOpenProject(projectStatus);
+/**
+ * Whether a shift is public. Its project's status is looked up (`projectStatusOf`, e.g. a
+ * request's loader) only when the shift itself could be public.
+ */
+export async function isPublicShift(
+  shift: { status: string; assignedCount: number; capacity: number; projectId: number },
+  projectStatusOf: (projectId: number) => Promise<string | null | undefined>,
+): Promise<boolean> {
+  if (shift.status !== 'OPEN' || shift.assignedCount >= shift.capacity) return false;
+  const status = await projectStatusOf(shift.projectId);
+  return status != null && isOpenProject(status);
 }
 
 /** Prisma filter for public shifts (compared in SQL against the shift's own capacity). */
