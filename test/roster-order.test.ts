@@ -82,13 +82,13 @@ describe.each(DATABASE_KINDS)('roster ordering and RosterEvent nodes on %s', (ki
   });
 
   it('orders duty posts by name or creation, either way, ties by id, across pages', async () => {
-    const names = ['乙岗排序', '甲岗排序', '乙岗排序', '丙岗排序'];
+    const names = ['乙岗次序', '甲岗次序', '乙岗次序', '丙岗次序'];
     const posts: Awaited<ReturnType<typeof makePost>>[] = [];
     for (const name of names) posts.push(await makePost(t.db.prisma, w.sites.stationB.id, name));
     const ids = async (orderBy?: { field: 'NAME' | 'CREATED_AT'; direction: 'ASC' | 'DESC' }) =>
       (
         await walk(async (after) =>
-          (await gql(t.url, DutyPostsOrderedDocument, { filter: { search: '岗排序' }, orderBy, first: 3, after }, admin)).dutyPosts,
+          (await gql(t.url, DutyPostsOrderedDocument, { filter: { search: '岗次序' }, orderBy, first: 3, after }, admin)).dutyPosts,
         )
       ).map((n) => dbIdOf(n.id));
     const byName = (dir: 1 | -1) =>

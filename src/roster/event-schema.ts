@@ -93,7 +93,9 @@ export function staffScope(ctx: Context): ((e: Pick<RosterEvent, 'sitePath' | 'o
 
 
 /** An event by sequence from the outbox, or null when it was pruned, never existed, or is out of the viewer's scope. */
-async function storedEvent(ctx: Context, sequence: number): Promise<RosterEvent | null> {
+async function storedEvent(ctx: Context, id: number | string): Promise<RosterEvent | null> {
+  // The relay plugin hands the parsed id to some paths and the raw key to others.
+  const sequence = Number(id);
   if (!Number.isSafeInteger(sequence) || sequence < 1) return null;
   const row = await ctx.prisma.outboxEvent.findUnique({ where: { sequence: BigInt(sequence) } });
   if (!row) return null;
