@@ -1,7 +1,7 @@
 import type { GraphiQLOptions } from 'graphql-yoga';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { AppServices } from './context.js';
-import { openProjectWhere } from './projects/status.js';
+import { publicShiftWhere } from './roster/open-shifts.js';
 import { ACTIVE_ASSIGNMENT_STATUSES } from './roster/service.js';
 import { formatCalendarDate, shanghaiDateOf } from './roster/time.js';
 
@@ -110,12 +110,7 @@ export const GRAPHIQL_EXAMPLES = [LOGIN_EXAMPLE, SITES_EXAMPLE, TODAYS_ROSTER_EX
 /** A shift open for sign-up that has not started, today if possible, and a volunteer free then. */
 async function assignmentExample(services: AppServices, now: Date) {
   const shift = await services.prisma.shift.findFirst({
-    where: {
-      status: 'OPEN',
-      startsAt: { gt: now },
-      assignedCount: { lt: services.prisma.shift.fields.capacity },
-      project: openProjectWhere,
-    },
+    where: { AND: [publicShiftWhere(services.prisma), { startsAt: { gt: now } }] },
     orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
     select: { id: true, startsAt: true, endsAt: true },
   });

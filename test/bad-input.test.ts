@@ -1,3 +1,5 @@
+import { appendToOutbox } from '../src/events/outbox.js';
+import { shiftChange } from '../src/roster/events.js';
 import {
   type GraphQLCompositeType,
   type GraphQLField,
@@ -409,7 +411,12 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     const board = await prisma.boardCredential.create({
       data: { siteId: world.sites.stationA.id, label: '坏输入看板', secretHash: 'not-a-secret', issuedById: issuer.id },
     });
+    // A stored roster event (as a command writes it), for RosterEvent, a node type.
+    const [event] = await prisma.$transaction((tx) =>
+      appendToOutbox(tx, [shiftChange('SHIFT_UPDATED', shift.id, at)], at, { markSent: true }),
+    );
     Object.assign(real, {
+      RosterEvent: gid('RosterEvent', event!.sequence),
       BoardCredential: gid('BoardCredential', board.id),
       CommunityReport: gid('CommunityReport', report.id),
       ServiceMenuItem: gid('ServiceMenuItem', menuItem.id),

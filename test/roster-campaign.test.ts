@@ -122,8 +122,8 @@ describe.each(DATABASE_KINDS)('roster campaigns and queries on %s', (kind) => {
       expect((await roster({ date: '2026-08-05', projectId: gid('Project', summerId) })).totalCount).toBe(24);
       expect((await roster({ date: '2026-08-06', projectId: gid('Project', summerId) })).totalCount).toBe(0);
       // Every new shift needs its full complement: all UNDERSTAFFED.
-      expect((await roster({ date: '2026-07-20', projectId: gid('Project', summerId), staffing: 'UNDERSTAFFED' })).totalCount).toBe(24);
-      expect((await roster({ date: '2026-07-20', projectId: gid('Project', summerId), staffing: 'FULL' })).totalCount).toBe(0);
+      expect((await roster({ date: '2026-07-20', projectId: gid('Project', summerId), staffing: ['UNDERSTAFFED'] })).totalCount).toBe(24);
+      expect((await roster({ date: '2026-07-20', projectId: gid('Project', summerId), staffing: ['FULL'] })).totalCount).toBe(0);
     });
 
     it('creates nothing when any part of the campaign is invalid', async () => {

@@ -1,7 +1,7 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { cached, requestLoader } from '../common/loaders.js';
 import type { Context } from '../context.js';
-import { isOpenProject } from '../projects/status.js';
+import { isPublicShift } from '../roster/open-shifts.js';
 import { trackingCodeHash } from '../orders/rules.js';
 import { ledTeamSitePathsOf, orderVisibleTo } from './order-visibility.js';
 import { type Viewer, managesPath } from './viewer.js';
@@ -291,11 +291,7 @@ export function scopesFor(ctx: Context) {
       const a = await ctx.prisma.shiftAssignment.findUnique({ where: { id }, select: { volunteerId: true, shiftId: true } });
       return !!a && (a.volunteerId === v.volunteerId || canManageShift(v, a.shiftId));
     }),
-    publicShift: async (shift: AuthScopes['publicShift']) => {
-      if (shift.status !== 'OPEN' || shift.assignedCount >= shift.capacity) return false;
-      const status = await projectStatuses.load(shift.projectId);
-      return status != null && isOpenProject(status);
-    },
+    publicShift: (shift: AuthScopes['publicShift']) => isPublicShift(shift, (id) => projectStatuses.load(id)),
     boardShift: async (shift: AuthScopes['boardShift']) => {
       const board = ctx.board;
       if (!board) return false;

@@ -1,9 +1,9 @@
 import { decodeBase64 } from '@pothos/core';
 import { ValidationError } from './errors.js';
 
-/** A decoded global ID as Pothos's relay plugin hands it to resolvers. */
+/** A decoded global ID as Pothos's relay plugin hands it to resolvers (a number once the node's ref parses its key). */
 export interface DecodedId {
-  id: string;
+  id: string | number;
   typename: string;
 }
 
@@ -16,7 +16,7 @@ export function dbId(value: DecodedId, path: string, expectedType?: string): num
   if (expectedType && value.typename !== expectedType) {
     throw ValidationError.field(path, `expected a ${expectedType} ID, got a ${value.typename} ID`);
   }
-  const n = dbKey(value.id);
+  const n = dbKey(String(value.id));
   if (n === null) throw ValidationError.field(path, `"${value.typename}:${value.id}" is not a valid ${value.typename} ID.`);
   return n;
 }

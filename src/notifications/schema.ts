@@ -346,11 +346,11 @@ async function send(ctx: Context, target: { shiftId: number } | { projectId: num
 builder.mutationField('broadcastToShift', (t) =>
   t.field({
     description: `Sends a message to a shift’s volunteers (and its waitlist, if asked). Whoever manages the shift; at most ${BROADCASTS_PER_HOUR} broadcasts per hour per sender.`,
-    authScopes: (_root, args) => ({ manageShift: args.input.shiftId }),
+    authScopes: (_root, args) => ({ manageShift: args.input.shiftId.id }),
     type: BroadcastPayload,
     args: { input: t.arg({ type: BroadcastToShiftInput, required: true, description: 'The shift and the message.' }) },
     errors: { types: [...COMMON_ERRORS, BroadcastRateLimitError], directResult: true, union: { name: 'BroadcastToShiftResult', description: 'The broadcast, or why it was not sent.' } },
-    resolve: (_root, { input }, ctx) => send(ctx, { shiftId: dbId(input.shiftId, 'input.shiftId') }, input),
+    resolve: (_root, { input }, ctx) => send(ctx, { shiftId: input.shiftId.id }, input),
   }),
 );
 

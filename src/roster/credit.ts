@@ -1,5 +1,6 @@
 import { DomainError } from '../common/errors.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { lockVolunteerRow } from './locks.js';
 import { formatCalendarDate, shanghaiDateOf, shanghaiDayRange } from './time.js';
 
 /*
@@ -7,8 +8,8 @@ import { formatCalendarDate, shanghaiDateOf, shanghaiDayRange } from './time.js'
  * for one Asia/Shanghai day, counting duty (credited at check-out, on the day of check-in) and
  * approved service records (on their servedOn day) together.
  *
- * Every credit runs with the volunteer's row locked (SELECT … FOR UPDATE; after any shift lock, as
- * everywhere in the roster), so two credits for the same volunteer — a check-out and an approval,
+ * Every credit runs with the volunteer's row locked (SELECT … FOR UPDATE; after any shift lock, in
+ * the one lock order of src/roster/locks.ts), so two credits for the same volunteer — a check-out and an approval,
  * or two approvals — are decided one after the other and cannot both pass the limit.
  */
 
@@ -37,11 +38,6 @@ export class DailyServiceLimitError extends DomainError {
   get remainingMinutes(): number {
     return Math.max(0, MAX_DAILY_SERVICE_MINUTES - this.creditedMinutes);
   }
-}
-
-/** Locks the volunteer's row for the rest of the transaction. */
-export async function lockVolunteerRow(tx: Tx, volunteerId: number): Promise<void> {
-  await tx.$queryRaw`SELECT "id" FROM "Volunteer" WHERE "id" = ${volunteerId}::int FOR UPDATE`;
 }
 
 /** Minutes credited to a volunteer for a Shanghai day: completed duty checked in that day plus approved records. */

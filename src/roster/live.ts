@@ -8,76 +8,17 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { ResumePointError, checkResumePoint, eventsAfter, outboxPosition } from '../events/outbox.js';
 import { whileSessionLasts } from '../auth/live-sessions.js';
 import { forbidden } from '../auth/errors.js';
-import { isScopedStaff, managesPath } from '../auth/viewer.js';
 import { boardCovers } from '../boards/service.js';
 import { SiteRef } from '../sites/schema.js';
 import { type DutyBoardSnapshot, dutyBoard } from './board.js';
-import { ROSTER_CHANGE_KINDS, type RosterEvent } from './events.js';
+import type { RosterEvent } from './events.js';
+import { RosterEventRef, staffScope } from './event-schema.js';
 import { ProjectRef } from '../projects/schema.js';
-import { DutyPostRef, ShiftRef } from './schema.js';
+import { DutyPostRef } from './posts/schema.js';
+import { ShiftRef } from './shifts/schema.js';
 
 /** The shortest gap between two duty-board snapshots sent to one subscriber. */
 export const DUTY_BOARD_MIN_INTERVAL_MS = 250;
-
-const KIND_DESCRIPTIONS: Record<(typeof ROSTER_CHANGE_KINDS)[number], string> = {
-  SHIFT_CREATED: 'A shift was created.',
-  SHIFT_UPDATED: 'A shift’s times, capacity, minimum, duty or notes changed, or it was closed.',
-  SHIFT_CANCELLED: 'A shift was cancelled.',
-  ASSIGNED: 'A volunteer took a place on a shift.',
-  WAITLISTED: 'A volunteer joined a shift’s waitlist.',
-  PROMOTED: 'A waitlisted volunteer moved up to a place.',
-  UNASSIGNED: 'A volunteer left a shift or its waitlist.',
-  CHECKED_IN: 'A volunteer checked in for duty.',
-  CHECKED_OUT: 'A volunteer checked out; their minutes were credited.',
-  NO_SHOW: 'A volunteer was marked as not turning up.',
-  STAFFING_CHANGED: 'A shift’s staffing level (UNDERSTAFFED, STAFFED, FULL) changed.',
-};
-
-const RosterEventKindEnum = builder.enumType('RosterEventKind', {
-  description: 'What happened on the roster.',
-  values: Object.fromEntries(ROSTER_CHANGE_KINDS.map((kind) => [kind, { description: KIND_DESCRIPTIONS[kind] }])) as {
-    [K in (typeof ROSTER_CHANGE_KINDS)[number]]: { description: string };
-  },
-});
-
-const RosterEventRef = builder.objectRef<RosterEvent>('RosterEvent').implement({
-  description:
-    'A change on the duty roster. `shift` is loaded when the event is delivered, so it carries the current counts, open slots and staffing.',
-  fields: (t) => ({
-    id: t.id({
-      description: 'Global ID of the event; `rosterChanged(after:)` takes it to resume after this event.',
-      resolve: (e) => encodeGlobalID('RosterEvent', e.sequence),
-    }),
-    sequence: t.int({
-      description:
-        'Position of the event in the one order of roster events: increasing, without gaps, the same on every server instance. Resume after it with `rosterChanged(after:)`.',
-      resolve: (e) => e.sequence,
-    }),
-    kind: t.field({ type: RosterEventKindEnum, description: 'What happened.', resolve: (e) => e.kind }),
-    occurredAt: t.field({ type: 'DateTime', description: 'When it happened.', resolve: (e) => new Date(e.occurredAt) }),
-    shift: t.prismaField({
-      type: 'Shift',
-      nullable: true,
-      description:
-        'The shift concerned, as it is now. Null (with a FORBIDDEN error) for anonymous subscribers once it is no longer public, e.g. full.',
-      resolve: (query, e, _args, ctx) => ctx.prisma.shift.findUnique({ ...query, where: { id: e.shiftId } }),
-    }),
-    assignment: t.prismaField({
-      type: 'ShiftAssignment',
-      nullable: true,
-      description: 'The assignment concerned; null for changes to the shift as a whole.',
-      resolve: (query, e, _args, ctx) =>
-        e.assignmentId == null ? null : ctx.prisma.shiftAssignment.findUnique({ ...query, where: { id: e.assignmentId } }),
-    }),
-    volunteer: t.prismaField({
-      type: 'Volunteer',
-      nullable: true,
-      description: 'The volunteer concerned; null for changes to the shift as a whole.',
-      resolve: (query, e, _args, ctx) =>
-        e.volunteerId == null ? null : ctx.prisma.volunteer.findUnique({ ...query, where: { id: e.volunteerId } }),
-    }),
-  }),
-});
 
 const RosterChangedFilter = builder.inputType('RosterChangedFilter', {
   description: 'Which roster changes to receive. All given conditions must hold; none means every change.',
@@ -98,20 +39,6 @@ async function requireSite(ctx: Context, id: number): Promise<{ id: number; path
     });
   }
   return site;
-}
-
-/**
- * What scoped staff (site managers, team leaders; not admins) may watch: changes at the sites
- * they manage, and to their teams' projects. Null for everyone else: admins see everything, and
- * volunteers and anonymous clients get events whose personal fields the type rules guard.
- */
-function staffScope(ctx: Context): ((e: Pick<RosterEvent, 'sitePath' | 'organizerId'>) => boolean) | null {
-  const board = ctx.board;
-  // A wall screen's board credential hears its own site subtree only.
-  if (board) return (e) => boardCovers(board, e.sitePath);
-  const viewer = ctx.viewer;
-  if (!isScopedStaff(viewer)) return null;
-  return (e) => managesPath(viewer, e.sitePath) || viewer.ledTeamIds.includes(e.organizerId);
 }
 
 /** A board credential sees the duty boards of its own site subtree only. */
