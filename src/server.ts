@@ -13,6 +13,7 @@ import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/service.js';
 import type { TokenSettings } from './auth/tokens.js';
 import { authenticatePrincipal, connectionOf, openConnection } from './auth/connections.js';
 import { createLiveSessions } from './auth/live-sessions.js';
+import { createSessionCache, useSessionCacheEviction } from './auth/session-cache.js';
 import { type Clock, systemClock } from './common/clock.js';
 import { type AppServices, createContext } from './context.js';
 import type { Database } from './db/index.js';
@@ -70,6 +71,8 @@ export interface ServerOptions {
   wsLimits?: Partial<WsLimits>;
   /** Browser origins allowed cross-site (CORS); none when omitted or empty (CORS off). */
   corsOrigins?: string[];
+  /** How long a valid session is remembered in process (ms, default 1000; 0: look it up on every request). */
+  sessionCacheMs?: number;
 }
 
 export interface RunningServer {
@@ -115,6 +118,7 @@ export async function startServer(
     loginLimits: options.loginLimits ?? DEFAULT_LOGIN_LIMITS,
     clock,
     liveSessions: createLiveSessions(bus.pubsub),
+    sessionCache: createSessionCache(bus.pubsub, { ttlMs: options.sessionCacheMs }),
   };
   const production = options.env === 'production';
   // On close(), SSE subscriptions end with `complete` instead of being cut.
@@ -127,7 +131,7 @@ export async function startServer(
     context: async (initial: { request?: Request; req?: IncomingMessage; socket?: WebSocket }) => {
       const connection = connectionOf(initial.socket);
       const authorization = connection ? connection.authorization : initial.request?.headers.get('authorization');
-      const principal = await authenticatePrincipal(services.prisma, services.tokens, authorization);
+      const principal = await authenticatePrincipal(services.prisma, services.tokens, authorization, services.sessionCache);
       return createContext(
         services,
         principal,
@@ -180,6 +184,7 @@ export async function startServer(
       useRequestIds(),
       useOperationLog(logger),
       useReadOnlyBoards(),
+      useSessionCacheEviction(services.sessionCache!),
       // GET /certificates/<code>: public verification and the owner's signed PDF download (src/certificates).
       useCertificateRoutes(services),
       // Browsers may send GET and "simple" POSTs (form, text/plain) cross-site without a preflight;
@@ -313,6 +318,7 @@ export async function startServer(
         const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         // graphql-ws closes each socket with 1001 Going Away.
         services.liveSessions.stop();
+        services.sessionCache?.stop();
         await wsDisposable.dispose();
         await new Promise<void>((resolve) => wsServer.close(() => resolve()));
         // Live streams complete (SSE responses end) instead of being cut: roster event feeds first,
