@@ -71,7 +71,7 @@ export interface ServerOptions {
   wsLimits?: Partial<WsLimits>;
   /** Browser origins allowed cross-site (CORS); none when omitted or empty (CORS off). */
   corsOrigins?: string[];
-  /** How long a valid session is remembered in process (ms, default 1000; 0: look it up on every request). */
+  /** How long a valid session is remembered in process (ms; 0, the default here, looks it up on every request; `npm start` takes SESSION_CACHE_MS, default 1000). */
   sessionCacheMs?: number;
 }
 
@@ -118,7 +118,7 @@ export async function startServer(
     loginLimits: options.loginLimits ?? DEFAULT_LOGIN_LIMITS,
     clock,
     liveSessions: createLiveSessions(bus.pubsub),
-    sessionCache: createSessionCache(bus.pubsub, { ttlMs: options.sessionCacheMs }),
+    sessionCache: createSessionCache(bus.pubsub, { ttlMs: options.sessionCacheMs ?? 0 }),
   };
   const production = options.env === 'production';
   // On close(), SSE subscriptions end with `complete` instead of being cut.

@@ -28,8 +28,8 @@ describe('the session cache, two instances on PostgreSQL and Redis', () => {
   beforeAll(async () => {
     busA = createEventBus({ redisUrl: REDIS_URL, channelPrefix: prefix, connectionName: `${prefix}a`, logger: silent });
     busB = createEventBus({ redisUrl: REDIS_URL, channelPrefix: prefix, connectionName: `${prefix}b`, logger: silent });
-    a = await startTestServer('postgres', { pubsub: busA });
-    b = await startTestServer('postgres', { databaseUrl: a.databaseUrl, pubsub: busB });
+    a = await startTestServer('postgres', { pubsub: busA, server: { sessionCacheMs: 1000 } });
+    b = await startTestServer('postgres', { databaseUrl: a.databaseUrl, pubsub: busB, server: { sessionCacheMs: 1000 } });
   }, 60_000);
 
   afterAll(async () => {

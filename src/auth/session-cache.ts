@@ -7,7 +7,8 @@ import type { Viewer } from './viewer.js';
  * What a request's session lookup found, kept in process for a short while so that an
  * authenticated request does not run the session query (src/auth/viewer.ts) every time.
  *
- * - An entry lives at most `ttlMs` (default 1 s): whatever changes without a broadcast (a role
+ * - An entry lives at most `ttlMs` (SESSION_CACHE_MS, 1 s by default under `npm start`; off unless
+ *   configured, as in the test harness): whatever changes without a broadcast (a role
  *   granted on another instance, a team leader replaced there) is seen within that.
  * - A revocation (`sessionRevoked`: logout, a reused refresh token, a suspension, on any instance)
  *   drops the session's entry on every instance as soon as the bus delivers it.
@@ -15,6 +16,8 @@ import type { Viewer } from './viewer.js';
  *   (roles, a suspension, a logout) holds for the very next request here.
  * - A lookup that was running while something was dropped is not stored (generation check), so a
  *   revocation can never be overwritten by an answer read before it.
+ * - A suspension or a role written straight to the database (not through the API, so with no
+ *   broadcast) is seen within the TTL; that is why the TTL is capped at 1 s.
  * Only sessions found valid are kept; a refusal is never cached.
  */
 

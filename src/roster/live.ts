@@ -11,13 +11,12 @@ import { forbidden } from '../auth/errors.js';
 import { isScopedStaff, managesPath } from '../auth/viewer.js';
 import { boardCovers } from '../boards/service.js';
 import { SiteRef } from '../sites/schema.js';
-import { type DutyBoardSnapshot, dutyBoard } from './board.js';
+import { DUTY_BOARD_MIN_INTERVAL_MS, type SequencedBoard, boardSnapshot, sharedBoard, sharedField } from './board-hub.js';
 import { ROSTER_CHANGE_KINDS, type RosterEvent } from './events.js';
 import { ProjectRef } from '../projects/schema.js';
 import { DutyPostRef, ShiftRef } from './schema.js';
 
-/** The shortest gap between two duty-board snapshots sent to one subscriber. */
-export const DUTY_BOARD_MIN_INTERVAL_MS = 250;
+export { DUTY_BOARD_MIN_INTERVAL_MS } from './board-hub.js';
 
 const KIND_DESCRIPTIONS: Record<(typeof ROSTER_CHANGE_KINDS)[number], string> = {
   SHIFT_CREATED: 'A shift was created.',
@@ -172,70 +171,11 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_root, args, ctx) => {
       const site = await requireSite(ctx, dbId(args.siteId, 'siteId'));
       requireBoardCovers(ctx, site);
-      return whileSessionLasts(ctx, coalescedBoard(ctx, site));
+      return whileSessionLasts(ctx, sharedBoard(ctx, site, underSite(site.path)));
     },
     resolve: (snapshot: SequencedBoard) => snapshot,
   }),
 }));
-
-/**
- * The stream behind `dutyBoard`: a snapshot now, then after relevant changes a new snapshot no
- * sooner than DUTY_BOARD_MIN_INTERVAL_MS after the previous one. Changes arriving while a snapshot
- * is already scheduled join it, so a burst of 720 changes produces one or two snapshots, not 720.
- */
-function coalescedBoard(ctx: Context, site: { id: number; path: string }): AsyncIterable<SequencedBoard> {
-  return new Repeater<SequencedBoard>(async (push, stop) => {
-    const changes = ctx.events.feed.listen();
-    const relevant = underSite(site.path);
-    let lastSent = 0;
-    let timer: NodeJS.Timeout | undefined;
-    let sending: Promise<void> = Promise.resolve();
-
-    const send = () => {
-      timer = undefined;
-      lastSent = Date.now();
-      // Snapshots go out one after another, never overlapping.
-      sending = sending.then(async () => {
-        await push(await boardSnapshot(ctx, site));
-      });
-      sending.catch((error) => stop(error));
-    };
-    const schedule = () => {
-      timer ??= setTimeout(send, Math.max(0, lastSent + DUTY_BOARD_MIN_INTERVAL_MS - Date.now()));
-    };
-
-    send();
-    // When the feed ends (shutdown) or fails, so does the board stream, with the feed's error.
-    const listening = (async () => {
-      for (;;) {
-        const next = await changes.next();
-        if (next.done) return stop();
-        if (relevant(next.value)) schedule();
-      }
-    })().catch((error) => stop(error));
-    await stop;
-    clearTimeout(timer);
-    await changes.return?.();
-    await listening.catch(() => {});
-  });
-}
-
-/** A duty board and the last roster event it reflects. */
-type SequencedBoard = DutyBoardSnapshot & { sequence: number };
-
-/**
- * The board and the outbox position read from one REPEATABLE READ snapshot, so the board reflects
- * exactly the events up to `sequence`: `rosterChanged(after: sequence)` continues it.
- */
-function boardSnapshot(ctx: Context, site: { id: number; path: string }): Promise<SequencedBoard> {
-  return ctx.prisma.$transaction(
-    async (tx) => {
-      const { latest } = await outboxPosition(tx);
-      return { ...(await dutyBoard(tx, site, ctx.clock.now())), sequence: latest };
-    },
-    { isolationLevel: 'RepeatableRead' },
-  );
-}
 
 /** Where a subscription resumes: `after` as a sequence or a RosterEvent ID, checked against the log. */
 async function resumePoint(ctx: Context, after: string | number | null | undefined): Promise<number | null> {
@@ -320,7 +260,8 @@ export const DutyBoardRef = builder.objectRef<SequencedBoard>('DutyBoard').imple
     site: t.prismaField({
       type: 'Site',
       description: 'The site the board covers (with everything below it).',
-      resolve: (query, b, _args, ctx) => ctx.prisma.site.findUniqueOrThrow({ ...query, where: { id: b.siteId } }),
+      resolve: (query, b, _args, ctx) =>
+        sharedField(b, `site:${JSON.stringify(query)}`, () => ctx.prisma.site.findUniqueOrThrow({ ...query, where: { id: b.siteId } })),
     }),
     generatedAt: t.field({ type: 'DateTime', description: 'When this snapshot was taken.', resolve: (b) => b.generatedAt }),
     onDutyNow: t.int({ description: 'Volunteers checked in right now.', resolve: (b) => b.onDutyNow }),
@@ -337,11 +278,13 @@ export const DutyBoardRef = builder.objectRef<SequencedBoard>('DutyBoard').imple
       description: 'Today’s OPEN shifts below their minimum, by start time (at most `first`).',
       args: { first: t.arg.int({ defaultValue: 50, description: 'How many to list, at most 100.' }) },
       resolve: (query, b, args, ctx) =>
-        ctx.prisma.shift.findMany({
-          ...query,
-          where: { id: { in: b.understaffedShiftIds.slice(0, Math.min(Math.max(args.first ?? 50, 0), 100)) } },
-          orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
-        }),
+        sharedField(b, `understaffedShifts:${args.first}:${JSON.stringify(query)}`, () =>
+          ctx.prisma.shift.findMany({
+            ...query,
+            where: { id: { in: b.understaffedShiftIds.slice(0, Math.min(Math.max(args.first ?? 50, 0), 100)) } },
+            orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+          }),
+        ),
     }),
     openSlotsToday: t.int({ description: 'Free places on today’s OPEN shifts.', resolve: (b) => b.openSlotsToday }),
     serviceMinutesToday: t.int({
