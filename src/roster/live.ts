@@ -5,7 +5,7 @@ import { builder } from '../builder.js';
 import { dbId, optionalDbId } from '../common/ids.js';
 import type { Context } from '../context.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { ResumePointError, checkResumePoint, eventsAfter, outboxPosition } from '../events/outbox.js';
+import { ResumePointError, checkResumePoint, eventsAfter } from '../events/outbox.js';
 import { whileSessionLasts } from '../auth/live-sessions.js';
 import { forbidden } from '../auth/errors.js';
 import { isScopedStaff, managesPath } from '../auth/viewer.js';
