@@ -32,8 +32,10 @@ export function boardSnapshot(ctx: Pick<Context, 'prisma' | 'clock'>, site: { id
  *
  * - A relevant change schedules one snapshot of the site, no sooner than the window after the last;
  *   changes arriving meanwhile join it. It goes to every subscriber of the site.
- * - A new subscriber gets the last snapshot when nothing relevant happened since it was taken, else
- *   joins the snapshot being taken, else takes one (shared with whoever joins while it runs).
+ * - A new subscriber gets the last snapshot when it is current (nothing relevant since, taken within
+ *   the window), else joins the snapshot being taken, else takes one (shared with whoever joins
+ *   while it runs). "Now" figures such as `expectedNow` move with time alone, so an older snapshot
+ *   is never handed to a new subscriber.
  * - A subscriber that has not taken its last snapshot yet has it replaced by the newer one
  *   (coalesced), never queued without bound.
  * Each subscriber still listens to the feed itself (cheap, no SQL), so a feed that ends or fails
@@ -107,7 +109,14 @@ class BoardHub {
       this.boards.set(site.id, board);
     }
     board.subscribers.add(subscriber);
-    const first = !board.dirty && board.latest ? Promise.resolve(board.latest) : (board.inflight ?? this.take(board));
+    // The last snapshot serves only while it is current: nothing relevant since, and taken within
+    // the window (by the wall clock and by the rules' clock, which a test may have moved).
+    const current =
+      !board.dirty &&
+      board.latest &&
+      Date.now() - board.lastTaken < DUTY_BOARD_MIN_INTERVAL_MS &&
+      Math.abs(this.services.clock.now().getTime() - board.latest.generatedAt.getTime()) < DUTY_BOARD_MIN_INTERVAL_MS;
+    const first = current ? Promise.resolve(board.latest!) : (board.inflight ?? this.take(board));
     first.then(
       (snapshot) => subscriber.offer(snapshot),
       (error) => subscriber.fail(error),
