@@ -85,7 +85,7 @@ const logger = createLogger('silent');
 const bus = createEventBus({ logger });
 const probe = liveProbe();
 const server = await startServer(
-  { db, logger, pubsub: bus, env: 'production', tokens: tokenSettings, events: { listeners: probe.hooks } },
+  { db, logger, pubsub: bus, env: 'production', tokens: tokenSettings, events: { listeners: probe.hooks }, sessionCacheMs: 1000 },
   { port: 0, host: '127.0.0.1' },
 );
 const phone = '+8619900009999';

@@ -68,6 +68,8 @@ const EnvSchema = z.object({
   WS_MAX_CONNECTIONS: z.coerce.number().int().min(1, 'WS_MAX_CONNECTIONS must be at least 1').max(1_000_000).default(5_000),
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(64 * 1024, 'WS_MAX_BUFFERED_BYTES must be at least 65536').max(1024 * 1024 * 1024).default(8 * 1024 * 1024),
   WS_MAX_OPERATIONS_PER_SECOND: z.coerce.number().int().min(1, 'WS_MAX_OPERATIONS_PER_SECOND must be at least 1').max(100_000).default(20),
+  // How long a valid session is remembered in process (ms); 0: look it up on every request.
+  SESSION_CACHE_MS: z.coerce.number().int().min(0, 'SESSION_CACHE_MS must not be negative').max(1000, 'SESSION_CACHE_MS may be at most 1000').default(1000),
   // Comma-separated browser origins allowed to call the API cross-site (CORS); none by default.
   CORS_ORIGINS: z
     .string()
@@ -120,6 +122,8 @@ export type Config = {
   maxBodyBytes: number;
   /** Origins allowed cross-site (CORS); empty: CORS is off. */
   corsOrigins: string[];
+  /** SESSION_CACHE_MS: how long a valid session is remembered in process (src/auth/session-cache.ts). */
+  sessionCacheMs: number;
   /** Operation limits set in the environment; the rest keep their defaults. */
   operationLimits: {
     maxDepth?: number;
@@ -185,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     persistedOperations: { mode: e.PERSISTED_OPERATIONS, manifestPath: e.PERSISTED_OPERATIONS_MANIFEST },
     maxBodyBytes: e.MAX_BODY_BYTES,
     corsOrigins: e.CORS_ORIGINS,
+    sessionCacheMs: e.SESSION_CACHE_MS,
     operationLimits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,

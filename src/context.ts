@@ -4,6 +4,7 @@ import type { TokenSettings } from './auth/tokens.js';
 import type { Viewer } from './auth/viewer.js';
 import type { LiveConnection, Principal } from './auth/connections.js';
 import type { LiveSessions } from './auth/live-sessions.js';
+import type { SessionCache } from './auth/session-cache.js';
 import type { BoardAccess } from './boards/service.js';
 import type { Database, PrismaClient } from './db/index.js';
 import type { Logger } from './logger.js';
@@ -27,6 +28,8 @@ export interface AppServices {
   liveSessions: LiveSessions;
   /** The notification worker and live hub (src/notifications). */
   notifications: Notifications;
+  /** Valid sessions seen lately, so a request need not look its session up (src/auth/session-cache.ts). */
+  sessionCache?: SessionCache;
 }
 
 /** What every resolver receives. One per request (or per WebSocket operation). */

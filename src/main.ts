@@ -65,6 +65,7 @@ async function main() {
       maxBodyBytes: config.maxBodyBytes,
       persistedOperations: config.persistedOperations,
       corsOrigins: config.corsOrigins,
+      sessionCacheMs: config.sessionCacheMs,
     }, { port: config.port, host: config.host });
   logger.info(
     { url: server.url, database: db.kind === 'pglite' ? `pglite:${config.dataDir}` : 'postgresql', events: pubsub.transport },

@@ -13,6 +13,7 @@ import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/service.js';
 import type { TokenSettings } from './auth/tokens.js';
 import { authenticatePrincipal, connectionOf, openConnection } from './auth/connections.js';
 import { createLiveSessions } from './auth/live-sessions.js';
+import { createSessionCache, useSessionCacheEviction } from './auth/session-cache.js';
 import { type Clock, systemClock } from './common/clock.js';
 import { type AppServices, createContext } from './context.js';
 import type { Database } from './db/index.js';
@@ -83,6 +84,8 @@ export interface ServerOptions {
   webhooks?: WebhookWorkerOptions;
   /** The notification worker's polling (src/notifications/worker.ts). */
   notifications?: NotificationOptions;
+  /** How long a valid session is remembered in process (ms; 0, the default here, looks it up on every request; `npm start` takes SESSION_CACHE_MS, default 1000). */
+  sessionCacheMs?: number;
 }
 
 export interface RunningServer {
@@ -151,6 +154,7 @@ export async function startServer(
     clock,
     liveSessions: createLiveSessions(bus.pubsub),
     notifications,
+    sessionCache: createSessionCache(bus.pubsub, { ttlMs: options.sessionCacheMs ?? 0 }),
   };
   const production = options.env === 'production';
   // On close(), SSE subscriptions end with `complete` instead of being cut.
@@ -163,7 +167,7 @@ export async function startServer(
     context: async (initial: { request?: Request; req?: IncomingMessage; socket?: WebSocket }) => {
       const connection = connectionOf(initial.socket);
       const authorization = connection ? connection.authorization : initial.request?.headers.get('authorization');
-      const principal = await authenticatePrincipal(services.prisma, services.tokens, authorization);
+      const principal = await authenticatePrincipal(services.prisma, services.tokens, authorization, services.sessionCache);
       return createContext(
         services,
         principal,
@@ -216,6 +220,7 @@ export async function startServer(
       useRequestIds(),
       useOperationLog(logger),
       useReadOnlyBoards(),
+      useSessionCacheEviction(services.sessionCache!),
       // GET /certificates/<code>: public verification and the owner's signed PDF download (src/certificates).
       useCertificateRoutes(services),
       // GET /board: the live duty-board page (web/board, built by `npm run build:board`).
@@ -366,6 +371,7 @@ export async function startServer(
         const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         // graphql-ws closes each socket with 1001 Going Away.
         services.liveSessions.stop();
+        services.sessionCache?.stop();
         await wsDisposable.dispose();
         await new Promise<void>((resolve) => wsServer.close(() => resolve()));
         // Live streams complete (SSE responses end) instead of being cut: roster event feeds first,

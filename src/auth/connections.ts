@@ -5,6 +5,7 @@ import type { AppServices } from '../context.js';
 import type { PrismaClient } from '../db/index.js';
 import { unauthenticated } from './errors.js';
 import { type LiveLease, credentialOf } from './live-sessions.js';
+import type { SessionCache } from './session-cache.js';
 import type { TokenSettings } from './tokens.js';
 import { type Viewer, authenticate } from './viewer.js';
 
@@ -24,6 +25,7 @@ export async function authenticatePrincipal(
   prisma: PrismaClient,
   tokens: TokenSettings,
   authorization: string | null | undefined,
+  sessions?: SessionCache,
 ): Promise<Principal> {
   const token = /^Bearer\s+(\S+)$/i.exec(String(authorization ?? '').trim())?.[1];
   if (token && isBoardToken(token)) {
@@ -31,7 +33,7 @@ export async function authenticatePrincipal(
     if (!board) throw unauthenticated('The board credential is unknown or was revoked.');
     return { viewer: null, board };
   }
-  const viewer = await authenticate(prisma, tokens, authorization);
+  const viewer = await authenticate(prisma, tokens, authorization, sessions);
   return viewer ? { viewer, board: null } : ANONYMOUS;
 }
 
@@ -69,7 +71,7 @@ export async function openConnection(
   params: Readonly<Record<string, unknown>> | undefined,
 ): Promise<LiveConnection> {
   const authorization = connectionAuthorization(params);
-  const principal = await authenticatePrincipal(services.prisma, services.tokens, authorization);
+  const principal = await authenticatePrincipal(services.prisma, services.tokens, authorization, services.sessionCache);
   const credential = credentialOf(principal);
   const lease = credential ? services.liveSessions.lease(credential) : null;
   const connection: LiveConnection = { authorization, principal, lease };
@@ -115,7 +117,7 @@ export async function renewConnection(
   const value = /^Bearer\s/i.test(authorization.trim()) ? authorization.trim() : `Bearer ${authorization.trim()}`;
   let principal: Principal;
   try {
-    principal = await authenticatePrincipal(services.prisma, services.tokens, value);
+    principal = await authenticatePrincipal(services.prisma, services.tokens, value, services.sessionCache);
   } catch (error) {
     throw new RenewalRefused('INVALID_TOKEN', error instanceof Error ? error.message : 'The token is invalid.');
   }

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../db/index.js';
 import { unauthenticated } from './errors.js';
+import type { SessionCache, SessionFacts } from './session-cache.js';
 import { TokenError, type TokenSettings, verifyAccessToken } from './tokens.js';
 
 export type RoleName = 'ADMIN' | 'SITE_MANAGER' | 'TEAM_LEADER' | 'VOLUNTEER';
@@ -30,6 +31,7 @@ export async function authenticate(
   prisma: PrismaClient,
   settings: TokenSettings,
   authorization: string | null | undefined,
+  cache?: SessionCache,
 ): Promise<Viewer | null> {
   if (authorization == null || authorization === '') return null;
   const match = /^Bearer\s+(\S+)$/i.exec(String(authorization).trim());
@@ -41,7 +43,10 @@ export async function authenticate(
     if (error instanceof TokenError) throw unauthenticated(error.message);
     throw error;
   }
-  // One statement per request: the session, its account, and what the account holds.
+  const known = cache?.get(claims.sessionId, claims.accountId);
+  if (known) return { ...known, accountId: claims.accountId, sessionId: claims.sessionId, tokenExpiresAt: claims.expiresAt };
+  const generation = cache?.generation() ?? 0;
+  // One statement per request (unless the session cache knows it): the session, its account, and what the account holds.
   const [row] = await prisma.$queryRaw<
     {
       accountId: number;
@@ -75,17 +80,9 @@ export async function authenticate(
   if (managedSitePaths.length) roles.push('SITE_MANAGER');
   if (ledTeamIds.length) roles.push('TEAM_LEADER');
   if (row.volunteerId != null) roles.push('VOLUNTEER');
-  return {
-    accountId: claims.accountId,
-    sessionId: claims.sessionId,
-    phone: row.phone,
-    volunteerId: row.volunteerId,
-    admin,
-    managedSitePaths,
-    ledTeamIds,
-    roles,
-    tokenExpiresAt: claims.expiresAt,
-  };
+  const facts: SessionFacts = { phone: row.phone, volunteerId: row.volunteerId, admin, managedSitePaths, ledTeamIds, roles };
+  cache?.set(claims.sessionId, claims.accountId, facts, generation);
+  return { ...facts, accountId: claims.accountId, sessionId: claims.sessionId, tokenExpiresAt: claims.expiresAt };
 }
 
 /** Whether the viewer manages the site with this path (directly or through an ancestor). */

@@ -5,20 +5,19 @@ import { builder } from '../builder.js';
 import { dbId, optionalDbId } from '../common/ids.js';
 import type { Context } from '../context.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { ResumePointError, checkResumePoint, eventsAfter, outboxPosition } from '../events/outbox.js';
+import { ResumePointError, checkResumePoint, eventsAfter } from '../events/outbox.js';
 import { whileSessionLasts } from '../auth/live-sessions.js';
 import { forbidden } from '../auth/errors.js';
 import { boardCovers } from '../boards/service.js';
 import { SiteRef } from '../sites/schema.js';
-import { type DutyBoardSnapshot, dutyBoard } from './board.js';
+import { DUTY_BOARD_MIN_INTERVAL_MS, type SequencedBoard, boardSnapshot, sharedBoard, sharedField } from './board-hub.js';
 import type { RosterEvent } from './events.js';
 import { RosterEventRef, staffScope } from './event-schema.js';
 import { ProjectRef } from '../projects/schema.js';
 import { DutyPostRef } from './posts/schema.js';
 import { ShiftRef } from './shifts/schema.js';
 
-/** The shortest gap between two duty-board snapshots sent to one subscriber. */
-export const DUTY_BOARD_MIN_INTERVAL_MS = 250;
+export { DUTY_BOARD_MIN_INTERVAL_MS } from './board-hub.js';
 
 const RosterChangedFilter = builder.inputType('RosterChangedFilter', {
   description: 'Which roster changes to receive. All given conditions must hold; none means every change.',
@@ -99,70 +98,11 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_root, args, ctx) => {
       const site = await requireSite(ctx, dbId(args.siteId, 'siteId'));
       requireBoardCovers(ctx, site);
-      return whileSessionLasts(ctx, coalescedBoard(ctx, site));
+      return whileSessionLasts(ctx, sharedBoard(ctx, site, underSite(site.path)));
     },
     resolve: (snapshot: SequencedBoard) => snapshot,
   }),
 }));
-
-/**
- * The stream behind `dutyBoard`: a snapshot now, then after relevant changes a new snapshot no
- * sooner than DUTY_BOARD_MIN_INTERVAL_MS after the previous one. Changes arriving while a snapshot
- * is already scheduled join it, so a burst of 720 changes produces one or two snapshots, not 720.
- */
-function coalescedBoard(ctx: Context, site: { id: number; path: string }): AsyncIterable<SequencedBoard> {
-  return new Repeater<SequencedBoard>(async (push, stop) => {
-    const changes = ctx.events.feed.listen();
-    const relevant = underSite(site.path);
-    let lastSent = 0;
-    let timer: NodeJS.Timeout | undefined;
-    let sending: Promise<void> = Promise.resolve();
-
-    const send = () => {
-      timer = undefined;
-      lastSent = Date.now();
-      // Snapshots go out one after another, never overlapping.
-      sending = sending.then(async () => {
-        await push(await boardSnapshot(ctx, site));
-      });
-      sending.catch((error) => stop(error));
-    };
-    const schedule = () => {
-      timer ??= setTimeout(send, Math.max(0, lastSent + DUTY_BOARD_MIN_INTERVAL_MS - Date.now()));
-    };
-
-    send();
-    // When the feed ends (shutdown) or fails, so does the board stream, with the feed's error.
-    const listening = (async () => {
-      for (;;) {
-        const next = await changes.next();
-        if (next.done) return stop();
-        if (relevant(next.value)) schedule();
-      }
-    })().catch((error) => stop(error));
-    await stop;
-    clearTimeout(timer);
-    await changes.return?.();
-    await listening.catch(() => {});
-  });
-}
-
-/** A duty board and the last roster event it reflects. */
-type SequencedBoard = DutyBoardSnapshot & { sequence: number };
-
-/**
- * The board and the outbox position read from one REPEATABLE READ snapshot, so the board reflects
- * exactly the events up to `sequence`: `rosterChanged(after: sequence)` continues it.
- */
-function boardSnapshot(ctx: Context, site: { id: number; path: string }): Promise<SequencedBoard> {
-  return ctx.prisma.$transaction(
-    async (tx) => {
-      const { latest } = await outboxPosition(tx);
-      return { ...(await dutyBoard(tx, site, ctx.clock.now())), sequence: latest };
-    },
-    { isolationLevel: 'RepeatableRead' },
-  );
-}
 
 /** Where a subscription resumes: `after` as a sequence or a RosterEvent ID, checked against the log. */
 async function resumePoint(ctx: Context, after: string | number | null | undefined): Promise<number | null> {
@@ -247,7 +187,8 @@ export const DutyBoardRef = builder.objectRef<SequencedBoard>('DutyBoard').imple
     site: t.prismaField({
       type: 'Site',
       description: 'The site the board covers (with everything below it).',
-      resolve: (query, b, _args, ctx) => ctx.prisma.site.findUniqueOrThrow({ ...query, where: { id: b.siteId } }),
+      resolve: (query, b, _args, ctx) =>
+        sharedField(b, `site:${JSON.stringify(query)}`, () => ctx.prisma.site.findUniqueOrThrow({ ...query, where: { id: b.siteId } })),
     }),
     generatedAt: t.field({ type: 'DateTime', description: 'When this snapshot was taken.', resolve: (b) => b.generatedAt }),
     onDutyNow: t.int({ description: 'Volunteers checked in right now.', resolve: (b) => b.onDutyNow }),
@@ -264,11 +205,13 @@ export const DutyBoardRef = builder.objectRef<SequencedBoard>('DutyBoard').imple
       description: 'Today’s OPEN shifts below their minimum, by start time (at most `first`).',
       args: { first: t.arg.int({ defaultValue: 50, description: 'How many to list, at most 100.' }) },
       resolve: (query, b, args, ctx) =>
-        ctx.prisma.shift.findMany({
-          ...query,
-          where: { id: { in: b.understaffedShiftIds.slice(0, Math.min(Math.max(args.first ?? 50, 0), 100)) } },
-          orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
-        }),
+        sharedField(b, `understaffedShifts:${args.first}:${JSON.stringify(query)}`, () =>
+          ctx.prisma.shift.findMany({
+            ...query,
+            where: { id: { in: b.understaffedShiftIds.slice(0, Math.min(Math.max(args.first ?? 50, 0), 100)) } },
+            orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+          }),
+        ),
     }),
     openSlotsToday: t.int({ description: 'Free places on today’s OPEN shifts.', resolve: (b) => b.openSlotsToday }),
     serviceMinutesToday: t.int({

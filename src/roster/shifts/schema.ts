@@ -6,7 +6,8 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { ProjectRef } from '../../projects/schema.js';
 import { SiteRef } from '../../sites/schema.js';
 import { subtreeOf } from '../../sites/service.js';
-import { AssignmentFilter, assignmentWhere } from '../assignments/schema.js';
+import { type AssignmentPage, shiftAssignmentsPage } from '../assignment-pages.js';
+import { AssignmentFilter, ShiftAssignmentRef, assignmentWhere } from '../assignments/schema.js';
 import { withNumericIds } from '../node-ids.js';
 import { publicShiftWhere } from '../open-shifts.js';
 import { DutyPostRef } from '../posts/schema.js';
@@ -95,18 +96,23 @@ export const ShiftRef = withNumericIds(builder.prismaNode('Shift', {
     }),
     closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true, description: 'When staff closed the shift, if they have.' }),
     cancelledAt: t.expose('cancelledAt', { type: 'DateTime', nullable: true, description: 'When the shift was cancelled, if it was.' }),
-    assignments: t.relatedConnection(
-      'assignments',
+    assignments: t.connection(
       {
-        cursor: 'id',
-        totalCount: true,
+        type: ShiftAssignmentRef,
         nullable: true,
         authScopes: { authenticated: true },
         description: 'The volunteers on this shift, in sign-up order (the waitlist in its order). Needs a login.',
         args: { filter: t.arg({ type: AssignmentFilter, description: 'Which assignments.' }) },
-        query: (args) => ({ where: assignmentWhere(args.filter), orderBy: [{ assignedAt: 'asc' }, { id: 'asc' }] }),
+        // One windowed query per page of shifts (src/roster/assignment-pages.ts).
+        resolve: (shift, args, ctx, info) => shiftAssignmentsPage(shift, args, ctx, info),
       },
-      { name: 'ShiftAssignmentsConnection', description: 'A page of a shift’s assignments.' },
+      {
+        name: 'ShiftAssignmentsConnection',
+        description: 'A page of a shift’s assignments.',
+        fields: (c) => ({
+          totalCount: c.int({ description: 'How many items match, across all pages.', resolve: (page) => (page as unknown as AssignmentPage).totalCount() }),
+        }),
+      },
       { name: 'ShiftAssignmentsEdge', description: 'An assignment on a page.' },
     ),
   }),
