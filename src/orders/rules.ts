@@ -32,6 +32,10 @@ export const DEFAULT_COMPLETE_WITHIN_MINUTES = 72 * 60;
 export const ORDERS_PER_PHONE = 3;
 /** Anonymous placements allowed per address within RATE_WINDOW_MINUTES. */
 export const ORDERS_PER_ADDRESS = 5;
+/** Logged-in placements allowed per account within RATE_WINDOW_MINUTES. */
+export const ORDERS_PER_ACCOUNT = 10;
+/** Logged-in placements allowed per address within RATE_WINDOW_MINUTES (from any accounts). */
+export const ACCOUNT_ORDERS_PER_ADDRESS = 10;
 export const RATE_WINDOW_MINUTES = 24 * 60;
 
 export const ALL_CATEGORIES = [
