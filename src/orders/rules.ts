@@ -38,6 +38,21 @@ export const ORDERS_PER_ACCOUNT = 10;
 export const ACCOUNT_ORDERS_PER_ADDRESS = 10;
 export const RATE_WINDOW_MINUTES = 24 * 60;
 
+/** Placements allowed within RATE_WINDOW_MINUTES; null for no limit (test setup). */
+export interface OrderLimits {
+  perPhone: number | null;
+  perAddress: number | null;
+  perAccount: number | null;
+  accountPerAddress: number | null;
+}
+
+export const ORDER_LIMITS: OrderLimits = {
+  perPhone: ORDERS_PER_PHONE,
+  perAddress: ORDERS_PER_ADDRESS,
+  perAccount: ORDERS_PER_ACCOUNT,
+  accountPerAddress: ACCOUNT_ORDERS_PER_ADDRESS,
+};
+
 export const ALL_CATEGORIES = [
   'PERSONAL_CARE',
   'ERRANDS',

@@ -11,10 +11,8 @@ import {
   ALL_CATEGORIES,
   DEFAULT_COMPLETE_WITHIN_MINUTES,
   DEFAULT_DISPATCH_WITHIN_MINUTES,
-  ACCOUNT_ORDERS_PER_ADDRESS,
-  ORDERS_PER_ACCOUNT,
-  ORDERS_PER_ADDRESS,
-  ORDERS_PER_PHONE,
+  ORDER_LIMITS,
+  type OrderLimits,
   RATE_WINDOW_MINUTES,
   addressKey,
   atOrBelow,
@@ -189,6 +187,7 @@ export async function placeOrder(
   raw: PlaceOrderInput,
   placer: Placer | null,
   now: Date,
+  limits: OrderLimits = ORDER_LIMITS,
 ): Promise<{ order: ServiceOrder; trackingCode: string; events: OrderChange[] }> {
   const input = parseInput(PlaceOrderInput, raw);
   const name = input.requesterName ?? placer?.name ?? null;
@@ -215,7 +214,7 @@ export async function placeOrder(
   const key = addressKey(input.address);
   const deadline = await effectiveDeadline(tx, site.path, cat!);
   const trackingCode = newTrackingCode();
-  await enforceRateLimits(tx, placer, phone, key, now);
+  await enforceRateLimits(tx, limits, placer, phone, key, now);
   const order = await tx.serviceOrder.create({
     data: {
       siteId: site.id,
@@ -253,14 +252,15 @@ export async function placeOrder(
  * address, counting anonymous orders; logged-in ones per account and per address, counting
  * logged-in orders.
  */
-async function enforceRateLimits(tx: Tx, placer: Placer | null, phone: string, key: string, now: Date): Promise<void> {
+async function enforceRateLimits(tx: Tx, limits: OrderLimits, placer: Placer | null, phone: string, key: string, now: Date): Promise<void> {
   // Lock spaces (1: phone, 2: address, 3: account), always taken in that order.
   if (!placer) await tx.$queryRaw`SELECT pg_advisory_xact_lock(1, hashtext(${phone}))::text`;
   await tx.$queryRaw`SELECT pg_advisory_xact_lock(2, hashtext(${key}))::text`;
   if (placer) await tx.$queryRaw`SELECT pg_advisory_xact_lock(3, ${placer.accountId}::int)::text`;
   const since = new Date(now.getTime() - RATE_WINDOW_MINUTES * MINUTE);
   const loggedIn = placer !== null;
-  const check = async (where: Prisma.ServiceOrderWhereInput, limitedBy: 'PHONE' | 'ADDRESS' | 'ACCOUNT', limit: number) => {
+  const check = async (where: Prisma.ServiceOrderWhereInput, limitedBy: 'PHONE' | 'ADDRESS' | 'ACCOUNT', limit: number | null) => {
+    if (limit == null) return;
     const recent = await tx.serviceOrder.findMany({
       where: { requesterAccountId: loggedIn ? { not: null } : null, ...where, placedAt: { gt: since } },
       orderBy: { placedAt: 'desc' },
@@ -273,11 +273,11 @@ async function enforceRateLimits(tx: Tx, placer: Placer | null, phone: string, k
     throw new ServiceOrderRateLimitError(limitedBy, limit, retryAfter, loggedIn);
   };
   if (placer) {
-    await check({ requesterAccountId: placer.accountId }, 'ACCOUNT', ORDERS_PER_ACCOUNT);
-    await check({ addressKey: key }, 'ADDRESS', ACCOUNT_ORDERS_PER_ADDRESS);
+    await check({ requesterAccountId: placer.accountId }, 'ACCOUNT', limits.perAccount);
+    await check({ addressKey: key }, 'ADDRESS', limits.accountPerAddress);
   } else {
-    await check({ requesterPhone: phone }, 'PHONE', ORDERS_PER_PHONE);
-    await check({ addressKey: key }, 'ADDRESS', ORDERS_PER_ADDRESS);
+    await check({ requesterPhone: phone }, 'PHONE', limits.perPhone);
+    await check({ addressKey: key }, 'ADDRESS', limits.perAddress);
   }
 }
 
