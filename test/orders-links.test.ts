@@ -52,7 +52,7 @@ describe.each(DATABASE_KINDS)('service records and placement limits on %s', (kin
       gql(
         t.url,
         OrdersPlaceDocument,
-        { input: { siteId: gid('Site', w.sites.stationA.id), category: 'ERRANDS', description: '代购药品', address, requesterPhone: uniquePhone() } },
+        { input: { siteId: gid('Site', w.sites.stationA.id), category: 'ERRANDS', description: '代购药品', address, requesterName: '居民', requesterPhone: uniquePhone() } },
         headers,
       ).then((r) => r.placeServiceOrder);
     const count = () => t.db.prisma.serviceOrder.count();
