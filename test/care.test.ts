@@ -301,7 +301,7 @@ describe.each(DATABASE_KINDS)('care on %s', (kind) => {
     t.queries.length = 0;
     const mixed = await request(t.url, CareBeneficiariesDocument, { filter: { kind: ['HARDSHIP_FAMILY'] }, first: 100 }, as.otherLeader.headers);
     expect(mixed.data?.beneficiaries?.edges.map((e) => e.node.name)).toEqual([null, null, null, '困难户3']);
-    expect(t.queries.filter((q) => q.startsWith('INSERT') && q.includes('BeneficiaryDataAccess'))).toHaveLength(1);
+    expect(t.queries.filter((q) => q.startsWith('INSERT') && q.includes('PersonalDataRead'))).toHaveLength(1);
     const extraTeam = await createTeam(prisma, { name: '空队（关爱）', siteId: w.sites.stationA.id });
     expect((await gql(t.url, CareTeamBeneficiariesDocument, { id: gid('Team', extraTeam.id) }, as.admin.headers)).team?.beneficiaries?.totalCount).toBe(0);
   });

@@ -2,7 +2,7 @@ import { builder } from '../builder.js';
 
 /*
  * The link between a completed service order and the service records its completion credited
- * (ServiceRecord.serviceOrderId), both ways.
+ * (ServiceRecord.serviceOrderId), both ways; and the menu items a civilised family offers.
  */
 
 builder.prismaObjectFields('ServiceRecord', (t) => ({
@@ -25,4 +25,20 @@ builder.prismaObjectFields('ServiceOrder', (t) => ({
     { name: 'ServiceOrderServiceRecordsConnection', description: 'A page of the service records a service order credited.' },
     { name: 'ServiceOrderServiceRecordsEdge', description: 'A service record on a page.' },
   ),
+}));
+
+// ---------------------------------------------------------------- civilised families' talks on the menu
+
+builder.prismaObjectFields('ServiceMenuItem', (t) => ({
+  family: t.relation('family', {
+    nullable: true,
+    description: 'The civilised family (文明家庭) that gives this service — its talk on family values (宣讲) — if any.',
+  }),
+}));
+
+builder.prismaObjectFields('Family', (t) => ({
+  menuItems: t.relation('menuItems', {
+    description: 'The services the family offers on service menus (its talks), which residents can order, by name.',
+    query: { orderBy: [{ name: 'asc' }, { id: 'asc' }] },
+  }),
 }));

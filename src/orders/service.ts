@@ -49,6 +49,7 @@ const CreateMenuItemInput = z.object({
   category,
   brandId: id.nullish(),
   teamId: id.nullish(),
+  familyId: id.nullish(),
 });
 export type CreateMenuItemInput = z.input<typeof CreateMenuItemInput>;
 
@@ -66,6 +67,13 @@ export async function createMenuItem(prisma: PrismaClient, raw: CreateMenuItemIn
       throw ValidationError.field('input.teamId', 'the team must belong to the site or a site below it');
     }
   }
+  if (input.familyId != null) {
+    const family = await prisma.family.findUnique({ where: { id: input.familyId }, select: { site: { select: { path: true } } } });
+    if (!family) throw new NotFoundError('Family', input.familyId);
+    if (!atOrBelow(family.site.path, site.path)) {
+      throw ValidationError.field('input.familyId', 'the family must belong to the site or a site below it');
+    }
+  }
   try {
     return await prisma.serviceMenuItem.create({
       data: {
@@ -75,6 +83,7 @@ export async function createMenuItem(prisma: PrismaClient, raw: CreateMenuItemIn
         category: input.category,
         brandId: input.brandId ?? null,
         teamId: input.teamId ?? null,
+        familyId: input.familyId ?? null,
       },
     });
   } catch (error) {
