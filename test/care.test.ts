@@ -8,6 +8,8 @@ import {
   CareBeneficiaryPersonalDocument,
   CareChangeBeneficiaryStatusDocument,
   CareCreateBeneficiaryDocument,
+  CarePersonalDataLogDocument,
+  CareVolunteerPhoneDocument,
   CareProjectImpactDocument,
   CareRecordVisitDocument,
   CareTeamBeneficiariesDocument,
@@ -90,16 +92,20 @@ describe.each(DATABASE_KINDS)('care on %s', (kind) => {
     const read = async (who: Session | null) =>
       request(t.url, CareBeneficiaryPersonalDocument, { id: beneficiaryId }, who ? who.headers : ANONYMOUS);
     const id = Number(Buffer.from(beneficiaryId, 'base64').toString().split(':')[1]);
-    const logged = (accountId: number) => t.db.prisma.beneficiaryDataAccess.count({ where: { beneficiaryId: id, accountId } });
+    const logged = (accountId: number) =>
+      t.db.prisma.personalDataRead.count({ where: { subjectType: 'BENEFICIARY', subjectId: id, readerAccountId: accountId } });
 
     for (const who of [as.admin, as.manager, as.leader, as.member]) {
       const reply = await read(who);
       expect(reply.errors, who.phone).toBeUndefined();
       expect(reply.data?.beneficiary).toMatchObject({ name: '张德胜', phone: '13900001111', address: '东门社区3栋2单元', idNumber: '330000192501011234' });
-      expect(await logged(who.accountId)).toBe(1);
-      const [entry] = await t.db.prisma.beneficiaryDataAccess.findMany({ where: { beneficiaryId: id, accountId: who.accountId } });
-      expect(entry).toMatchObject({ fields: ['address', 'idNumber', 'name', 'phone'], operation: 'CareBeneficiaryPersonal' });
-      expect(entry!.accessedAt.toISOString()).toBe(new Date(NOW).toISOString());
+      expect(await logged(who.accountId)).toBe(4);
+      const entries = await t.db.prisma.personalDataRead.findMany({ where: { subjectType: 'BENEFICIARY', subjectId: id, readerAccountId: who.accountId }, orderBy: { field: 'asc' } });
+      expect(entries.map((e) => e.field).sort()).toEqual(['ADDRESS', 'ID_NUMBER', 'NAME', 'PHONE']);
+      for (const entry of entries) {
+        expect(entry.operation).toBe('CareBeneficiaryPersonal');
+        expect(entry.readAt.toISOString()).toBe(new Date(NOW).toISOString());
+      }
     }
     for (const who of [as.otherManager, as.otherLeader, as.volunteer]) {
       const reply = await read(who);
@@ -110,6 +116,35 @@ describe.each(DATABASE_KINDS)('care on %s', (kind) => {
     const anonymous = await read(null);
     expect(anonymous.data?.beneficiary ?? null).toBeNull();
     expect(codesOf(anonymous.errors)).toContain('FORBIDDEN');
+  });
+
+  it('one log for beneficiaries and volunteers: admins query it by subject type; nobody else can', async () => {
+    // An admin reads a volunteer's phone too: both land in the same table, through the same writer.
+    const volunteerRead = await request(t.url, CareVolunteerPhoneDocument, { id: gid('Volunteer', w.people.member.id) }, as.admin.headers);
+    expect(volunteerRead.errors).toBeUndefined();
+    expect(volunteerRead.data?.volunteer?.phone).toBe(w.people.member.phone);
+    await request(t.url, CareBeneficiaryPersonalDocument, { id: beneficiaryId }, as.manager.headers);
+    const log = async (filter: Record<string, unknown>, headers = as.admin.headers) => request(t.url, CarePersonalDataLogDocument, { filter }, headers);
+
+    const ofBeneficiary = (await log({ subjectType: 'BENEFICIARY', beneficiaryId })).data!.personalDataReads!;
+    const all = await t.db.prisma.personalDataRead.findMany({ where: { subjectType: 'BENEFICIARY', subjectId: Number(Buffer.from(beneficiaryId, 'base64').toString().split(':')[1]) } });
+    expect(ofBeneficiary.totalCount).toBe(all.length);
+    expect(ofBeneficiary.totalCount).toBeGreaterThanOrEqual(8);
+    for (const { node } of ofBeneficiary.edges) {
+      expect(node).toMatchObject({ subjectType: 'BENEFICIARY', volunteer: null, beneficiary: { id: beneficiaryId }, operation: 'CareBeneficiaryPersonal' });
+    }
+    const byManager = ofBeneficiary.edges.filter((e) => e.node.reader.phone === as.manager.phone).map((e) => e.node.field);
+    expect(new Set(byManager)).toEqual(new Set(['NAME', 'PHONE', 'ADDRESS', 'ID_NUMBER']));
+
+    const ofVolunteers = (await log({ subjectType: 'VOLUNTEER' })).data!.personalDataReads!;
+    expect(ofVolunteers.totalCount).toBe(await t.db.prisma.personalDataRead.count({ where: { subjectType: 'VOLUNTEER' } }));
+    expect(ofVolunteers.edges.every((e) => e.node.subjectType === 'VOLUNTEER' && e.node.beneficiary === null)).toBe(true);
+    expect(ofVolunteers.edges.some((e) => e.node.volunteer?.id === gid('Volunteer', w.people.member.id) && e.node.reader.phone === as.admin.phone)).toBe(true);
+
+    for (const headers of [as.manager.headers, as.leader.headers, ANONYMOUS]) {
+      const refused = await log({ subjectType: 'BENEFICIARY' }, headers);
+      expect(refused.data?.personalDataReads ?? null).toBeNull();
+    }
   });
 
   it('one caring team at a time, with history; PII follows the team', async () => {
@@ -266,7 +301,7 @@ describe.each(DATABASE_KINDS)('care on %s', (kind) => {
     t.queries.length = 0;
     const mixed = await request(t.url, CareBeneficiariesDocument, { filter: { kind: ['HARDSHIP_FAMILY'] }, first: 100 }, as.otherLeader.headers);
     expect(mixed.data?.beneficiaries?.edges.map((e) => e.node.name)).toEqual([null, null, null, '困难户3']);
-    expect(t.queries.filter((q) => q.startsWith('INSERT') && q.includes('BeneficiaryDataAccess'))).toHaveLength(1);
+    expect(t.queries.filter((q) => q.startsWith('INSERT') && q.includes('PersonalDataRead'))).toHaveLength(1);
     const extraTeam = await createTeam(prisma, { name: '空队（关爱）', siteId: w.sites.stationA.id });
     expect((await gql(t.url, CareTeamBeneficiariesDocument, { id: gid('Team', extraTeam.id) }, as.admin.headers)).team?.beneficiaries?.totalCount).toBe(0);
   });

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../src/common/clock.js';
 import type { PrismaClient } from '../src/db/index.js';
-import { RosterFeed } from '../src/events/feed.js';
-import { ResumePointError, appendToOutbox, checkResumePoint, outboxPosition, pruneOutbox } from '../src/events/outbox.js';
+import { EventFeed } from '../src/events/feed.js';
+import { type LiveEvent, ResumePointError, appendToOutbox, checkResumePoint, outboxPosition, pruneOutbox } from '../src/events/outbox.js';
 import { RELAY_BATCH, Relay } from '../src/events/relay.js';
 import { type AppBus, createEventBus } from '../src/events/topics.js';
 import { createLogger } from '../src/logger.js';
@@ -22,7 +22,7 @@ const HOUR = 3_600_000;
 
 /** Collects every batch published on the bus's outbox topic, flattened. */
 function collect(bus: AppBus) {
-  const received: RosterEvent[] = [];
+  const received: LiveEvent[] = [];
   const iterator = bus.pubsub.subscribe('rosterOutbox')[Symbol.asyncIterator]();
   void (async () => {
     for (;;) {
@@ -168,7 +168,7 @@ describe.each(DATABASE_KINDS)('outbox, relay and feed on %s', (kind) => {
 
   it('the feed delivers in sequence order, fills gaps from the outbox, drops repeats and catches up', async () => {
     await markAllSent();
-    const feed = new RosterFeed(prisma, silent);
+    const feed = new EventFeed(prisma, silent);
     await feed.start();
     const listener = feed.listen();
     const [e1, e2, e3] = await append(3, true);
@@ -186,12 +186,12 @@ describe.each(DATABASE_KINDS)('outbox, relay and feed on %s', (kind) => {
   });
 
   it('the feed ends its listeners with EVENTS_UNAVAILABLE when the outbox cannot be read', async () => {
-    const feed = new RosterFeed(prisma, silent);
+    const feed = new EventFeed(prisma, silent);
     await feed.start();
     const listener = feed.listen();
     const [, second] = await append(2, true);
     // Stands in for a database that went away: the gap before `second` cannot be filled.
-    const broken = new RosterFeed(
+    const broken = new EventFeed(
       { ...prisma, outboxCounter: prisma.outboxCounter, outboxEvent: { findMany: () => Promise.reject(new Error('connection lost')) } } as never,
       silent,
     );

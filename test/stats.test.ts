@@ -63,6 +63,31 @@ describe.each(DATABASE_KINDS)('statistics on %s', (kind) => {
     ] as const) {
       await prisma.honor.create({ data: { title: '荣誉', level, year: y, awardedBy: '文明委', ...extra } });
     }
+    // Service orders at stations A and B: placed, completed and rated in the period or before it.
+    const now = Date.now();
+    const hoursAgo = (h: number) => new Date(now - h * 3_600_000);
+    let n = 0;
+    const order = (siteId: number, status: 'PLACED' | 'COMPLETED' | 'RATED' | 'CANCELLED', placed: number, completed?: number, rated?: [number, number]) =>
+      prisma.serviceOrder.create({
+        data: {
+          siteId, status, category: 'OTHER', description: '需求', address: '地址', addressKey: '地址', requesterName: '居民', requesterPhone: '+8613800000000',
+          trackingCodeHash: `stats-${kind}-${(n += 1)}`, placedAt: hoursAgo(placed), dispatchDueAt: hoursAgo(placed - 24), completeDueAt: hoursAgo(placed - 72),
+          completedAt: completed == null ? null : hoursAgo(completed), ratedAt: rated ? hoursAgo(rated[0]) : null, ratingStars: rated ? rated[1] : null,
+        },
+      });
+    await order(w.sites.stationA.id, 'PLACED', 5);
+    await order(w.sites.stationA.id, 'CANCELLED', 30);
+    await order(w.sites.stationA.id, 'COMPLETED', 48, 40);
+    await order(w.sites.stationA.id, 'RATED', 100, 90, [80, 4]);
+    await order(w.sites.stationB.id, 'RATED', 24 * 45, 24 * 20, [24 * 19, 5]);
+    await order(w.sites.stationB.id, 'RATED', 24 * 90, 24 * 80, [24 * 79, 1]);
+    // Street reports: filed in the period in several states, and one long ago.
+    for (const [siteId, status, h] of [
+      [w.sites.stationA.id, 'SUBMITTED', 2], [w.sites.stationA.id, 'RESOLVED', 30], [w.sites.stationA.id, 'IN_PROGRESS', 50],
+      [w.sites.stationB.id, 'RESOLVED', 3], [w.sites.stationB.id, 'REJECTED', 4], [w.sites.stationB.id, 'SUBMITTED', 24 * 60],
+    ] as const) {
+      await prisma.communityReport.create({ data: { siteId, status, category: 'WATER_LEAK', description: '漏水', photoUrls: [], reporterId: p.member.id, submittedAt: hoursAgo(h) } });
+    }
   });
   afterAll(() => t?.close());
 
@@ -71,9 +96,10 @@ describe.each(DATABASE_KINDS)('statistics on %s', (kind) => {
     const prisma = t.db.prisma;
     const sites = await prisma.site.findMany();
     const inArea = new Set(sites.filter((s) => rootPath == null || s.path === rootPath || s.path.startsWith(`${rootPath}.`)).map((s) => s.id));
-    const [volunteers, teams, projects, shifts, posts, assignments, records, visits, beneficiaries, honors] = await Promise.all([
+    const [volunteers, teams, projects, shifts, posts, assignments, records, visits, beneficiaries, honors, orders, reports] = await Promise.all([
       prisma.volunteer.findMany(), prisma.team.findMany(), prisma.project.findMany(), prisma.shift.findMany(), prisma.dutyPost.findMany(),
       prisma.shiftAssignment.findMany(), prisma.serviceRecord.findMany(), prisma.careVisit.findMany(), prisma.beneficiary.findMany(), prisma.honor.findMany(),
+      prisma.serviceOrder.findMany(), prisma.communityReport.findMany(),
     ]);
     const postSite = new Map(posts.map((p) => [p.id, p.siteId]));
     const teamSite = new Map(teams.map((tm) => [tm.id, tm.siteId]));
@@ -90,6 +116,14 @@ describe.each(DATABASE_KINDS)('statistics on %s', (kind) => {
     const honoured = honors.filter((h) => inArea.has(h.siteId) && h.year >= years[0]! && h.year <= years[1]!);
     const countBy = <T,>(rows: T[], key: (r: T) => string) =>
       [...rows.reduce((m, r) => m.set(key(r), (m.get(key(r)) ?? 0) + 1), new Map<string, number>())].sort(([a], [b]) => a.localeCompare(b)).map(([k, count]) => ({ key: k, count }));
+    const areaOrders = orders.filter((o) => inArea.has(o.siteId));
+    const placed = areaOrders.filter((o) => inPeriod(o.placedAt));
+    const completed = areaOrders.filter((o) => o.completedAt && inPeriod(o.completedAt));
+    const rated = areaOrders.filter((o) => o.ratedAt && inPeriod(o.ratedAt));
+    const durations = completed.map((o) => (o.completedAt!.getTime() - o.placedAt.getTime()) / 60_000).sort((a, b) => a - b);
+    const mid = durations.length / 2;
+    const median = durations.length === 0 ? null : durations.length % 2 ? durations[Math.floor(mid)]! : (durations[mid - 1]! + durations[mid]!) / 2;
+    const filed = reports.filter((r) => inArea.has(r.siteId) && inPeriod(r.submittedAt));
     const capacity = open.reduce((n, s) => n + s.capacity, 0);
     const assigned = open.reduce((n, s) => n + s.assignedCount, 0);
     return {
@@ -108,6 +142,20 @@ describe.each(DATABASE_KINDS)('statistics on %s', (kind) => {
       careVisits: careVisits.length,
       honorsByLevel: countBy(honoured, (h) => h.level),
       civilisedFamiliesByLevel: countBy(honoured.filter((h) => h.recipientKind === 'FAMILY'), (h) => h.level),
+      serviceOrders: {
+        placed: placed.length,
+        byStatus: countBy(placed, (o) => o.status),
+        completed: completed.length,
+        medianMinutesToComplete: median,
+        ratings: rated.length,
+        meanRating: rated.length ? rated.reduce((n, o) => n + o.ratingStars!, 0) / rated.length : null,
+      },
+      communityReports: {
+        submitted: filed.length,
+        byStatus: countBy(filed, (r) => r.status),
+        open: filed.filter((r) => ['SUBMITTED', 'ACKNOWLEDGED', 'IN_PROGRESS'].includes(r.status)).length,
+        resolved: filed.filter((r) => r.status === 'RESOLVED').length,
+      },
     };
   }
 
@@ -118,6 +166,9 @@ describe.each(DATABASE_KINDS)('statistics on %s', (kind) => {
     // The fixture is not empty where it matters, so equality is not between zeros.
     expect([stats.serviceMinutes, stats.careVisits, stats.shifts.total, stats.volunteers.activeInPeriod]).toEqual([150 + 90 + 60 + 45, 4, want.shifts.total, 4]);
     expect(stats.shifts.total).toBeGreaterThan(0);
+    // Orders and reports: 4 placed in the period (B's of 45 and 90 days ago are not), 3 completed, 2 rated (4★, 5★).
+    expect(stats.serviceOrders).toMatchObject({ placed: 4, completed: 3, ratings: 2, meanRating: 4.5 });
+    expect(stats.communityReports).toMatchObject({ submitted: 5, open: 2, resolved: 2 });
     expect(codesOf((await request(t.url, StatsCityDocument, { from, to }, as.volunteer.headers)).errors)).toEqual(['FORBIDDEN']);
     const backwards = await request(t.url, StatsCityDocument, { from: to, to: from }, as.admin.headers);
     expect(backwards.errors?.[0]?.message).toBe('to: to must not be before from');

@@ -1,13 +1,25 @@
 import { builder } from '../builder.js';
 import { optionalDbId } from '../common/ids.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { BeneficiaryRef } from '../care/schema.js';
 import { VolunteerRef } from '../volunteers/schema.js';
 
 export const PersonalDataFieldEnum = builder.enumType('PersonalDataField', {
-  description: 'A field of a volunteer’s record that is personal data.',
+  description: 'A field of a volunteer’s or a beneficiary’s record that is personal data.',
   values: {
-    PHONE: { description: 'The mobile number.' },
-    BIRTH_DATE: { description: 'The date of birth.' },
+    PHONE: { description: 'The (mobile) phone number.' },
+    BIRTH_DATE: { description: 'The date of birth (volunteers).' },
+    NAME: { description: 'The name of the person or head of household (beneficiaries).' },
+    ADDRESS: { description: 'The home address (beneficiaries).' },
+    ID_NUMBER: { description: 'The ID-card or veteran-certificate number (beneficiaries).' },
+  } as const,
+});
+
+export const PersonalDataSubjectEnum = builder.enumType('PersonalDataSubject', {
+  description: 'Whose personal data was read: the kind of record.',
+  values: {
+    VOLUNTEER: { description: 'A volunteer’s record.' },
+    BENEFICIARY: { description: 'A beneficiary’s record (a person or household the city cares for).' },
   } as const,
 });
 
@@ -23,12 +35,28 @@ builder.prismaObject('Account', {
 });
 
 builder.prismaObject('PersonalDataRead', {
-  description: 'One read of someone else’s personal data: who read which field of whose record, and when. Visible to admins only.',
+  description:
+    'One read of someone else’s personal data — a volunteer’s or a beneficiary’s: who read which field of whose record, through which operation, and when. Visible to admins only.',
   authScopes: { admin: true },
   fields: (t) => ({
     reader: t.relation('reader', { description: 'The account that read it.' }),
-    volunteer: t.relation('volunteer', { description: 'Whose record was read.' }),
+    subjectType: t.expose('subjectType', { type: PersonalDataSubjectEnum, description: 'Whose record it was: a volunteer’s or a beneficiary’s.' }),
+    volunteer: t.prismaField({
+      type: 'Volunteer',
+      nullable: true,
+      description: 'The volunteer whose record was read; null when it was a beneficiary’s.',
+      resolve: (query, r, _args, ctx) =>
+        r.subjectType === 'VOLUNTEER' ? ctx.prisma.volunteer.findUnique({ ...query, where: { id: r.subjectId } }) : null,
+    }),
+    beneficiary: t.prismaField({
+      type: 'Beneficiary',
+      nullable: true,
+      description: 'The beneficiary whose record was read; null when it was a volunteer’s.',
+      resolve: (query, r, _args, ctx) =>
+        r.subjectType === 'BENEFICIARY' ? ctx.prisma.beneficiary.findUnique({ ...query, where: { id: r.subjectId } }) : null,
+    }),
     field: t.expose('field', { type: PersonalDataFieldEnum, description: 'Which field was read.' }),
+    operation: t.exposeString('operation', { nullable: true, description: 'The name of the GraphQL operation that read it, when it had one.' }),
     readAt: t.expose('readAt', { type: 'DateTime', description: 'When it was read.' }),
   }),
 });
@@ -36,7 +64,9 @@ builder.prismaObject('PersonalDataRead', {
 const PersonalDataReadFilter = builder.inputType('PersonalDataReadFilter', {
   description: 'Narrows the log of personal-data reads. All given conditions must hold.',
   fields: (t) => ({
+    subjectType: t.field({ type: PersonalDataSubjectEnum, description: 'Only reads of volunteers’ or of beneficiaries’ records.' }),
     volunteerId: t.globalID({ for: VolunteerRef, description: 'Only reads of this volunteer’s record.' }),
+    beneficiaryId: t.globalID({ for: BeneficiaryRef, description: 'Only reads of this beneficiary’s record.' }),
     readerVolunteerId: t.globalID({ for: VolunteerRef, description: 'Only reads by the account of this volunteer.' }),
     from: t.field({ type: 'DateTime', description: 'Only reads at or after this instant.' }),
     to: t.field({ type: 'DateTime', description: 'Only reads before this instant.' }),
@@ -46,9 +76,15 @@ const PersonalDataReadFilter = builder.inputType('PersonalDataReadFilter', {
 function readWhere(filter: typeof PersonalDataReadFilter.$inferInput | null | undefined): Prisma.PersonalDataReadWhereInput {
   if (!filter) return {};
   const volunteerId = optionalDbId(filter.volunteerId, 'filter.volunteerId');
+  const beneficiaryId = optionalDbId(filter.beneficiaryId, 'filter.beneficiaryId');
   const readerVolunteerId = optionalDbId(filter.readerVolunteerId, 'filter.readerVolunteerId');
+  const subjects: Prisma.PersonalDataReadWhereInput[] = [
+    ...(filter.subjectType ? [{ subjectType: filter.subjectType }] : []),
+    ...(volunteerId != null ? [{ subjectType: 'VOLUNTEER' as const, subjectId: volunteerId }] : []),
+    ...(beneficiaryId != null ? [{ subjectType: 'BENEFICIARY' as const, subjectId: beneficiaryId }] : []),
+  ];
   return {
-    ...(volunteerId != null && { volunteerId }),
+    ...(subjects.length && { AND: subjects }),
     ...(readerVolunteerId != null && { reader: { volunteerId: readerVolunteerId } }),
     ...((filter.from || filter.to) && {
       readAt: { ...(filter.from && { gte: filter.from }), ...(filter.to && { lt: filter.to }) },
@@ -63,7 +99,8 @@ builder.queryField('personalDataReads', (t) =>
       cursor: 'id',
       nullable: true,
       authScopes: { admin: true },
-      description: 'The log of reads of personal data (phone numbers, birth dates), newest first. Admins only.',
+      description:
+        'The one log of reads of personal data — volunteers’ phone numbers and birth dates, beneficiaries’ names, phones, addresses and ID numbers — newest first. Admins only.',
       args: { filter: t.arg({ type: PersonalDataReadFilter, description: 'Conditions the reads must meet.' }) },
       totalCount: (_parent, args, ctx) => ctx.prisma.personalDataRead.count({ where: readWhere(args.filter) }),
       resolve: (query, _root, args, ctx) =>

@@ -2,6 +2,7 @@ import { cached } from '../common/loaders.js';
 import type { Context } from '../context.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { atOrBelow, pathAndAncestors } from '../orders/rules.js';
+import { subtreeOf } from '../sites/service.js';
 import { type Viewer, managesPath } from './viewer.js';
 
 /**
@@ -59,7 +60,7 @@ export async function serviceOrderVisibility(ctx: Context): Promise<Prisma.Servi
 }
 
 /** Rows whose site is this one or below it. */
-const managedSite = (path: string) => ({ site: { OR: [{ path }, { path: { startsWith: `${path}.` } }] } });
+const managedSite = (path: string) => ({ site: subtreeOf({ path }) });
 
 /** The street reports a viewer may see, as a filter: admins all; their own; those at sites they manage and below. */
 export function communityReportVisibility(ctx: Context): Prisma.CommunityReportWhereInput {

@@ -5,7 +5,7 @@ import { ServiceRecordRef } from '../roster/schema.js';
 import { SiteRef } from '../sites/schema.js';
 import { TeamRef } from '../teams/schema.js';
 import { VolunteerRef } from '../volunteers/schema.js';
-import { loggedRead } from './access-log.js';
+import { loggedRead } from '../audit/service.js';
 import { type CareImpact, beneficiaryWhere, careImpacts } from './service.js';
 
 export const BeneficiaryKindEnum = builder.enumType('BeneficiaryKind', {
@@ -60,25 +60,25 @@ export const BeneficiaryRef = builder.prismaNode('Beneficiary', {
       nullable: true,
       description: `Name of the person or head of household. ${PII}`,
       authScopes: (b) => ({ seeBeneficiaryPersonalData: b.id }),
-      resolve: loggedRead('name', (b) => b.name),
+      resolve: loggedRead('BENEFICIARY', 'NAME', (b) => b.name),
     }),
     phone: t.string({
       nullable: true,
       description: `Contact phone, if any. ${PII}`,
       authScopes: (b) => ({ seeBeneficiaryPersonalData: b.id }),
-      resolve: loggedRead('phone', (b) => b.phone),
+      resolve: loggedRead('BENEFICIARY', 'PHONE', (b) => b.phone),
     }),
     address: t.string({
       nullable: true,
       description: `Home address. ${PII}`,
       authScopes: (b) => ({ seeBeneficiaryPersonalData: b.id }),
-      resolve: loggedRead('address', (b) => b.address),
+      resolve: loggedRead('BENEFICIARY', 'ADDRESS', (b) => b.address),
     }),
     idNumber: t.string({
       nullable: true,
       description: `ID-card or veteran-certificate number, if recorded. ${PII}`,
       authScopes: (b) => ({ seeBeneficiaryPersonalData: b.id }),
-      resolve: loggedRead('idNumber', (b) => b.idNumber),
+      resolve: loggedRead('BENEFICIARY', 'ID_NUMBER', (b) => b.idNumber),
     }),
     careTeam: t.relation('careTeam', { nullable: true, description: 'The one team responsible now; null when none is assigned.' }),
     careAssignments: t.relatedConnection(

@@ -1,7 +1,6 @@
 import type { AppServices } from '../context.js';
-import { appendToOutbox } from '../events/outbox.js';
+import { type OutboxChange, appendToOutbox } from '../events/outbox.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import type { RosterChange } from '../roster/events.js';
 
 /**
  * Runs a rule as one command: opens the transaction, runs the rule in it, writes the rule's events
@@ -9,7 +8,7 @@ import type { RosterChange } from '../roster/events.js';
  * live events (its own subscribers at once; the relay for the others). Every mutation goes
  * through here, so none can forget to publish and none can publish what was rolled back.
  */
-export async function command<T extends { events: readonly RosterChange[] }>(
+export async function command<T extends { events: readonly OutboxChange[] }>(
   services: Pick<AppServices, 'prisma' | 'clock' | 'events'>,
   rule: (tx: Prisma.TransactionClient) => Promise<T>,
   /** Longest the transaction may run (Prisma's default is 5 s), for rules that touch hundreds of rows. */

@@ -1,8 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { PrismaClient } from '../db/index.js';
 import type { Logger } from '../logger.js';
-import type { RosterEvent } from '../roster/events.js';
-import { eventsAfter, outboxPosition } from './outbox.js';
+import { type LiveEvent, eventsAfter, outboxPosition } from './outbox.js';
 
 /** Called as subscribers start and stop listening on an instance (the test harness counts them). */
 export interface ListenerHooks {
@@ -16,19 +15,20 @@ export const MAX_PENDING_EVENTS = 50_000;
 const CATCH_UP_BATCH = 1_000;
 
 /** A live stream of the feed's events, from when it was opened. */
-export interface FeedListener extends AsyncIterableIterator<RosterEvent> {
-  return(): Promise<IteratorResult<RosterEvent>>;
+export interface FeedListener extends AsyncIterableIterator<LiveEvent> {
+  return(): Promise<IteratorResult<LiveEvent>>;
 }
 
 /**
- * An instance's ordered stream of roster events: every sequence exactly once, in order, to every
- * listener on this instance. Events arrive from this instance's own commits (at once, whether or
+ * An instance's ordered stream of live events (roster, service orders, street reports; each
+ * listener picks its stream): every sequence exactly once, in order, to every listener on this
+ * instance. Events arrive from this instance's own commits (at once, whether or
  * not Redis is up), from other instances through the bus, and from the outbox itself. Because
  * sequences are gapless and follow commit order, a jump (n + 2 after n) proves n + 1 is committed,
  * and the feed reads it from the outbox before going on; a periodic catch-up finds what the bus
  * lost. All input is processed one batch at a time.
  */
-export class RosterFeed {
+export class EventFeed {
   private delivered = 0;
   private readonly listeners = new Set<Listener>();
   private chain: Promise<void> = Promise.resolve();
@@ -51,7 +51,7 @@ export class RosterFeed {
   }
 
   /** Takes committed events (any order, duplicates allowed) and delivers the new ones in order. */
-  offer(events: readonly RosterEvent[]): Promise<void> {
+  offer(events: readonly LiveEvent[]): Promise<void> {
     if (events.length === 0) return this.chain;
     return this.enqueue(async () => {
       for (const event of [...events].sort((a, b) => a.sequence - b.sequence)) {
@@ -94,7 +94,7 @@ export class RosterFeed {
     }
   }
 
-  private deliver(event: RosterEvent): void {
+  private deliver(event: LiveEvent): void {
     this.delivered = event.sequence;
     for (const listener of this.listeners) listener.push(event);
   }
@@ -107,7 +107,7 @@ export class RosterFeed {
       } catch (error) {
         // The order cannot be kept without the outbox: end the live streams with a clear error
         // (clients resume with `after`); the next input retries from the last delivered sequence.
-        this.logger.error({ error: (error as Error).message }, 'roster feed: cannot read the outbox');
+        this.logger.error({ error: (error as Error).message }, 'event feed: cannot read the outbox');
         for (const listener of [...this.listeners]) {
           listener.fail(unavailable(`Live events are interrupted; resubscribe with after: ${this.delivered}.`));
         }
@@ -123,13 +123,13 @@ function unavailable(message: string): GraphQLError {
 
 /** One listener's queue of delivered events. */
 class Listener implements FeedListener {
-  private readonly queue: RosterEvent[] = [];
-  private waiting?: { resolve: (r: IteratorResult<RosterEvent>) => void; reject: (e: unknown) => void };
+  private readonly queue: LiveEvent[] = [];
+  private waiting?: { resolve: (r: IteratorResult<LiveEvent>) => void; reject: (e: unknown) => void };
   private done = false;
   private error: unknown;
   constructor(private readonly detach: () => void) {}
 
-  push(event: RosterEvent): void {
+  push(event: LiveEvent): void {
     if (this.done) return;
     if (this.waiting) {
       const { resolve } = this.waiting;
@@ -173,7 +173,7 @@ class Listener implements FeedListener {
     } else waiting.resolve({ value: undefined, done: true });
   }
 
-  next(): Promise<IteratorResult<RosterEvent>> {
+  next(): Promise<IteratorResult<LiveEvent>> {
     if (this.queue.length > 0) return Promise.resolve({ value: this.queue.shift()!, done: false });
     if (this.error !== undefined) {
       const error = this.error;
@@ -186,7 +186,7 @@ class Listener implements FeedListener {
     });
   }
 
-  return(): Promise<IteratorResult<RosterEvent>> {
+  return(): Promise<IteratorResult<LiveEvent>> {
     this.queue.length = 0;
     this.error = undefined;
     this.end();

@@ -1,9 +1,9 @@
+import { Repeater } from 'graphql-yoga';
 import type { Clock } from '../common/clock.js';
 import type { PrismaClient } from '../db/index.js';
 import type { Logger } from '../logger.js';
-import type { RosterEvent } from '../roster/events.js';
-import { type ListenerHooks, RosterFeed } from './feed.js';
-import { pruneOutbox } from './outbox.js';
+import { type ListenerHooks, EventFeed } from './feed.js';
+import { type LiveEvent, pruneOutbox } from './outbox.js';
 import { Relay } from './relay.js';
 import type { AppBus } from './topics.js';
 
@@ -22,20 +22,20 @@ export interface LiveEventsOptions {
   /** Told as subscribers start and stop listening (the test harness counts them). */
   listeners?: ListenerHooks;
   /** Runs after a command's commit, before its events go anywhere (a test makes the process exit here). */
-  afterCommit?: (events: readonly RosterEvent[]) => void;
+  afterCommit?: (events: readonly LiveEvent[]) => void;
 }
 
 /**
- * Roster events of one instance: the feed its subscribers listen to and, when events fan out
+ * Live events (roster, service orders, street reports) of one instance: the feed its subscribers listen to and, when events fan out
  * through Redis, the outbox relay. Without Redis there is no other instance to relay to: rows are
  * written already marked sent, and commits go straight to the feed.
  */
 export interface LiveEvents {
-  feed: RosterFeed;
+  feed: EventFeed;
   /** Null without Redis. */
   relay: Relay | null;
   /** A command committed these events: deliver them here at once and relay them. */
-  committed(events: readonly RosterEvent[]): void;
+  committed(events: readonly LiveEvent[]): void;
   /** Deletes events older than the retention period; returns how many. */
   prune(): Promise<number>;
   start(): Promise<void>;
@@ -47,12 +47,12 @@ export function createLiveEvents(
   options: LiveEventsOptions = {},
 ): LiveEvents {
   const { prisma, bus, clock, logger } = deps;
-  const feed = new RosterFeed(prisma, logger, options.listeners);
+  const feed = new EventFeed(prisma, logger, options.listeners);
   const relay = bus.transport === 'redis' ? new Relay(prisma, bus, clock, logger) : null;
   const retentionHours = options.retentionHours ?? DEFAULT_EVENT_RETENTION_HOURS;
   const pollMs = options.pollMs ?? DEFAULT_EVENT_POLL_MS;
   const timers: NodeJS.Timeout[] = [];
-  let remote: AsyncIterator<RosterEvent[]> | undefined;
+  let remote: AsyncIterator<LiveEvent[]> | undefined;
 
   const prune = async () => {
     const removed = await pruneOutbox(prisma, new Date(clock.now().getTime() - retentionHours * 3_600_000));
@@ -106,4 +106,29 @@ export function createLiveEvents(
       await feed.close();
     },
   };
+}
+
+/**
+ * One stream's events (service orders, street reports, …) as this instance's feed delivers them:
+ * committed, in sequence order, from every instance. Listening starts when the stream is first
+ * read and ends when it is returned or the feed closes (or fails, with the feed's error).
+ */
+export function streamEvents<S extends LiveEvent['stream']>(
+  events: Pick<LiveEvents, 'feed'>,
+  stream: S,
+): AsyncIterable<Extract<LiveEvent, { stream: S }>> {
+  return new Repeater<Extract<LiveEvent, { stream: S }>>(async (push, stop) => {
+    const live = events.feed.listen();
+    void stop.then(() => live.return());
+    try {
+      for (;;) {
+        const next = await live.next();
+        if (next.done) break;
+        if (next.value.stream === stream) await push(next.value as Extract<LiveEvent, { stream: S }>);
+      }
+      stop();
+    } catch (error) {
+      stop(error);
+    }
+  });
 }

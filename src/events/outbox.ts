@@ -1,10 +1,13 @@
 import type { PrismaClient } from '../db/index.js';
-import type { OutboxEvent, Prisma } from '../generated/prisma/client.js';
+import { type CommunityReportStatus, type OutboxEvent, Prisma, type ServiceOrderStatus } from '../generated/prisma/client.js';
+import type { OrderChange, ServiceOrderMessage } from '../orders/events.js';
+import type { CommunityReportMessage, ReportChange } from '../reports/events.js';
 import type { RosterChange, RosterChangeKind, RosterEvent } from '../roster/events.js';
 
 /*
- * The transactional outbox: roster events are rows written by the transaction that made the
- * change. The single counter row is bumped by the same statement that inserts the rows, as the
+ * The transactional outbox: live events (roster changes, service orders, street reports) are rows
+ * written by the transaction that made the change, each with its stream and what its subscribers
+ * filter on, all in one order. The single counter row is bumped by the same statement that inserts the rows, as the
  * transaction's last write; its row lock makes concurrent transactions hand out sequences in the
  * order they commit, with no gaps (a rolled-back transaction rolls its bump back too). So a reader
  * that has seen sequence n and finds n + 2 committed knows n + 1 is committed as well.
@@ -31,27 +34,57 @@ export class ResumePointError extends Error {
   }
 }
 
+/** A change a rule made, for the outbox: to the roster, a service order or a street report. */
+export type OutboxChange = RosterChange | OrderChange | ReportChange;
+/** A stored change as delivered to subscribers, with its sequence and what subscribers filter on. */
+export type LiveEvent = RosterEvent | ServiceOrderMessage | CommunityReportMessage;
+/** The live streams sharing the one order of events. */
+export type LiveStream = LiveEvent['stream'];
+
+/** The columns every statement below returns, as the raw query sees them. */
+const RETURNING = Prisma.sql`RETURNING "sequence"::text AS "sequence", "stream", "kind", "previousKind", "occurredAt",
+  "shiftId", "assignmentId", "volunteerId", "orderId", "reportId", "sitePath", "siteId", "postId", "projectId",
+  "organizerId", "teamId", "accountId", "recordedAt", "sentAt"`;
+
+type Returned = Omit<OutboxEvent, 'sequence'> & { sequence: string | bigint | number };
+
 /**
- * Writes a rule's changes to the outbox, in the rule's transaction and as its last write, and
- * returns them as events with their sequences and what subscribers filter on (the shift's site
- * path, post, project and organiser, read in the same transaction). One statement.
+ * Writes a rule's changes to the outbox, in the rule's transaction and as its last writes, and
+ * returns them as events with their sequences and what subscribers filter on (for a shift its site
+ * path, post, project and organiser; for an order its site, team and requester; for a report its
+ * site and reporter — read in the same transaction). One statement per stream the changes touch.
  * `sentAt` is set at once when there is no other instance to relay to.
  */
 export async function appendToOutbox(
   tx: Tx,
-  changes: readonly RosterChange[],
+  changes: readonly OutboxChange[],
   recordedAt: Date,
   options: { markSent: boolean },
-): Promise<RosterEvent[]> {
+): Promise<LiveEvent[]> {
   if (changes.length === 0) return [];
+  const at = { recordedAt: recordedAt.toISOString(), sentAt: options.markSent ? recordedAt.toISOString() : null };
+  const roster = changes.filter((c): c is RosterChange => c.stream === 'roster');
+  const orders = changes.filter((c): c is OrderChange => c.stream === 'serviceOrder');
+  const reports = changes.filter((c): c is ReportChange => c.stream === 'communityReport');
+  const rows = [
+    ...(roster.length ? await appendRoster(tx, roster, at) : []),
+    ...(orders.length ? await appendOrders(tx, orders, at) : []),
+    ...(reports.length ? await appendReports(tx, reports, at) : []),
+  ];
+  return rows.map(toLiveEvent).sort((a, b) => a.sequence - b.sequence);
+}
+
+type Stamp = { recordedAt: string; sentAt: string | null };
+
+/** Bumps the counter by `n` (the transaction's row lock orders sequences by commit). */
+const counter = (n: number) => Prisma.sql`"counter" AS (
+  UPDATE "outbox_counter" SET "last" = "last" + ${n}::int WHERE "id" = 1 RETURNING "last"
+)`;
+
+async function appendRoster(tx: Tx, changes: readonly RosterChange[], at: Stamp): Promise<Returned[]> {
   const n = changes.length;
-  const sentAt = options.markSent ? recordedAt.toISOString() : null;
-  const rows = await tx.$queryRaw<
-    { sequence: string; sitePath: string; postId: number; projectId: number; organizerId: number }[]
-  >`
-    WITH "counter" AS (
-      UPDATE "outbox_counter" SET "last" = "last" + ${n}::int WHERE "id" = 1 RETURNING "last"
-    ), "changes" AS (
+  const rows = await tx.$queryRaw<Returned[]>`
+    WITH ${counter(n)}, "changes" AS (
       SELECT * FROM unnest(
         ${changes.map((c) => c.kind)}::text[],
         ${changes.map((c) => c.shiftId)}::int[],
@@ -60,52 +93,118 @@ export async function appendToOutbox(
         ${changes.map((c) => c.occurredAt.toISOString())}::timestamptz[]
       ) WITH ORDINALITY AS c("kind", "shiftId", "assignmentId", "volunteerId", "occurredAt", "ord")
     )
-    INSERT INTO "outbox" ("sequence", "kind", "occurredAt", "shiftId", "assignmentId", "volunteerId",
-                          "sitePath", "postId", "projectId", "organizerId", "recordedAt", "sentAt")
-    SELECT "counter"."last" - ${n}::int + c."ord", c."kind", c."occurredAt", c."shiftId", c."assignmentId",
-           c."volunteerId", site."path", shift."postId", shift."projectId", project."organizerId",
-           ${recordedAt.toISOString()}::timestamptz, ${sentAt}::timestamptz
+    INSERT INTO "outbox" ("sequence", "stream", "kind", "occurredAt", "shiftId", "assignmentId", "volunteerId",
+                          "sitePath", "siteId", "postId", "projectId", "organizerId", "recordedAt", "sentAt")
+    SELECT "counter"."last" - ${n}::int + c."ord", 'roster', c."kind", c."occurredAt", c."shiftId", c."assignmentId",
+           c."volunteerId", site."path", site."id", shift."postId", shift."projectId", project."organizerId",
+           ${at.recordedAt}::timestamptz, ${at.sentAt}::timestamptz
     FROM "changes" c
     CROSS JOIN "counter"
     JOIN "Shift" shift ON shift."id" = c."shiftId"
     JOIN "DutyPost" post ON post."id" = shift."postId"
     JOIN "Site" site ON site."id" = post."siteId"
     JOIN "Project" project ON project."id" = shift."projectId"
-    RETURNING "sequence"::text AS "sequence", "sitePath", "postId", "projectId", "organizerId"`;
-  if (rows.length !== n) {
-    // A change for a shift that does not exist: a bug in a rule. Roll everything back.
-    throw new Error(`outbox: ${n - rows.length} of ${n} changes name no existing shift`);
-  }
-  const located = rows.map((r) => ({ ...r, sequence: Number(r.sequence) })).sort((a, b) => a.sequence - b.sequence);
-  return located.map((where, i) => {
-    const change = changes[i]!;
-    return {
-      sequence: where.sequence,
-      kind: change.kind,
-      occurredAt: change.occurredAt.toISOString(),
-      shiftId: change.shiftId,
-      assignmentId: change.assignmentId,
-      volunteerId: change.volunteerId,
-      sitePath: where.sitePath,
-      postId: where.postId,
-      projectId: where.projectId,
-      organizerId: where.organizerId,
-    };
-  });
+    ${RETURNING}`;
+  // A change for a shift that does not exist: a bug in a rule. Roll everything back.
+  if (rows.length !== n) throw new Error(`outbox: ${n - rows.length} of ${n} changes name no existing shift`);
+  return rows;
 }
 
-export function toRosterEvent(row: OutboxEvent): RosterEvent {
+async function appendOrders(tx: Tx, changes: readonly OrderChange[], at: Stamp): Promise<Returned[]> {
+  const n = changes.length;
+  const rows = await tx.$queryRaw<Returned[]>`
+    WITH ${counter(n)}, "changes" AS (
+      SELECT * FROM unnest(
+        ${changes.map((c) => c.status)}::text[],
+        ${changes.map((c) => c.previousStatus)}::text[],
+        ${changes.map((c) => c.orderId)}::int[],
+        ${changes.map((c) => c.occurredAt.toISOString())}::timestamptz[]
+      ) WITH ORDINALITY AS c("kind", "previousKind", "orderId", "occurredAt", "ord")
+    )
+    INSERT INTO "outbox" ("sequence", "stream", "kind", "previousKind", "occurredAt", "orderId", "sitePath", "siteId",
+                          "teamId", "accountId", "recordedAt", "sentAt")
+    SELECT "counter"."last" - ${n}::int + c."ord", 'serviceOrder', c."kind", c."previousKind", c."occurredAt", c."orderId",
+           site."path", site."id", o."teamId", o."requesterAccountId", ${at.recordedAt}::timestamptz, ${at.sentAt}::timestamptz
+    FROM "changes" c
+    CROSS JOIN "counter"
+    JOIN "ServiceOrder" o ON o."id" = c."orderId"
+    JOIN "Site" site ON site."id" = o."siteId"
+    ${RETURNING}`;
+  if (rows.length !== n) throw new Error(`outbox: ${n - rows.length} of ${n} changes name no existing service order`);
+  return rows;
+}
+
+async function appendReports(tx: Tx, changes: readonly ReportChange[], at: Stamp): Promise<Returned[]> {
+  const n = changes.length;
+  const rows = await tx.$queryRaw<Returned[]>`
+    WITH ${counter(n)}, "changes" AS (
+      SELECT * FROM unnest(
+        ${changes.map((c) => c.status)}::text[],
+        ${changes.map((c) => c.previousStatus)}::text[],
+        ${changes.map((c) => c.reportId)}::int[],
+        ${changes.map((c) => c.occurredAt.toISOString())}::timestamptz[]
+      ) WITH ORDINALITY AS c("kind", "previousKind", "reportId", "occurredAt", "ord")
+    )
+    INSERT INTO "outbox" ("sequence", "stream", "kind", "previousKind", "occurredAt", "reportId", "volunteerId",
+                          "sitePath", "siteId", "recordedAt", "sentAt")
+    SELECT "counter"."last" - ${n}::int + c."ord", 'communityReport', c."kind", c."previousKind", c."occurredAt", c."reportId",
+           r."reporterId", site."path", site."id", ${at.recordedAt}::timestamptz, ${at.sentAt}::timestamptz
+    FROM "changes" c
+    CROSS JOIN "counter"
+    JOIN "CommunityReport" r ON r."id" = c."reportId"
+    JOIN "Site" site ON site."id" = r."siteId"
+    ${RETURNING}`;
+  if (rows.length !== n) throw new Error(`outbox: ${n - rows.length} of ${n} changes name no existing street report`);
+  return rows;
+}
+
+/** A stored row as the event its stream's subscribers receive. */
+export function toLiveEvent(row: Returned): LiveEvent {
+  const sequence = Number(row.sequence);
+  const occurredAt = new Date(row.occurredAt).toISOString();
+  switch (row.stream) {
+    case 'serviceOrder':
+      return {
+        sequence,
+        stream: 'serviceOrder',
+        orderId: row.orderId!,
+        status: row.kind as ServiceOrderStatus,
+        previousStatus: (row.previousKind as ServiceOrderStatus | null) ?? null,
+        occurredAt,
+        siteId: row.siteId!,
+        sitePath: row.sitePath,
+        teamId: row.teamId,
+        requesterAccountId: row.accountId,
+      };
+    case 'communityReport':
+      return {
+        sequence,
+        stream: 'communityReport',
+        reportId: row.reportId!,
+        status: row.kind as CommunityReportStatus,
+        previousStatus: (row.previousKind as CommunityReportStatus | null) ?? null,
+        occurredAt,
+        reporterId: row.volunteerId!,
+        sitePath: row.sitePath,
+      };
+    default:
+      return toRosterEvent(row);
+  }
+}
+
+export function toRosterEvent(row: Returned): RosterEvent {
   return {
     sequence: Number(row.sequence),
+    stream: 'roster',
     kind: row.kind as RosterChangeKind,
-    occurredAt: row.occurredAt.toISOString(),
-    shiftId: row.shiftId,
+    occurredAt: new Date(row.occurredAt).toISOString(),
+    shiftId: row.shiftId!,
     assignmentId: row.assignmentId,
     volunteerId: row.volunteerId,
     sitePath: row.sitePath,
-    postId: row.postId,
-    projectId: row.projectId,
-    organizerId: row.organizerId,
+    postId: row.postId!,
+    projectId: row.projectId!,
+    organizerId: row.organizerId!,
   };
 }
 
@@ -115,13 +214,13 @@ export async function eventsAfter(
   after: number,
   limit: number,
   where: Prisma.OutboxEventWhereInput = {},
-): Promise<RosterEvent[]> {
+): Promise<LiveEvent[]> {
   const rows = await db.outboxEvent.findMany({
     where: { ...where, sequence: { gt: BigInt(after) } },
     orderBy: { sequence: 'asc' },
     take: limit,
   });
-  return rows.map(toRosterEvent);
+  return rows.map(toLiveEvent);
 }
 
 /** The latest sequence handed out, and the highest one pruned. */
@@ -137,9 +236,9 @@ export async function checkResumePoint(db: Db, after: number): Promise<void> {
 }
 
 /** Unsent rows in sequence order, at most `limit` (call with the relay's lock held). */
-export async function unsentEvents(tx: Tx, limit: number): Promise<RosterEvent[]> {
+export async function unsentEvents(tx: Tx, limit: number): Promise<LiveEvent[]> {
   const rows = await tx.outboxEvent.findMany({ where: { sentAt: null }, orderBy: { sequence: 'asc' }, take: limit });
-  return rows.map(toRosterEvent);
+  return rows.map(toLiveEvent);
 }
 
 export async function markSent(tx: Tx, sequences: readonly number[], at: Date): Promise<void> {

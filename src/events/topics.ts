@@ -1,22 +1,20 @@
 import type { Logger } from '../logger.js';
 import { type PubSub, type PubSubService, createPubSubService } from '../pubsub.js';
-import type { ServiceOrderMessage } from '../orders/publish.js';
-import type { CommunityReportMessage } from '../reports/publish.js';
-import type { RosterEvent } from '../roster/events.js';
+import type { LiveEvent } from './outbox.js';
 
 /** The topics of the application's one event bus. */
 export type AppTopics = {
-  /** Outbox rows the relay publishes to every instance, in sequence order, as one batch. */
-  rosterOutbox: [RosterEvent[]];
+  /**
+   * Outbox rows the relay publishes to every instance, in sequence order, as one batch: roster
+   * changes, service orders and street reports alike (each event names its stream). The only way
+   * live events travel between instances.
+   */
+  rosterOutbox: [LiveEvent[]];
   /** A session was revoked (logout, reused refresh token): its live connections must end. */
   sessionRevoked: [string];
-  /** A service order changed status (src/orders/publish.ts). */
-  serviceOrderUpdated: [ServiceOrderMessage];
-  /** A street report changed status (src/reports/publish.ts). */
-  communityReportUpdated: [CommunityReportMessage];
 };
 
-export const APP_TOPICS = ['rosterOutbox', 'sessionRevoked', 'serviceOrderUpdated', 'communityReportUpdated'] as const satisfies readonly (keyof AppTopics)[];
+export const APP_TOPICS = ['rosterOutbox', 'sessionRevoked'] as const satisfies readonly (keyof AppTopics)[];
 
 export type AppPubSub = PubSub<AppTopics>;
 export type AppBus = PubSubService<AppTopics>;

@@ -1,26 +1,32 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { NotificationKind, Prisma } from '../generated/prisma/client.js';
-import { ROSTER_CHANGE_KINDS } from '../roster/events.js';
 import { type NotificationDraft, eventKey } from './store.js';
 import { shiftFacts } from './reminders.js';
-import { promotedText, shiftCancelledText, shiftChangedText, unassignedText, type Text } from './texts.js';
+import { orderUpdateText, promotedText, reportUpdateText, shiftCancelledText, shiftChangedText, unassignedText, type Text } from './texts.js';
 
 type Tx = Prisma.TransactionClient;
 
 /*
  * Who is told what about a committed outbox event. The worker reads the outbox through
- * `outboxRowsAfter` only, so when the outbox carries other domains' events (service orders, street
- * reports) their rows come through the same function and get their own case in `deriveFromEvent`.
+ * `outboxRowsAfter` only: roster changes, service orders and street reports alike, each stream with
+ * its own case in `deriveFromEvent`.
  */
 
 /** One committed outbox row, as the notification worker consumes it. */
 export interface ConsumedEvent {
   sequence: number;
+  /** Which domain's change: roster, serviceOrder or communityReport. */
+  stream: string;
+  /** The roster change's kind, or the order's or report's new status. */
   kind: string;
   occurredAt: Date;
-  shiftId: number;
+  shiftId: number | null;
   assignmentId: number | null;
   volunteerId: number | null;
+  orderId: number | null;
+  reportId: number | null;
+  /** For service orders: the requester's account, when one placed it. */
+  accountId: number | null;
 }
 
 /** The committed outbox rows after `after`, in sequence order, at most `limit`. */
@@ -29,7 +35,7 @@ export async function outboxRowsAfter(tx: Tx, after: number, limit: number): Pro
     where: { sequence: { gt: BigInt(after) } },
     orderBy: { sequence: 'asc' },
     take: limit,
-    select: { sequence: true, kind: true, occurredAt: true, shiftId: true, assignmentId: true, volunteerId: true },
+    select: { sequence: true, stream: true, kind: true, occurredAt: true, shiftId: true, assignmentId: true, volunteerId: true, orderId: true, reportId: true, accountId: true },
   });
   return rows.map((r) => ({ ...r, sequence: Number(r.sequence) }));
 }
@@ -42,7 +48,11 @@ export async function outboxRowsAfter(tx: Tx, after: number, limit: number): Pro
 export const RESCHEDULING_KINDS = new Set(['SHIFT_UPDATED', 'SHIFT_CANCELLED', 'ASSIGNED', 'WAITLISTED', 'PROMOTED', 'UNASSIGNED', 'CHECKED_IN', 'NO_SHOW']);
 
 /** Whether committed events give the worker something to do. */
-export const wakesWorker = (events: readonly { kind: string }[]) => events.some((e) => RESCHEDULING_KINDS.has(e.kind));
+export const wakesWorker = (events: readonly { stream: string; kind?: string; status?: string }[]) =>
+  events.some((e) => (e.stream === 'roster' ? RESCHEDULING_KINDS.has(e.kind ?? '') : e.status !== FIRST_STATUS[e.stream]));
+
+/** An order's or report's first status: its author made it, so nobody is told. */
+const FIRST_STATUS: Record<string, string> = { serviceOrder: 'PLACED', communityReport: 'SUBMITTED' };
 
 type Facts = NonNullable<Awaited<ReturnType<typeof shiftFacts>>>;
 
@@ -68,17 +78,38 @@ async function noteShift(tx: Tx, shift: Facts): Promise<void> {
   });
 }
 
-/** The roster's kinds (src/roster/events.ts); other domains' outbox rows get their own case below. */
-const ROSTER_KINDS = new Set<string>(ROSTER_CHANGE_KINDS);
-
 /** The notifications one outbox event makes (none for most kinds). */
 export async function deriveFromEvent(tx: Tx, event: ConsumedEvent): Promise<NotificationDraft[]> {
-  // ORDER_UPDATE and REPORT_UPDATE come here once orders and reports write to the outbox.
-  if (!ROSTER_KINDS.has(event.kind) || !RESCHEDULING_KINDS.has(event.kind)) return [];
-  return deriveFromRosterEvent(tx, event);
+  switch (event.stream) {
+    case 'roster':
+      return RESCHEDULING_KINDS.has(event.kind) ? deriveFromRosterEvent(tx, event) : [];
+    case 'serviceOrder':
+      return deriveFromOrderEvent(tx, event);
+    case 'communityReport':
+      return deriveFromReportEvent(tx, event);
+    default:
+      return [];
+  }
+}
+
+/** ORDER_UPDATE: the volunteer who placed a service order hears of each later status. */
+async function deriveFromOrderEvent(tx: Tx, event: ConsumedEvent): Promise<NotificationDraft[]> {
+  if (event.orderId == null || event.accountId == null || event.kind === FIRST_STATUS.serviceOrder) return [];
+  const account = await tx.account.findUnique({ where: { id: event.accountId }, select: { volunteerId: true } });
+  if (account?.volunteerId == null) return [];
+  return [draft(event, 'ORDER_UPDATE', account.volunteerId, orderUpdateText(event.orderId, event.kind), [encodeGlobalID('ServiceOrder', event.orderId)])];
+}
+
+/** REPORT_UPDATE: the volunteer who filed a street report hears of each later status. */
+async function deriveFromReportEvent(tx: Tx, event: ConsumedEvent): Promise<NotificationDraft[]> {
+  if (event.reportId == null || event.kind === FIRST_STATUS.communityReport) return [];
+  const report = await tx.communityReport.findUnique({ where: { id: event.reportId }, select: { reporterId: true } });
+  if (!report) return [];
+  return [draft(event, 'REPORT_UPDATE', report.reporterId, reportUpdateText(event.reportId, event.kind), [encodeGlobalID('CommunityReport', event.reportId)])];
 }
 
 async function deriveFromRosterEvent(tx: Tx, event: ConsumedEvent): Promise<NotificationDraft[]> {
+  if (event.shiftId == null) return [];
   const shift = await shiftFacts(tx, event.shiftId);
   if (!shift) return [];
   switch (event.kind) {

@@ -69,3 +69,31 @@ export function offsetLabel(minutes: number): string {
   if (h >= 48 && m === 0 && h % 24 === 0) return `${h / 24}天`;
   return `${h ? `${h}小时` : ''}${m ? `${m}分钟` : ''}` || '0分钟';
 }
+
+const ORDER_STATUS_WORDS: Record<string, string> = {
+  DISPATCHED: '已派单',
+  OPEN_FOR_CLAIM: '待团队接单',
+  ACCEPTED: '已接单',
+  IN_SERVICE: '服务中',
+  COMPLETED: '已完成，请评价',
+  RATED: '已评价',
+  REJECTED: '未能受理',
+  CANCELLED: '已取消',
+};
+
+const REPORT_STATUS_WORDS: Record<string, string> = {
+  ACKNOWLEDGED: '已受理',
+  IN_PROGRESS: '处理中',
+  RESOLVED: '已解决',
+  REJECTED: '未予受理',
+};
+
+/** A service order the recipient placed moved on. */
+export function orderUpdateText(orderId: number, status: string): Text {
+  return { title: '服务工单进展', body: `您的服务工单 #${orderId} ${ORDER_STATUS_WORDS[status] ?? status}。` };
+}
+
+/** A street report the recipient filed moved on. */
+export function reportUpdateText(reportId: number, status: string): Text {
+  return { title: '随手拍上报进展', body: `您上报的问题 #${reportId} ${REPORT_STATUS_WORDS[status] ?? status}。` };
+}

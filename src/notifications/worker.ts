@@ -121,7 +121,9 @@ export class NotificationWorker {
         const resync = new Map<number, Date>();
         for (const event of events) {
           drafts.push(...(await deriveFromEvent(tx, event)));
-          if (RESCHEDULING_KINDS.has(event.kind) && !resync.has(event.shiftId)) resync.set(event.shiftId, event.occurredAt);
+          if (event.stream === 'roster' && event.shiftId != null && RESCHEDULING_KINDS.has(event.kind) && !resync.has(event.shiftId)) {
+            resync.set(event.shiftId, event.occurredAt);
+          }
         }
         const made = await storeNotifications(tx, drafts, now);
         for (const [shiftId, since] of resync) await syncShiftReminders(tx, shiftId, since, now);

@@ -3,3 +3,4 @@ import './schema.js';
 import './menu.js';
 import './mutations.js';
 import './live.js';
+import './records.js';

@@ -7,7 +7,8 @@ import { forbidden } from '../auth/errors.js';
 import { ledTeamSitePathsOf, orderVisibleTo } from '../auth/order-visibility.js';
 import { SiteRef } from '../sites/schema.js';
 import { TeamRef } from '../teams/schema.js';
-import type { ServiceOrderMessage } from './publish.js';
+import { streamEvents } from '../events/live-events.js';
+import type { ServiceOrderMessage } from './events.js';
 import { atOrBelow, trackingCodeHash } from './rules.js';
 import { ServiceOrderRef, ServiceOrderStatusEnum, ServiceOrderTrackingRef, trackedOrder } from './schema.js';
 
@@ -84,7 +85,7 @@ builder.subscriptionField('serviceOrderUpdated', (t) =>
       return whileSessionLasts(
         ctx,
         pipe(
-          ctx.pubsub.subscribe('serviceOrderUpdated'),
+          streamEvents(ctx.events, 'serviceOrder'),
           filter(
             (m: ServiceOrderMessage) =>
               (orderId == null || m.orderId === orderId) &&

@@ -7,6 +7,7 @@ import type { ServiceOrder } from '../generated/prisma/client.js';
 import { BrandRef } from '../brands/schema.js';
 import { SiteRef } from '../sites/schema.js';
 import { TeamRef } from '../teams/schema.js';
+import { FamilyRef } from '../families/schema.js';
 import { ServiceCategoryEnum, ServiceMenuItemRef } from './schema.js';
 import { type EffectiveDeadline, createMenuItem, effectiveDeadline, menuWhere, setDeadline } from './service.js';
 
@@ -77,6 +78,10 @@ const CreateServiceMenuItemInput = builder.inputType('CreateServiceMenuItemInput
     category: t.field({ type: ServiceCategoryEnum, required: true, description: 'Its category.' }),
     brandId: t.globalID({ for: BrandRef, description: 'The brand it runs under, if any.' }),
     teamId: t.globalID({ for: TeamRef, description: 'The team that usually provides it (of the site or below), if any.' }),
+    familyId: t.globalID({
+      for: FamilyRef,
+      description: 'The civilised family (of the site or below) that gives it, e.g. a talk on family values (文明家庭宣讲), if any.',
+    }),
   }),
 });
 
@@ -97,6 +102,7 @@ builder.mutationField('createServiceMenuItem', (t) =>
         siteId: dbId(input.siteId, 'input.siteId'),
         brandId: optionalDbId(input.brandId, 'input.brandId'),
         teamId: optionalDbId(input.teamId, 'input.teamId'),
+        familyId: optionalDbId(input.familyId, 'input.familyId'),
       }),
     }),
   }),

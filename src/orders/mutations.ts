@@ -10,7 +10,7 @@ import { SiteRef } from '../sites/schema.js';
 import { TeamRef } from '../teams/schema.js';
 import { VolunteerRef } from '../volunteers/schema.js';
 import { ServiceOrderRateLimitError } from './errors.js';
-import { publishOrderChange } from './publish.js';
+import { command } from '../common/command.js';
 import { trackingCodeHash } from './rules.js';
 import {
   ServiceCategoryEnum,
@@ -20,30 +20,21 @@ import {
   trackedOrder,
 } from './schema.js';
 import { placeOrder } from './service.js';
-import {
-  type Actor,
-  type StepResult,
-  cancelOrder,
-  claimOrder,
-  completeOrder,
-  dispatchOrder,
-  openOrderForClaim,
-  rateOrder,
-  rejectOrder,
-  startOrder,
-} from './workflow.js';
+import { type Actor, type OrderStep, type OrderStepInput, type StepResult, runOrderStep } from './workflow.js';
 
 const RateLimitKindEnum = builder.enumType('ServiceOrderRateLimitKind', {
-  description: 'Which anonymous-ordering limit was reached.',
+  description: 'Which ordering limit was reached.',
   values: {
-    PHONE: { description: 'Orders per phone number in 24 hours.' },
-    ADDRESS: { description: 'Orders per address in 24 hours.' },
+    PHONE: { description: 'Orders without logging in per phone number in 24 hours.' },
+    ADDRESS: { description: 'Orders per address in 24 hours (counted separately for anonymous and logged-in placements).' },
+    ACCOUNT: { description: 'Orders placed by one logged-in account in 24 hours.' },
   } as const,
 });
 
 builder.objectType(ServiceOrderRateLimitError, {
   name: 'ServiceOrderRateLimitError',
-  description: 'Too many orders without logging in from this phone number or for this address in 24 hours.',
+  description:
+    'Too many orders in 24 hours: without logging in, from this phone number or for this address; logged in, from this account or for this address.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
     limitedBy: t.field({ type: RateLimitKindEnum, description: 'Which limit was reached.', resolve: (e) => e.limitedBy }),
@@ -57,10 +48,11 @@ const WORKFLOW_ERRORS = [...COMMON_ERRORS, InvalidStatusTransitionError, Conflic
 const OrderPayload = (name: string, description: string) =>
   payloadType(name, description, 'serviceOrder', ServiceOrderRef, 'The order as it now stands.');
 
-/** Publishes the change once the step has committed, and returns the payload. */
-async function committed(ctx: Context, run: Promise<StepResult>) {
-  const { order, change } = await run;
-  await publishOrderChange(ctx, change);
+/** Runs a workflow step as a command (its event goes through the outbox) and returns the payload. */
+async function orderStep<K extends OrderStep>(ctx: Context, name: K, input: OrderStepInput<K>, actor: Actor) {
+  const { order } = await command(ctx, (tx) =>
+    runOrderStep(tx, name, input, { actor, now: ctx.clock.now(), recorder: ctx.viewer ? requireViewer(ctx.viewer) : undefined }),
+  );
   return { serviceOrder: order };
 }
 
@@ -128,7 +120,7 @@ const PlaceServiceOrderPayload = builder
 builder.mutationField('placeServiceOrder', (t) =>
   t.field({
     description:
-      'Places a service order (点单). Anyone may: anonymous residents get a tracking code and are limited to 3 orders per phone and 5 per address in 24 hours; logged-in users place as themselves.',
+      'Places a service order (点单). Anyone may: anonymous residents get a tracking code and are limited to 3 orders per phone and 5 per address in 24 hours; logged-in users place as themselves, at most 10 per account and 10 per address in 24 hours.',
     type: PlaceServiceOrderPayload,
     args: { input: t.arg({ type: PlaceServiceOrderInput, required: true, description: 'The request.' }) },
     errors: {
@@ -148,13 +140,8 @@ builder.mutationField('placeServiceOrder', (t) =>
                 : ((await ctx.prisma.volunteer.findUnique({ where: { id: viewer.volunteerId }, select: { name: true } }))?.name ?? null),
           }
         : null;
-      const { order, trackingCode, change } = await placeOrder(
-        ctx.prisma,
-        { ...input, siteId: dbId(input.siteId, 'input.siteId'), menuItemId: optionalDbId(input.menuItemId, 'input.menuItemId') },
-        placer,
-        ctx.clock.now(),
-      );
-      await publishOrderChange(ctx, change);
+      const raw = { ...input, siteId: dbId(input.siteId, 'input.siteId'), menuItemId: optionalDbId(input.menuItemId, 'input.menuItemId') };
+      const { order, trackingCode } = await command(ctx, (tx) => placeOrder(tx, raw, placer, ctx.clock.now()));
       return { order, trackingCode, anonymous: !viewer };
     },
   }),
@@ -181,7 +168,7 @@ builder.mutationField('dispatchServiceOrder', (t) =>
     args: { input: t.arg({ type: DispatchServiceOrderInput, required: true, description: 'The order and team.' }) },
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'DispatchServiceOrderResult', description: 'The order, or why it was refused.' } },
     resolve: (_root, { input }, ctx) =>
-      committed(ctx, dispatchOrder(ctx.prisma, { orderId: dbId(input.id, 'input.id'), teamId: dbId(input.teamId, 'input.teamId'), note: input.note }, staff(ctx), ctx.clock.now())),
+      orderStep(ctx, 'dispatch', { orderId: dbId(input.id, 'input.id'), teamId: dbId(input.teamId, 'input.teamId'), note: input.note }, staff(ctx)),
   }),
 );
 
@@ -201,7 +188,7 @@ builder.mutationField('openServiceOrderForClaim', (t) =>
     args: { input: t.arg({ type: ServiceOrderNoteInput, required: true, description: 'The order.' }) },
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'OpenServiceOrderForClaimResult', description: 'The order, or why it was refused.' } },
     resolve: (_root, { input }, ctx) =>
-      committed(ctx, openOrderForClaim(ctx.prisma, { orderId: dbId(input.id, 'input.id'), note: input.note }, staff(ctx), ctx.clock.now())),
+      orderStep(ctx, 'openForClaim', { orderId: dbId(input.id, 'input.id'), note: input.note }, staff(ctx)),
   }),
 );
 
@@ -221,7 +208,7 @@ builder.mutationField('rejectServiceOrder', (t) =>
     args: { input: t.arg({ type: RejectServiceOrderInput, required: true, description: 'The order and reason.' }) },
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'RejectServiceOrderResult', description: 'The order, or why it was refused.' } },
     resolve: (_root, { input }, ctx) =>
-      committed(ctx, rejectOrder(ctx.prisma, { orderId: dbId(input.id, 'input.id'), reason: input.reason }, staff(ctx), ctx.clock.now())),
+      orderStep(ctx, 'reject', { orderId: dbId(input.id, 'input.id'), reason: input.reason }, staff(ctx)),
   }),
 );
 
@@ -243,10 +230,7 @@ builder.mutationField('claimServiceOrder', (t) =>
     args: { input: t.arg({ type: ClaimServiceOrderInput, required: true, description: 'The order and team.' }) },
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'ClaimServiceOrderResult', description: 'The order, or why the claim failed.' } },
     resolve: (_root, { input }, ctx) =>
-      committed(
-        ctx,
-        claimOrder(ctx.prisma, { orderId: dbId(input.id, 'input.id'), teamId: dbId(input.teamId, 'input.teamId'), note: input.note }, { kind: 'TEAM', accountId: ctx.viewer?.accountId ?? null }, ctx.clock.now()),
-      ),
+      orderStep(ctx, 'claim', { orderId: dbId(input.id, 'input.id'), teamId: dbId(input.teamId, 'input.teamId'), note: input.note }, { kind: 'TEAM', accountId: ctx.viewer?.accountId ?? null }),
   }),
 );
 
@@ -268,7 +252,7 @@ builder.mutationField('startServiceOrder', (t) =>
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'StartServiceOrderResult', description: 'The order, or why it was refused.' } },
     resolve: async (_root, { input }, ctx) => {
       const orderId = dbId(input.id, 'input.id');
-      return committed(ctx, startOrder(ctx.prisma, { orderId, note: input.note }, await serverOf(ctx, orderId), ctx.clock.now()));
+      return orderStep(ctx, 'start', { orderId, note: input.note }, await serverOf(ctx, orderId));
     },
   }),
 );
@@ -294,10 +278,7 @@ builder.mutationField('completeServiceOrder', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const orderId = dbId(input.id, 'input.id');
       const volunteerIds = input.volunteerIds.map((v, i) => dbId(v, `input.volunteerIds.${i}`));
-      return committed(
-        ctx,
-        completeOrder(ctx.prisma, { orderId, volunteerIds, minutes: input.minutes, summary: input.summary }, await serverOf(ctx, orderId), ctx.clock.now(), requireViewer(ctx.viewer)),
-      );
+      return orderStep(ctx, 'complete', { orderId, volunteerIds, minutes: input.minutes, summary: input.summary }, await serverOf(ctx, orderId));
     },
   }),
 );
@@ -340,7 +321,7 @@ builder.mutationField('rateServiceOrder', (t) =>
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'RateServiceOrderResult', description: 'The rated order, or why the rating was refused.' } },
     resolve: async (_root, { input }, ctx) => {
       const orderId = await requestedOrderId(ctx, input);
-      const { serviceOrder } = await committed(ctx, rateOrder(ctx.prisma, { orderId, stars: input.stars, comment: input.comment }, requester(ctx), ctx.clock.now()));
+      const { serviceOrder } = await orderStep(ctx, 'rate', { orderId, stars: input.stars, comment: input.comment }, requester(ctx));
       return { order: serviceOrder };
     },
   }),
@@ -364,7 +345,7 @@ builder.mutationField('cancelServiceOrder', (t) =>
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'CancelServiceOrderResult', description: 'The order, or why it was refused.' } },
     resolve: async (_root, { input }, ctx) => {
       const orderId = await requestedOrderId(ctx, input);
-      const { serviceOrder } = await committed(ctx, cancelOrder(ctx.prisma, { orderId, reason: input.reason }, requester(ctx), ctx.clock.now()));
+      const { serviceOrder } = await orderStep(ctx, 'cancel', { orderId, reason: input.reason }, requester(ctx));
       return { order: serviceOrder };
     },
   }),

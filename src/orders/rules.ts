@@ -32,7 +32,26 @@ export const DEFAULT_COMPLETE_WITHIN_MINUTES = 72 * 60;
 export const ORDERS_PER_PHONE = 3;
 /** Anonymous placements allowed per address within RATE_WINDOW_MINUTES. */
 export const ORDERS_PER_ADDRESS = 5;
+/** Logged-in placements allowed per account within RATE_WINDOW_MINUTES. */
+export const ORDERS_PER_ACCOUNT = 10;
+/** Logged-in placements allowed per address within RATE_WINDOW_MINUTES (from any accounts). */
+export const ACCOUNT_ORDERS_PER_ADDRESS = 10;
 export const RATE_WINDOW_MINUTES = 24 * 60;
+
+/** Placements allowed within RATE_WINDOW_MINUTES; null for no limit (test setup). */
+export interface OrderLimits {
+  perPhone: number | null;
+  perAddress: number | null;
+  perAccount: number | null;
+  accountPerAddress: number | null;
+}
+
+export const ORDER_LIMITS: OrderLimits = {
+  perPhone: ORDERS_PER_PHONE,
+  perAddress: ORDERS_PER_ADDRESS,
+  perAccount: ORDERS_PER_ACCOUNT,
+  accountPerAddress: ACCOUNT_ORDERS_PER_ADDRESS,
+};
 
 export const ALL_CATEGORIES = [
   'PERSONAL_CARE',

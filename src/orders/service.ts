@@ -11,8 +11,8 @@ import {
   ALL_CATEGORIES,
   DEFAULT_COMPLETE_WITHIN_MINUTES,
   DEFAULT_DISPATCH_WITHIN_MINUTES,
-  ORDERS_PER_ADDRESS,
-  ORDERS_PER_PHONE,
+  ORDER_LIMITS,
+  type OrderLimits,
   RATE_WINDOW_MINUTES,
   addressKey,
   atOrBelow,
@@ -49,6 +49,7 @@ const CreateMenuItemInput = z.object({
   category,
   brandId: id.nullish(),
   teamId: id.nullish(),
+  familyId: id.nullish(),
 });
 export type CreateMenuItemInput = z.input<typeof CreateMenuItemInput>;
 
@@ -66,6 +67,13 @@ export async function createMenuItem(prisma: PrismaClient, raw: CreateMenuItemIn
       throw ValidationError.field('input.teamId', 'the team must belong to the site or a site below it');
     }
   }
+  if (input.familyId != null) {
+    const family = await prisma.family.findUnique({ where: { id: input.familyId }, select: { site: { select: { path: true } } } });
+    if (!family) throw new NotFoundError('Family', input.familyId);
+    if (!atOrBelow(family.site.path, site.path)) {
+      throw ValidationError.field('input.familyId', 'the family must belong to the site or a site below it');
+    }
+  }
   try {
     return await prisma.serviceMenuItem.create({
       data: {
@@ -75,6 +83,7 @@ export async function createMenuItem(prisma: PrismaClient, raw: CreateMenuItemIn
         category: input.category,
         brandId: input.brandId ?? null,
         teamId: input.teamId ?? null,
+        familyId: input.familyId ?? null,
       },
     });
   } catch (error) {
@@ -175,17 +184,20 @@ export interface Placer {
 }
 
 /**
- * Places an order at a site. Deadlines are fixed now from the site's settings. Anonymous
- * placements are limited per phone number and per address; those checks and the insert run under
- * advisory locks on both, so concurrent placements cannot slip past the limit together.
- * Returns the order and its tracking code (shown only here; only its hash is stored).
+ * Places an order at a site, in the caller's transaction (the command runner's, which writes the
+ * PLACED event to the outbox). Deadlines are fixed now from the site's settings. Placements are
+ * rate-limited — anonymous ones per phone number and per address, logged-in ones per account and
+ * per address — and the checks and the insert run under advisory locks on those keys, so
+ * concurrent placements cannot slip past a limit together. Returns the order and its tracking
+ * code (shown only here; only its hash is stored).
  */
 export async function placeOrder(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: PlaceOrderInput,
   placer: Placer | null,
   now: Date,
-): Promise<{ order: ServiceOrder; trackingCode: string; change: OrderChange }> {
+  limits: OrderLimits = ORDER_LIMITS,
+): Promise<{ order: ServiceOrder; trackingCode: string; events: OrderChange[] }> {
   const input = parseInput(PlaceOrderInput, raw);
   const name = input.requesterName ?? placer?.name ?? null;
   const phone = input.requesterPhone ?? placer?.phone ?? null;
@@ -194,10 +206,10 @@ export async function placeOrder(
   if (input.wantedUntil && input.wantedUntil <= now) {
     throw ValidationError.field('input.wantedUntil', 'wantedUntil must be in the future');
   }
-  const site = await requireSite(prisma, input.siteId);
+  const site = await requireSite(tx, input.siteId);
   let cat = input.category ?? null;
   if (input.menuItemId != null) {
-    const item = await prisma.serviceMenuItem.findUnique({
+    const item = await tx.serviceMenuItem.findUnique({
       where: { id: input.menuItemId },
       select: { category: true, site: { select: { path: true } } },
     });
@@ -209,53 +221,57 @@ export async function placeOrder(
     cat = item.category;
   }
   const key = addressKey(input.address);
-  const deadline = await effectiveDeadline(prisma, site.path, cat!);
+  const deadline = await effectiveDeadline(tx, site.path, cat!);
   const trackingCode = newTrackingCode();
-  const order = await prisma.$transaction(async (tx) => {
-    if (!placer) await enforceRateLimits(tx, phone, key, now);
-    const created = await tx.serviceOrder.create({
-      data: {
-        siteId: site.id,
-        menuItemId: input.menuItemId ?? null,
-        category: cat!,
-        description: input.description ?? '',
-        address: input.address,
-        addressKey: key,
-        wantedFrom: input.wantedFrom ?? null,
-        wantedUntil: input.wantedUntil ?? null,
-        requesterName: name,
-        requesterPhone: phone,
-        requesterAccountId: placer?.accountId ?? null,
-        trackingCodeHash: trackingCodeHash(trackingCode)!,
-        placedAt: now,
-        dispatchDueAt: new Date(now.getTime() + deadline.dispatchWithinMinutes * MINUTE),
-        completeDueAt: new Date(now.getTime() + deadline.completeWithinMinutes * MINUTE),
-      },
-    });
-    await tx.serviceOrderEvent.create({
-      data: {
-        orderId: created.id,
-        fromStatus: null,
-        toStatus: 'PLACED',
-        actorKind: 'REQUESTER',
-        actorAccountId: placer?.accountId ?? null,
-        occurredAt: now,
-      },
-    });
-    return created;
+  await enforceRateLimits(tx, limits, placer, phone, key, now);
+  const order = await tx.serviceOrder.create({
+    data: {
+      siteId: site.id,
+      menuItemId: input.menuItemId ?? null,
+      category: cat!,
+      description: input.description ?? '',
+      address: input.address,
+      addressKey: key,
+      wantedFrom: input.wantedFrom ?? null,
+      wantedUntil: input.wantedUntil ?? null,
+      requesterName: name,
+      requesterPhone: phone,
+      requesterAccountId: placer?.accountId ?? null,
+      trackingCodeHash: trackingCodeHash(trackingCode)!,
+      placedAt: now,
+      dispatchDueAt: new Date(now.getTime() + deadline.dispatchWithinMinutes * MINUTE),
+      completeDueAt: new Date(now.getTime() + deadline.completeWithinMinutes * MINUTE),
+    },
   });
-  return { order, trackingCode, change: orderChange(order, null, now) };
+  await tx.serviceOrderEvent.create({
+    data: {
+      orderId: order.id,
+      fromStatus: null,
+      toStatus: 'PLACED',
+      actorKind: 'REQUESTER',
+      actorAccountId: placer?.accountId ?? null,
+      occurredAt: now,
+    },
+  });
+  return { order, trackingCode, events: [orderChange(order, null, now)] };
 }
 
-/** Refuses an anonymous placement over the per-phone or per-address limit (locks both keys first). */
-async function enforceRateLimits(tx: Tx, phone: string, key: string, now: Date): Promise<void> {
-  // Two lock spaces (1: phone, 2: address), always taken in that order.
-  await tx.$queryRaw`SELECT pg_advisory_xact_lock(1, hashtext(${phone}))::text`;
+/**
+ * Refuses a placement over its limits (locks the keys first): anonymous ones per phone and per
+ * address, counting anonymous orders; logged-in ones per account and per address, counting
+ * logged-in orders.
+ */
+async function enforceRateLimits(tx: Tx, limits: OrderLimits, placer: Placer | null, phone: string, key: string, now: Date): Promise<void> {
+  // Lock spaces (1: phone, 2: address, 3: account), always taken in that order.
+  if (!placer) await tx.$queryRaw`SELECT pg_advisory_xact_lock(1, hashtext(${phone}))::text`;
   await tx.$queryRaw`SELECT pg_advisory_xact_lock(2, hashtext(${key}))::text`;
+  if (placer) await tx.$queryRaw`SELECT pg_advisory_xact_lock(3, ${placer.accountId}::int)::text`;
   const since = new Date(now.getTime() - RATE_WINDOW_MINUTES * MINUTE);
-  const check = async (where: Prisma.ServiceOrderWhereInput, limitedBy: 'PHONE' | 'ADDRESS', limit: number) => {
+  const loggedIn = placer !== null;
+  const check = async (where: Prisma.ServiceOrderWhereInput, limitedBy: 'PHONE' | 'ADDRESS' | 'ACCOUNT', limit: number | null) => {
+    if (limit == null) return;
     const recent = await tx.serviceOrder.findMany({
-      where: { ...where, requesterAccountId: null, placedAt: { gt: since } },
+      where: { requesterAccountId: loggedIn ? { not: null } : null, ...where, placedAt: { gt: since } },
       orderBy: { placedAt: 'desc' },
       take: limit,
       select: { placedAt: true },
@@ -263,10 +279,15 @@ async function enforceRateLimits(tx: Tx, phone: string, key: string, now: Date):
     if (recent.length < limit) return;
     const oldest = recent[recent.length - 1]!.placedAt;
     const retryAfter = Math.max(1, Math.ceil((oldest.getTime() + RATE_WINDOW_MINUTES * MINUTE - now.getTime()) / 1000));
-    throw new ServiceOrderRateLimitError(limitedBy, limit, retryAfter);
+    throw new ServiceOrderRateLimitError(limitedBy, limit, retryAfter, loggedIn);
   };
-  await check({ requesterPhone: phone }, 'PHONE', ORDERS_PER_PHONE);
-  await check({ addressKey: key }, 'ADDRESS', ORDERS_PER_ADDRESS);
+  if (placer) {
+    await check({ requesterAccountId: placer.accountId }, 'ACCOUNT', limits.perAccount);
+    await check({ addressKey: key }, 'ADDRESS', limits.accountPerAddress);
+  } else {
+    await check({ requesterPhone: phone }, 'PHONE', limits.perPhone);
+    await check({ addressKey: key }, 'ADDRESS', limits.perAddress);
+  }
 }
 
 /** A conflict when a team is outside the order's branch of the tree. */

@@ -6,7 +6,8 @@ import { whileSessionLasts } from '../auth/live-sessions.js';
 import { managesPath } from '../auth/viewer.js';
 import { SiteRef } from '../sites/schema.js';
 import { atOrBelow } from '../orders/rules.js';
-import type { CommunityReportMessage } from './publish.js';
+import { streamEvents } from '../events/live-events.js';
+import type { CommunityReportMessage } from './events.js';
 import { CommunityReportRef, CommunityReportStatusEnum } from './schema.js';
 
 const CommunityReportUpdateRef = builder.objectRef<CommunityReportMessage>('CommunityReportUpdate').implement({
@@ -53,7 +54,7 @@ builder.subscriptionField('communityReportUpdated', (t) =>
       return whileSessionLasts(
         ctx,
         pipe(
-          ctx.pubsub.subscribe('communityReportUpdated'),
+          streamEvents(ctx.events, 'communityReport'),
           filter(
             (m: CommunityReportMessage) =>
               visible(m) &&

@@ -12,7 +12,7 @@ import { GeoPoint, LocationInput } from '../roster/schema.js';
 import { SiteRef } from '../sites/schema.js';
 import { subtreeFilter } from '../sites/service.js';
 import { VolunteerRef } from '../volunteers/schema.js';
-import { publishReportChange } from './publish.js';
+import { command } from '../common/command.js';
 import { type LikelyDuplicate, REPORT_CATEGORIES, REPORT_TRANSITIONS, changeReportStatus, markDuplicate, submitReport } from './service.js';
 
 const CATEGORY_DESCRIPTIONS: Record<(typeof REPORT_CATEGORIES)[number], string> = {
@@ -174,9 +174,9 @@ builder.prismaObjectFields('Volunteer', (t) => ({
 const ReportPayload = (name: string, description: string) =>
   payloadType(name, description, 'report', CommunityReportRef, 'The report as it now stands.');
 
-async function committed(ctx: Context, run: ReturnType<typeof changeReportStatus>) {
-  const { report, change } = await run;
-  await publishReportChange(ctx, change);
+/** Runs a report rule as a command (its event goes through the outbox) and returns the payload. */
+async function committed(ctx: Context, rule: (tx: Prisma.TransactionClient) => ReturnType<typeof changeReportStatus>) {
+  const { report } = await command(ctx, rule);
   return { report };
 }
 
@@ -214,13 +214,14 @@ builder.mutationField('submitCommunityReport', (t) =>
     errors: { types: [...COMMON_ERRORS, ConflictError], directResult: true, union: { name: 'SubmitCommunityReportResult', description: 'The report, or why it was refused.' } },
     resolve: async (_root, { input }, ctx) => {
       const viewer = ctx.viewer!;
-      const { report, likelyDuplicates, change } = await submitReport(
-        ctx.prisma,
-        { ...input, siteId: dbId(input.siteId, 'input.siteId'), photoUrls: input.photoUrls ?? undefined },
-        { volunteerId: viewer.volunteerId!, accountId: viewer.accountId },
-        ctx.clock.now(),
+      const { report, likelyDuplicates } = await command(ctx, (tx) =>
+        submitReport(
+          tx,
+          { ...input, siteId: dbId(input.siteId, 'input.siteId'), photoUrls: input.photoUrls ?? undefined },
+          { volunteerId: viewer.volunteerId!, accountId: viewer.accountId },
+          ctx.clock.now(),
+        ),
       );
-      await publishReportChange(ctx, change);
       return { report, likelyDuplicates };
     },
   }),
@@ -247,7 +248,7 @@ builder.mutationField('changeCommunityReportStatus', (t) =>
       union: { name: 'ChangeCommunityReportStatusResult', description: 'The report, or why the step was refused.' },
     },
     resolve: (_root, { input }, ctx) =>
-      committed(ctx, changeReportStatus(ctx.prisma, { reportId: dbId(input.id, 'input.id'), status: input.status, note: input.note }, ctx.viewer?.accountId ?? null, ctx.clock.now())),
+      committed(ctx, (tx) => changeReportStatus(tx, { reportId: dbId(input.id, 'input.id'), status: input.status, note: input.note }, ctx.viewer?.accountId ?? null, ctx.clock.now())),
   }),
 );
 
@@ -274,8 +275,8 @@ builder.mutationField('markCommunityReportDuplicate', (t) =>
     resolve: (_root, { input }, ctx) =>
       committed(
         ctx,
-        markDuplicate(
-          ctx.prisma,
+        (tx) => markDuplicate(
+          tx,
           { reportId: dbId(input.id, 'input.id'), duplicateOfId: dbId(input.duplicateOfId, 'input.duplicateOfId'), note: input.note },
           ctx.viewer?.accountId ?? null,
           ctx.clock.now(),

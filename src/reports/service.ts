@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { ConflictError, InvalidStatusTransitionError, NotFoundError } from '../common/errors.js';
 import { optionalText, parseInput, text } from '../common/validation.js';
-import type { PrismaClient } from '../db/index.js';
 import type { CommunityReport, CommunityReportStatus, Prisma } from '../generated/prisma/client.js';
-import type { ReportChange } from './publish.js';
+import { type ReportChange, reportChange } from './events.js';
 
 /*
  * Street reports (随手拍 / 随手报): volunteers — riders above all — report leaks, sewage and hazards
@@ -74,17 +73,17 @@ export interface LikelyDuplicate {
 
 /** Files a report for the volunteer and finds likely duplicates (same category, ≤ 50 m, ≤ 24 h, not itself a duplicate). */
 export async function submitReport(
-  prisma: PrismaClient,
+  tx: Tx,
   raw: SubmitInput,
   reporter: { volunteerId: number; accountId: number },
   now: Date,
-): Promise<{ report: CommunityReport; likelyDuplicates: LikelyDuplicate[]; change: ReportChange }> {
+): Promise<{ report: CommunityReport; likelyDuplicates: LikelyDuplicate[]; events: ReportChange[] }> {
   const input = parseInput(SubmitInput, raw);
-  const site = await prisma.site.findUnique({ where: { id: input.siteId }, select: { id: true } });
+  const site = await tx.site.findUnique({ where: { id: input.siteId }, select: { id: true } });
   if (!site) throw new NotFoundError('Site', input.siteId);
-  const volunteer = await prisma.volunteer.findUnique({ where: { id: reporter.volunteerId }, select: { status: true } });
+  const volunteer = await tx.volunteer.findUnique({ where: { id: reporter.volunteerId }, select: { status: true } });
   if (volunteer?.status !== 'ACTIVE') throw new ConflictError('A suspended volunteer cannot file reports.');
-  const report = await prisma.$transaction(async (tx) => {
+  const report = await (async () => {
     const created = await tx.communityReport.create({
       data: {
         category: input.category,
@@ -101,16 +100,16 @@ export async function submitReport(
       data: { reportId: created.id, fromStatus: null, toStatus: 'SUBMITTED', actorAccountId: reporter.accountId, occurredAt: now },
     });
     return created;
-  });
+  })();
   return {
     report,
-    likelyDuplicates: await likelyDuplicatesOf(prisma, report),
-    change: { reportId: report.id, status: 'SUBMITTED', previousStatus: null, occurredAt: now },
+    likelyDuplicates: await likelyDuplicatesOf(tx, report),
+    events: [reportChange(report.id, 'SUBMITTED', null, now)],
   };
 }
 
 /** Reports of the same category within 50 m submitted in the 24 h before this one, nearest first. */
-export async function likelyDuplicatesOf(prisma: PrismaClient, report: CommunityReport): Promise<LikelyDuplicate[]> {
+export async function likelyDuplicatesOf(prisma: Tx, report: CommunityReport): Promise<LikelyDuplicate[]> {
   if (report.latitude == null || report.longitude == null) return [];
   const here = { latitude: report.latitude, longitude: report.longitude };
   // A bounding box the index narrows to, then the exact distance.
@@ -148,7 +147,7 @@ async function step(
   actorAccountId: number | null,
   now: Date,
   extra: { note?: string | null; duplicateOfId?: number } = {},
-): Promise<{ report: CommunityReport; change: ReportChange }> {
+): Promise<{ report: CommunityReport; events: ReportChange[] }> {
   const current = await tx.communityReport.findUnique({ where: { id: reportId } });
   if (!current) throw new NotFoundError('CommunityReport', reportId);
   const allowed = REPORT_TRANSITIONS[current.status];
@@ -165,12 +164,13 @@ async function step(
     data: { reportId, fromStatus: current.status, toStatus: to, actorAccountId, note: extra.note ?? null, duplicateOfId: extra.duplicateOfId ?? null, occurredAt: now },
   });
   const report = await tx.communityReport.findUniqueOrThrow({ where: { id: reportId } });
-  return { report, change: { reportId, status: to, previousStatus: current.status, occurredAt: now } };
+  return { report, events: [reportChange(reportId, to, current.status, now)] };
 }
 
-export async function changeReportStatus(prisma: PrismaClient, raw: ChangeStatusInput, actorAccountId: number | null, now: Date) {
+/** Moves a report to the status asked for, in the caller's transaction. */
+export async function changeReportStatus(tx: Tx, raw: ChangeStatusInput, actorAccountId: number | null, now: Date) {
   const input = parseInput(ChangeStatusInput, raw);
-  return prisma.$transaction((tx) => step(tx, input.reportId, input.status, actorAccountId, now, { note: input.note }));
+  return step(tx, input.reportId, input.status, actorAccountId, now, { note: input.note });
 }
 
 const MarkDuplicateInput = z.object({
@@ -184,13 +184,13 @@ export type MarkDuplicateInput = z.input<typeof MarkDuplicateInput>;
  * Closes a report as a duplicate of another (REJECTED, pointing at the original). When the other
  * is itself a duplicate, the report points at that one's original, so chains stay one step long.
  */
-export async function markDuplicate(prisma: PrismaClient, raw: MarkDuplicateInput, actorAccountId: number | null, now: Date) {
+export async function markDuplicate(tx: Tx, raw: MarkDuplicateInput, actorAccountId: number | null, now: Date) {
   const input = parseInput(MarkDuplicateInput, raw);
-  return prisma.$transaction(async (tx) => {
+  {
     const target = await tx.communityReport.findUnique({ where: { id: input.duplicateOfId }, select: { id: true, duplicateOfId: true } });
     if (!target) throw new NotFoundError('CommunityReport', input.duplicateOfId);
     const original = target.duplicateOfId ?? target.id;
     if (original === input.reportId) throw new ConflictError('A report cannot be a duplicate of itself (or of one of its own duplicates).');
     return step(tx, input.reportId, 'REJECTED', actorAccountId, now, { note: input.note ?? null, duplicateOfId: original });
-  });
+  }
 }

@@ -185,7 +185,7 @@ export function sharedBoard(
       for (;;) {
         const next = await changes.next();
         if (next.done) return stop();
-        if (relevant(next.value)) hub.changed(site.id);
+        if (next.value.stream === 'roster' && relevant(next.value)) hub.changed(site.id);
       }
     })().catch((error) => stop(error));
     await stop;

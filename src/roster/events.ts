@@ -22,6 +22,7 @@ export const ROSTER_CHANGE_KINDS = [
 export type RosterChangeKind = (typeof ROSTER_CHANGE_KINDS)[number];
 
 export interface RosterChange {
+  stream: 'roster';
   kind: RosterChangeKind;
   shiftId: number;
   /** The assignment concerned; null for changes to the shift itself (SHIFT_*, STAFFING_CHANGED). */
@@ -33,7 +34,7 @@ export interface RosterChange {
 
 /** A change to a shift as a whole. */
 export function shiftChange(kind: RosterChangeKind, shiftId: number, occurredAt: Date): RosterChange {
-  return { kind, shiftId, assignmentId: null, volunteerId: null, occurredAt };
+  return { stream: 'roster', kind, shiftId, assignmentId: null, volunteerId: null, occurredAt };
 }
 
 /** A change to one assignment. */
@@ -42,7 +43,7 @@ export function assignmentChange(
   assignment: { id: number; shiftId: number; volunteerId: number },
   occurredAt: Date,
 ): RosterChange {
-  return { kind, shiftId: assignment.shiftId, assignmentId: assignment.id, volunteerId: assignment.volunteerId, occurredAt };
+  return { stream: 'roster', kind, shiftId: assignment.shiftId, assignmentId: assignment.id, volunteerId: assignment.volunteerId, occurredAt };
 }
 
 /**
@@ -52,6 +53,7 @@ export function assignmentChange(
 export interface RosterEvent {
   /** Position in the one order of events, the same on every instance (gapless, commit order). */
   sequence: number;
+  stream: 'roster';
   kind: RosterChangeKind;
   /** ISO 8601 instant. */
   occurredAt: string;

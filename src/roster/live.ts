@@ -74,6 +74,7 @@ builder.subscriptionFields((t) => ({
       const after = await resumePoint(ctx, args.after ?? ctx.lastEventId);
       return whileSessionLasts(ctx, pipe(
         rosterEvents(ctx, after, {
+          stream: 'roster',
           ...(site && { OR: [{ sitePath: site.path }, { sitePath: { startsWith: `${site.path}.` } }] }),
           ...(postId != null && { postId }),
           ...(projectId != null && { projectId }),
@@ -153,7 +154,7 @@ function rosterEvents(ctx: Context, after: number | null, where: Prisma.OutboxEv
           const batch = await eventsAfter(ctx.prisma, last, REPLAY_BATCH, where);
           for (const event of batch) {
             last = event.sequence;
-            await push(event);
+            if (event.stream === 'roster') await push(event);
           }
           if (batch.length < REPLAY_BATCH) break;
         }
@@ -161,7 +162,7 @@ function rosterEvents(ctx: Context, after: number | null, where: Prisma.OutboxEv
       for (;;) {
         const next = await live.next();
         if (next.done) break;
-        if (next.value.sequence <= last) continue;
+        if (next.value.sequence <= last || next.value.stream !== 'roster') continue;
         last = next.value.sequence;
         await push(next.value);
       }

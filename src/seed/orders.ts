@@ -148,6 +148,7 @@ export function buildOrders(city: DemoCity, now: Date, rng: Random = Random.stre
         records.push({
           volunteerId,
           teamId: team.id,
+          serviceOrderId: id,
           description: `服务工单 #${id}：${orders.at(-1)!.summary}`,
           servedOn: new Date(`${formatCalendarDate(shanghaiDateOf(completedAt))}T00:00:00Z`),
           minutes,
@@ -168,5 +169,34 @@ export async function seedOrders(tx: Prisma.TransactionClient, city: DemoCity, n
     serviceOrderRecords: await insertInBatches(built.records, (data) => tx.serviceRecord.createMany({ data })),
   };
   await resetIdSequences(tx, ['ServiceMenuItem', 'ServiceOrder']);
-  return counts;
+  return { ...counts, serviceMenuFamilyTalks: await linkFamilyTalks(tx, now) };
+}
+
+/**
+ * Civilised families' talks (文明家庭宣讲) as real menu items: each institute's talk item is given
+ * by the family below it with the most recorded talks (and named after it), and the family with
+ * the most talks in the city (王家, 800+) gets one at its institute if it has none yet. Runs after
+ * the families are seeded (src/seed/families.ts). Returns how many items a family gives.
+ */
+async function linkFamilyTalks(tx: Prisma.TransactionClient, now: Date): Promise<number> {
+  await tx.$executeRaw`
+    WITH "talkers" AS (
+      SELECT f."id", f."name", s."parentId" AS "instituteId",
+             row_number() OVER (PARTITION BY s."parentId" ORDER BY (SELECT count(*) FROM "FamilyOutreach" o WHERE o."familyId" = f."id") DESC, f."id") AS "rank"
+      FROM "Family" f JOIN "Site" s ON s."id" = f."siteId"
+    )
+    UPDATE "ServiceMenuItem" m SET "familyId" = t."id", "name" = '文明家庭宣讲（' || t."name" || '）',
+           "description" = t."name" || '讲家风家教、文明家庭事迹，可预约进社区、学校、单位。'
+    FROM "talkers" t
+    WHERE m."category" = 'CIVIC_EDUCATION' AND m."name" = '文明家庭宣讲' AND t."instituteId" = m."siteId" AND t."rank" = 1`;
+  await tx.$executeRaw`
+    WITH "top" AS (
+      SELECT f."id", f."name", s."parentId" AS "instituteId" FROM "Family" f JOIN "Site" s ON s."id" = f."siteId"
+      ORDER BY (SELECT count(*) FROM "FamilyOutreach" o WHERE o."familyId" = f."id") DESC, f."id" LIMIT 1
+    )
+    INSERT INTO "ServiceMenuItem" ("name", "description", "category", "siteId", "familyId", "createdAt")
+    SELECT '文明家庭宣讲（' || t."name" || '）', t."name" || '二十多年坚持宣讲好家风，可预约进社区、学校、单位。', 'CIVIC_EDUCATION', t."instituteId", t."id", ${now}
+    FROM "top" t
+    WHERE t."instituteId" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "ServiceMenuItem" m WHERE m."familyId" = t."id")`;
+  return tx.serviceMenuItem.count({ where: { familyId: { not: null } } });
 }

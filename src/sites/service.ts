@@ -36,9 +36,9 @@ const UpdateSiteInput = z.object({
 export type CreateSiteInput = z.input<typeof CreateSiteInput>;
 export type UpdateSiteInput = z.input<typeof UpdateSiteInput>;
 
-/** The rows of a site and everything below it, as a Prisma filter on Site. */
-export function subtreeOf(site: Pick<Site, 'id' | 'path'>): Prisma.SiteWhereInput {
-  return { OR: [{ id: site.id }, { path: { startsWith: `${site.path}.` } }] };
+/** The rows of a site and everything below it, as a Prisma filter on Site (by id when known, else by path). */
+export function subtreeOf(site: Pick<Site, 'path'> & { id?: number }): Prisma.SiteWhereInput {
+  return { OR: [site.id != null ? { id: site.id } : { path: site.path }, { path: { startsWith: `${site.path}.` } }] };
 }
 
 /**

@@ -40,6 +40,31 @@ const ShiftStatsRef = builder.objectRef<SiteStats['shifts']>('ShiftStats').imple
   }),
 });
 
+const OrderStatsRef = builder.objectRef<SiteStats['serviceOrders']>('ServiceOrderStats').implement({
+  description: 'Service orders (点单–派单–接单–评单) of the area’s sites in the period.',
+  fields: (t) => ({
+    placed: t.exposeInt('placed', { description: 'Orders placed in the period.' }),
+    byStatus: t.field({ type: [CountRef], description: 'Those orders by their status now.', resolve: (o) => o.byStatus }),
+    completed: t.exposeInt('completed', { description: 'Orders completed in the period (whenever placed).' }),
+    medianMinutesToComplete: t.exposeFloat('medianMinutesToComplete', {
+      nullable: true,
+      description: 'Median minutes from placement to completion of the orders completed in the period; null without any.',
+    }),
+    ratings: t.exposeInt('ratings', { description: 'Orders rated in the period.' }),
+    meanRating: t.exposeFloat('meanRating', { nullable: true, description: 'Mean stars (1–5) of those ratings; null without any.' }),
+  }),
+});
+
+const ReportStatsRef = builder.objectRef<SiteStats['communityReports']>('CommunityReportStats').implement({
+  description: 'Street reports (随手拍) filed at the area’s sites in the period.',
+  fields: (t) => ({
+    submitted: t.exposeInt('submitted', { description: 'Reports filed in the period.' }),
+    byStatus: t.field({ type: [CountRef], description: 'Those reports by their status now.', resolve: (r) => r.byStatus }),
+    open: t.exposeInt('open', { description: 'Of those, still SUBMITTED, ACKNOWLEDGED or IN_PROGRESS.' }),
+    resolved: t.exposeInt('resolved', { description: 'Of those, RESOLVED.' }),
+  }),
+});
+
 const StatsRef = builder.objectRef<SiteStats>('AreaStats').implement({
   description: 'Statistics of an area (a site and everything below it, or the whole city) over a period, computed by SQL.',
   fields: (t) => ({
@@ -53,6 +78,8 @@ const StatsRef = builder.objectRef<SiteStats>('AreaStats').implement({
     careVisits: t.int({ description: 'Care visits to beneficiaries of the area in the period.', resolve: (s) => s.care.visits }),
     honorsByLevel: t.field({ type: [CountRef], description: 'Honours of recipients in the area in the period’s years, by level.', resolve: (s) => s.honorsByLevel }),
     civilisedFamiliesByLevel: t.field({ type: [CountRef], description: 'Families honoured in those years, by level.', resolve: (s) => s.civilisedFamiliesByLevel }),
+    serviceOrders: t.field({ type: OrderStatsRef, description: 'Service orders placed, completed and rated in the period.', resolve: (s) => s.serviceOrders }),
+    communityReports: t.field({ type: ReportStatsRef, description: 'Street reports filed in the period, by status.', resolve: (s) => s.communityReports }),
   }),
 });
 

@@ -8,7 +8,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { SiteRef } from '../sites/schema.js';
 import { subtreeFilter } from '../sites/service.js';
 import type { Context } from '../context.js';
-import { logPersonalDataRead } from '../audit/service.js';
+import { loggedRead } from '../audit/service.js';
 import { namePrefixRange, nameSearchBranches, nameSearchWhere, SEARCH_COUNT_LIMIT, volunteersInNameOrder } from './search.js';
 import { registerVolunteer, updateVolunteer } from './service.js';
 import { minutesForStarLevel } from './stars.js';
@@ -39,10 +39,7 @@ export const VolunteerRef = builder.prismaNode('Volunteer', {
     phone: t.string({
       nullable: true,
       select: { id: true, phone: true },
-      resolve: async (v, _args, ctx) => {
-        await logPersonalDataRead(ctx, v.id, 'PHONE');
-        return v.phone;
-      },
+      resolve: loggedRead('VOLUNTEER', 'PHONE', (v) => v.phone),
       description:
         'Mobile number in E.164, e.g. +8613812345678. Personal data: only for the volunteer, the leaders of teams they are an accepted member of, managers of their home site and above, and admins; null with a FORBIDDEN error for others. Every read by someone other than the volunteer is logged (personalDataReads).',
       authScopes: (v) => ({ seePersonalData: v.id }),
@@ -52,10 +49,7 @@ export const VolunteerRef = builder.prismaNode('Volunteer', {
       type: 'Date',
       nullable: true,
       select: { id: true, birthDate: true },
-      resolve: async (v, _args, ctx) => {
-        await logPersonalDataRead(ctx, v.id, 'BIRTH_DATE');
-        return v.birthDate;
-      },
+      resolve: loggedRead('VOLUNTEER', 'BIRTH_DATE', (v) => v.birthDate),
       description: 'Date of birth. Personal data, visible as `phone` is; every read by someone else is logged.',
       authScopes: (v) => ({ seePersonalData: v.id }),
     }),

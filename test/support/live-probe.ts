@@ -1,5 +1,4 @@
 import type { ListenerHooks } from '../../src/events/feed.js';
-import type { AppBus, AppTopics } from '../../src/events/topics.js';
 
 /**
  * Counts the live subscribers of one server instance, so a test can wait until a subscription is
@@ -42,48 +41,3 @@ export function liveProbe(): LiveProbe {
       started >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.add({ count, resolve })),
   };
 }
-
-/**
- * Counts, through the same hooks, the live subscriptions that listen on the bus directly (service
- * orders and street reports; roster subscriptions go through the feed, which reports them itself).
- * A subscription counts from the first `next()` of its iterator — by then its listener is
- * registered — until it is returned.
- */
-export function probeBusTopics(bus: AppBus, hooks: ListenerHooks, topics: readonly (keyof AppTopics)[] = DIRECT_TOPICS): void {
-  const pubsub = bus.pubsub;
-  const subscribe = pubsub.subscribe.bind(pubsub) as unknown as (...args: unknown[]) => AsyncIterable<unknown>;
-  pubsub.subscribe = ((...args: unknown[]) => {
-    const source = subscribe(...args);
-    if (!topics.includes(args[0] as keyof AppTopics)) return source;
-    return {
-      [Symbol.asyncIterator]() {
-        const iterator = source[Symbol.asyncIterator]();
-        let state: 'new' | 'listening' | 'done' = 'new';
-        const finish = () => {
-          if (state === 'listening') hooks.stopped();
-          state = 'done';
-        };
-        return {
-          next: () => {
-            const result = iterator.next();
-            if (state === 'new') {
-              state = 'listening';
-              hooks.started();
-            }
-            return result;
-          },
-          return: (value?: unknown) => {
-            finish();
-            return iterator.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined });
-          },
-          throw: (error?: unknown) => {
-            finish();
-            return iterator.throw?.(error) ?? Promise.reject(error);
-          },
-        };
-      },
-    };
-  }) as unknown as typeof pubsub.subscribe;
-}
-
-const DIRECT_TOPICS = ['serviceOrderUpdated', 'communityReportUpdated'] as const;

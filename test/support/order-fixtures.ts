@@ -97,6 +97,8 @@ export async function orderIn(t: TestServer, w: OrderWorld, status: ServiceOrder
     { siteId: w.sites.stationA.id, menuItemId: w.haircut.id, address: '东门社区8号', requesterName: '李大爷', requesterPhone: uniquePhone() },
     { accountId: (await t.db.prisma.account.findFirstOrThrow({ where: { volunteerId: w.people.resident.id } })).id, phone: w.people.resident.phone, name: null },
     now,
+    // Setup, not a placement under test: no rate limits.
+    { perPhone: null, perAddress: null, perAccount: null, accountPerAddress: null },
   );
   const withTeam = !['PLACED', 'OPEN_FOR_CLAIM'].includes(status) && !(status === 'REJECTED' || status === 'CANCELLED');
   await t.db.prisma.serviceOrder.update({

@@ -8,7 +8,7 @@ import type { LiveEventsOptions } from '../../src/events/live-events.js';
 import type { AppBus } from '../../src/events/topics.js';
 import { type RunningServer, type ServerOptions, developmentTokens, startServer } from '../../src/server.js';
 import { setDefaultHeaders } from './client.js';
-import { type LiveProbe, liveProbe, probeBusTopics } from './live-probe.js';
+import { type LiveProbe, liveProbe } from './live-probe.js';
 import { CLOCK_SETTINGS, useFixtureClock } from './roster-fixtures.js';
 import { createScratchDatabase, type ScratchDatabase } from './postgres.js';
 
@@ -73,7 +73,6 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
   // Setup helpers (minutesFromNow, shanghaiDate, …) take "now" from the clock this server's rules see.
   useFixtureClock(options.clock ?? systemClock);
   const live = liveProbe();
-  if (options.pubsub) probeBusTopics(options.pubsub, live.hooks);
   const server = await startServer(
     {
       ...options.server,

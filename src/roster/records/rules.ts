@@ -42,6 +42,8 @@ export async function recordService(
   raw: RecordServiceInput,
   now: Date,
   recorder: Actor,
+  /** What the service was for, when the record is credited by another workflow (a completed service order). */
+  link: { serviceOrderId?: number } = {},
 ): Promise<{ record: ServiceRecord; events: RosterChange[] }> {
   const input = parseInput(RecordServiceInput, raw);
   if (input.servedOn > shanghaiDateOf(now)) {
@@ -66,6 +68,7 @@ export async function recordService(
       minutes: input.minutes,
       description: input.description,
       recordedByAccountId: recorder.accountId,
+      serviceOrderId: link.serviceOrderId ?? null,
       createdAt: now,
     },
   });
