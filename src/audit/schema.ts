@@ -1,5 +1,4 @@
 import { builder } from '../builder.js';
-import { optionalDbId } from '../common/ids.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { VolunteerRef } from '../volunteers/schema.js';
 
@@ -45,8 +44,8 @@ const PersonalDataReadFilter = builder.inputType('PersonalDataReadFilter', {
 
 function readWhere(filter: typeof PersonalDataReadFilter.$inferInput | null | undefined): Prisma.PersonalDataReadWhereInput {
   if (!filter) return {};
-  const volunteerId = optionalDbId(filter.volunteerId, 'filter.volunteerId');
-  const readerVolunteerId = optionalDbId(filter.readerVolunteerId, 'filter.readerVolunteerId');
+  const volunteerId = filter.volunteerId?.id;
+  const readerVolunteerId = filter.readerVolunteerId?.id;
   return {
     ...(volunteerId != null && { volunteerId }),
     ...(readerVolunteerId != null && { reader: { volunteerId: readerVolunteerId } }),

@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
 import { DuplicateNameError } from '../common/errors.js';
-import { dbId, optionalDbId } from '../common/ids.js';
+import { KEYED_ID, keyedNode } from '../common/ids.js';
 import { payloadType } from '../common/payload.js';
 import { COMMON_ERRORS } from '../common/schema-base.js';
 import { searchTerm } from '../common/validation.js';
@@ -8,9 +8,9 @@ import { SiteRef } from '../sites/schema.js';
 import { TeamRef } from '../teams/schema.js';
 import { createBrand } from './service.js';
 
-export const BrandRef = builder.prismaNode('Brand', {
+export const BrandRef = keyedNode(builder.prismaNode('Brand', {
   description: 'A named service programme (品牌), such as 及时雨 or 未爱启航, owned by a team or a site.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   fields: (t) => ({
     name: t.exposeString('name', { description: 'The brand name, unique across the city.' }),
     description: t.exposeString('description', { nullable: true, description: 'What the programme stands for.' }),
@@ -18,7 +18,7 @@ export const BrandRef = builder.prismaNode('Brand', {
     ownerSite: t.relation('site', { nullable: true, description: 'The site that owns the brand, if a site does.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the brand was created.' }),
   }),
-});
+}));
 
 const BrandFilter = builder.inputType('BrandFilter', {
   description: 'Narrows a list of brands.',
@@ -33,7 +33,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A brand by global ID.',
     args: { id: t.arg.globalID({ for: BrandRef, required: true, description: 'The brand’s global ID.' }) },
-    resolve: (query, _root, { id }, ctx) => ctx.prisma.brand.findUnique({ ...query, where: { id: dbId(id, 'id') } }),
+    resolve: (query, _root, { id }, ctx) => ctx.prisma.brand.findUnique({ ...query, where: { id: id.id } }),
   }),
   brands: t.prismaConnection(
     {
@@ -89,8 +89,8 @@ builder.mutationField('createBrand', (t) =>
       brand: await createBrand(ctx.prisma, {
         name: input.name,
         description: input.description,
-        teamId: optionalDbId(input.teamId, 'input.teamId'),
-        siteId: optionalDbId(input.siteId, 'input.siteId'),
+        teamId: input.teamId?.id,
+        siteId: input.siteId?.id,
       }),
     }),
   }),

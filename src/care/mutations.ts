@@ -2,7 +2,6 @@ import { requireViewer } from '../auth/viewer.js';
 import { DailyServiceLimitError } from '../roster/credit.js';
 import { builder } from '../builder.js';
 import { ConflictError, InvalidStatusTransitionError } from '../common/errors.js';
-import { dbId, optionalDbId } from '../common/ids.js';
 import { payloadType } from '../common/payload.js';
 import { COMMON_ERRORS } from '../common/schema-base.js';
 import { ProjectRef } from '../projects/schema.js';
@@ -62,8 +61,8 @@ builder.mutationField('createBeneficiary', (t) =>
           ...input,
           needs: input.needs ?? undefined,
           householdSize: input.householdSize ?? undefined,
-          siteId: dbId(input.siteId, 'input.siteId'),
-          careTeamId: optionalDbId(input.careTeamId, 'input.careTeamId'),
+          siteId: input.siteId.id,
+          careTeamId: input.careTeamId?.id,
         },
         ctx.clock.now(),
       ),
@@ -99,7 +98,7 @@ builder.mutationField('updateBeneficiary', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { id, ...changes } = input;
       return {
-        beneficiary: await updateBeneficiary(ctx.prisma, dbId(id, 'input.id'), {
+        beneficiary: await updateBeneficiary(ctx.prisma, id.id, {
           kind: changes.kind ?? undefined,
           name: changes.name ?? undefined,
           phone: changes.phone,
@@ -137,7 +136,7 @@ builder.mutationField('changeBeneficiaryStatus', (t) =>
     resolve: async (_root, { input }, ctx) => ({
       beneficiary: await changeBeneficiaryStatus(
         ctx.prisma,
-        dbId(input.id, 'input.id'),
+        input.id.id,
         { status: input.status, reason: input.reason },
         ctx.clock.now(),
       ),
@@ -178,8 +177,8 @@ builder.mutationField('assignCareTeam', (t) =>
       assignCareTeam(
         ctx.prisma,
         {
-          beneficiaryId: dbId(input.beneficiaryId, 'input.beneficiaryId'),
-          teamId: dbId(input.teamId, 'input.teamId'),
+          beneficiaryId: input.beneficiaryId.id,
+          teamId: input.teamId.id,
           note: input.note,
         },
         ctx.clock.now(),
@@ -221,9 +220,9 @@ builder.mutationField('recordCareVisit', (t) =>
         ctx.prisma,
         {
           ...input,
-          beneficiaryId: dbId(input.beneficiaryId, 'input.beneficiaryId'),
-          volunteerIds: input.volunteerIds.map((v, i) => dbId(v, `input.volunteerIds.${i}`)),
-          projectId: optionalDbId(input.projectId, 'input.projectId'),
+          beneficiaryId: input.beneficiaryId.id,
+          volunteerIds: input.volunteerIds.map((v, i) => v.id),
+          projectId: input.projectId?.id,
         },
         ctx.clock.now(),
         requireViewer(ctx.viewer),

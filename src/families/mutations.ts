@@ -1,6 +1,5 @@
 import { builder } from '../builder.js';
 import { ConflictError, InvalidStatusTransitionError } from '../common/errors.js';
-import { dbId, optionalDbId } from '../common/ids.js';
 import { payloadType } from '../common/payload.js';
 import { COMMON_ERRORS } from '../common/schema-base.js';
 import '../honours/schema.js';
@@ -49,8 +48,8 @@ builder.mutationField('createFamily', (t) =>
       family: await createFamily(ctx.prisma, {
         name: input.name,
         story: input.story ?? undefined,
-        siteId: dbId(input.siteId, 'input.siteId'),
-        members: input.members.map((m, i) => ({ ...m, volunteerId: optionalDbId(m.volunteerId, `input.members.${i}.volunteerId`) })),
+        siteId: input.siteId.id,
+        members: input.members.map((m, i) => ({ ...m, volunteerId: m.volunteerId?.id })),
       }),
     }),
   }),
@@ -104,7 +103,7 @@ builder.mutationField('nominateFamily', (t) =>
     resolve: async (_root, { input }, ctx) => ({
       nomination: await nominateFamily(
         ctx.prisma,
-        { familyId: dbId(input.familyId, 'input.familyId'), batchId: dbId(input.batchId, 'input.batchId'), statement: input.statement },
+        { familyId: input.familyId.id, batchId: input.batchId.id, statement: input.statement },
         ctx.clock.now(),
       ),
     }),
@@ -142,7 +141,7 @@ builder.mutationField('reviewNomination', (t) =>
     resolve: async (_root, { input }, ctx) => ({
       nomination: await reviewNomination(
         ctx.prisma,
-        { nominationId: dbId(input.id, 'input.id'), decision: input.decision, reason: input.reason },
+        { nominationId: input.id.id, decision: input.decision, reason: input.reason },
         ctx.clock.now(),
       ),
     }),
@@ -182,7 +181,7 @@ builder.mutationField('announceBatch', (t) =>
       union: union('AnnounceBatchResult', 'The announced batch, or why it was refused.'),
     },
     resolve: async (_root, { input }, ctx) =>
-      announceBatch(ctx.prisma, { batchId: dbId(input.batchId, 'input.batchId'), level: input.level, awardedBy: input.awardedBy }, ctx.clock.now()),
+      announceBatch(ctx.prisma, { batchId: input.batchId.id, level: input.level, awardedBy: input.awardedBy }, ctx.clock.now()),
   }),
 );
 
@@ -206,7 +205,7 @@ builder.mutationField('recordFamilyOutreach', (t) =>
     args: { input: t.arg({ type: RecordFamilyOutreachInput, required: true, description: 'The talk.' }) },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: union('RecordFamilyOutreachResult', 'The family, or why it was refused.') },
     resolve: async (_root, { input }, ctx) => {
-      const talk = await recordOutreach(ctx.prisma, { ...input, familyId: dbId(input.familyId, 'input.familyId') }, ctx.clock.now());
+      const talk = await recordOutreach(ctx.prisma, { ...input, familyId: input.familyId.id }, ctx.clock.now());
       return { family: await ctx.prisma.family.findUniqueOrThrow({ where: { id: talk.familyId } }) };
     },
   }),

@@ -2,9 +2,9 @@ import { DailyServiceLimitError } from '../roster/credit.js';
 import { requireViewer } from '../auth/viewer.js';
 import { builder } from '../builder.js';
 import { ConflictError, InvalidStatusTransitionError, ValidationError } from '../common/errors.js';
-import { dbId, optionalDbId } from '../common/ids.js';
 import { payloadType } from '../common/payload.js';
 import { COMMON_ERRORS, ErrorInterface } from '../common/schema-base.js';
+import type { KeyedId } from '../common/ids.js';
 import type { Context } from '../context.js';
 import { SiteRef } from '../sites/schema.js';
 import { TeamRef } from '../teams/schema.js';
@@ -150,7 +150,7 @@ builder.mutationField('placeServiceOrder', (t) =>
         : null;
       const { order, trackingCode, change } = await placeOrder(
         ctx.prisma,
-        { ...input, siteId: dbId(input.siteId, 'input.siteId'), menuItemId: optionalDbId(input.menuItemId, 'input.menuItemId') },
+        { ...input, siteId: input.siteId.id, menuItemId: input.menuItemId?.id },
         placer,
         ctx.clock.now(),
       );
@@ -181,7 +181,7 @@ builder.mutationField('dispatchServiceOrder', (t) =>
     args: { input: t.arg({ type: DispatchServiceOrderInput, required: true, description: 'The order and team.' }) },
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'DispatchServiceOrderResult', description: 'The order, or why it was refused.' } },
     resolve: (_root, { input }, ctx) =>
-      committed(ctx, dispatchOrder(ctx.prisma, { orderId: dbId(input.id, 'input.id'), teamId: dbId(input.teamId, 'input.teamId'), note: input.note }, staff(ctx), ctx.clock.now())),
+      committed(ctx, dispatchOrder(ctx.prisma, { orderId: input.id.id, teamId: input.teamId.id, note: input.note }, staff(ctx), ctx.clock.now())),
   }),
 );
 
@@ -201,7 +201,7 @@ builder.mutationField('openServiceOrderForClaim', (t) =>
     args: { input: t.arg({ type: ServiceOrderNoteInput, required: true, description: 'The order.' }) },
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'OpenServiceOrderForClaimResult', description: 'The order, or why it was refused.' } },
     resolve: (_root, { input }, ctx) =>
-      committed(ctx, openOrderForClaim(ctx.prisma, { orderId: dbId(input.id, 'input.id'), note: input.note }, staff(ctx), ctx.clock.now())),
+      committed(ctx, openOrderForClaim(ctx.prisma, { orderId: input.id.id, note: input.note }, staff(ctx), ctx.clock.now())),
   }),
 );
 
@@ -221,7 +221,7 @@ builder.mutationField('rejectServiceOrder', (t) =>
     args: { input: t.arg({ type: RejectServiceOrderInput, required: true, description: 'The order and reason.' }) },
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'RejectServiceOrderResult', description: 'The order, or why it was refused.' } },
     resolve: (_root, { input }, ctx) =>
-      committed(ctx, rejectOrder(ctx.prisma, { orderId: dbId(input.id, 'input.id'), reason: input.reason }, staff(ctx), ctx.clock.now())),
+      committed(ctx, rejectOrder(ctx.prisma, { orderId: input.id.id, reason: input.reason }, staff(ctx), ctx.clock.now())),
   }),
 );
 
@@ -245,7 +245,7 @@ builder.mutationField('claimServiceOrder', (t) =>
     resolve: (_root, { input }, ctx) =>
       committed(
         ctx,
-        claimOrder(ctx.prisma, { orderId: dbId(input.id, 'input.id'), teamId: dbId(input.teamId, 'input.teamId'), note: input.note }, { kind: 'TEAM', accountId: ctx.viewer?.accountId ?? null }, ctx.clock.now()),
+        claimOrder(ctx.prisma, { orderId: input.id.id, teamId: input.teamId.id, note: input.note }, { kind: 'TEAM', accountId: ctx.viewer?.accountId ?? null }, ctx.clock.now()),
       ),
   }),
 );
@@ -267,7 +267,7 @@ builder.mutationField('startServiceOrder', (t) =>
     args: { input: t.arg({ type: ServiceOrderNoteInput, required: true, description: 'The order.' }) },
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'StartServiceOrderResult', description: 'The order, or why it was refused.' } },
     resolve: async (_root, { input }, ctx) => {
-      const orderId = dbId(input.id, 'input.id');
+      const orderId = input.id.id;
       return committed(ctx, startOrder(ctx.prisma, { orderId, note: input.note }, await serverOf(ctx, orderId), ctx.clock.now()));
     },
   }),
@@ -292,8 +292,8 @@ builder.mutationField('completeServiceOrder', (t) =>
     args: { input: t.arg({ type: CompleteServiceOrderInput, required: true, description: 'The service done.' }) },
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'CompleteServiceOrderResult', description: 'The order, or why it was refused.' } },
     resolve: async (_root, { input }, ctx) => {
-      const orderId = dbId(input.id, 'input.id');
-      const volunteerIds = input.volunteerIds.map((v, i) => dbId(v, `input.volunteerIds.${i}`));
+      const orderId = input.id.id;
+      const volunteerIds = input.volunteerIds.map((v, i) => v.id);
       return committed(
         ctx,
         completeOrder(ctx.prisma, { orderId, volunteerIds, minutes: input.minutes, summary: input.summary }, await serverOf(ctx, orderId), ctx.clock.now(), requireViewer(ctx.viewer)),
@@ -305,7 +305,7 @@ builder.mutationField('completeServiceOrder', (t) =>
 // ---------------------------------------------------------------- 评单 and cancellation
 
 /** The order a requester means: by tracking code, or by ID when logged in. */
-async function requestedOrderId(ctx: Context, input: { id?: { id: string; typename: string } | null; trackingCode?: string | null }): Promise<number> {
+async function requestedOrderId(ctx: Context, input: { id?: KeyedId | null; trackingCode?: string | null }): Promise<number> {
   if (input.trackingCode != null) {
     const hash = trackingCodeHash(input.trackingCode);
     const order = hash ? await ctx.prisma.serviceOrder.findUnique({ where: { trackingCodeHash: hash }, select: { id: true } }) : null;
@@ -313,7 +313,7 @@ async function requestedOrderId(ctx: Context, input: { id?: { id: string; typena
     return order.id;
   }
   if (!input.id) throw ValidationError.field('input.id', 'give the order’s id (logged in) or its tracking code');
-  return dbId(input.id, 'input.id');
+  return input.id.id;
 }
 
 const requesterFields = {

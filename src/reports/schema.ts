@@ -1,7 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
 import { ConflictError, InvalidStatusTransitionError } from '../common/errors.js';
-import { dbId, optionalDbId } from '../common/ids.js';
+import { KEYED_ID, keyedNode } from '../common/ids.js';
 import { requestLoader } from '../common/loaders.js';
 import { payloadType } from '../common/payload.js';
 import { COMMON_ERRORS } from '../common/schema-base.js';
@@ -59,9 +59,9 @@ export const CommunityReportEventRef = builder.prismaObject('CommunityReportEven
   }),
 });
 
-export const CommunityReportRef = builder.prismaNode('CommunityReport', {
+export const CommunityReportRef = keyedNode(builder.prismaNode('CommunityReport', {
   description: 'A problem a volunteer spotted in the street (随手拍). Visible to its reporter and to managers of its site or above.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   authScopes: (r) => ({ seeCommunityReport: { siteId: r.siteId, reporterId: r.reporterId } }),
   fields: (t) => ({
     category: t.expose('category', { type: CommunityReportCategoryEnum, description: 'What kind of problem.' }),
@@ -85,7 +85,7 @@ export const CommunityReportRef = builder.prismaNode('CommunityReport', {
     submittedAt: t.expose('submittedAt', { type: 'DateTime', description: 'When it was filed.' }),
     history: t.relation('events', { description: 'Every step so far, oldest first.', query: { orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] } }),
   }),
-});
+}));
 
 const LikelyDuplicateRef = builder.objectRef<LikelyDuplicate>('LikelyDuplicateReport').implement({
   description: 'An earlier report that may be about the same problem: same category, within 50 m, within 24 h. Shown without its reporter.',
@@ -113,11 +113,11 @@ const CommunityReportFilter = builder.inputType('CommunityReportFilter', {
 
 async function reportWhere(ctx: Context, filter: typeof CommunityReportFilter.$inferInput | null | undefined): Promise<Prisma.CommunityReportWhereInput> {
   const and: Prisma.CommunityReportWhereInput[] = [communityReportVisibility(ctx)];
-  const siteId = optionalDbId(filter?.siteId, 'filter.siteId');
+  const siteId = filter?.siteId?.id;
   if (siteId != null) and.push({ site: await subtreeFilter(ctx.prisma, siteId) });
   if (filter?.status?.length) and.push({ status: { in: filter.status } });
   if (filter?.category?.length) and.push({ category: { in: filter.category } });
-  if (filter?.reporterId) and.push({ reporterId: dbId(filter.reporterId, 'filter.reporterId') });
+  if (filter?.reporterId) and.push({ reporterId: filter.reporterId.id });
   return { AND: and };
 }
 
@@ -127,7 +127,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A street report by global ID (null when unknown).',
     args: { id: t.arg.globalID({ for: CommunityReportRef, required: true, description: 'The report’s global ID.' }) },
-    resolve: (query, _root, { id }, ctx) => ctx.prisma.communityReport.findUnique({ ...query, where: { id: dbId(id, 'id') } }),
+    resolve: (query, _root, { id }, ctx) => ctx.prisma.communityReport.findUnique({ ...query, where: { id: id.id } }),
   }),
   communityReports: t.prismaConnection(
     {
@@ -216,7 +216,7 @@ builder.mutationField('submitCommunityReport', (t) =>
       const viewer = ctx.viewer!;
       const { report, likelyDuplicates, change } = await submitReport(
         ctx.prisma,
-        { ...input, siteId: dbId(input.siteId, 'input.siteId'), photoUrls: input.photoUrls ?? undefined },
+        { ...input, siteId: input.siteId.id, photoUrls: input.photoUrls ?? undefined },
         { volunteerId: viewer.volunteerId!, accountId: viewer.accountId },
         ctx.clock.now(),
       );
@@ -247,7 +247,7 @@ builder.mutationField('changeCommunityReportStatus', (t) =>
       union: { name: 'ChangeCommunityReportStatusResult', description: 'The report, or why the step was refused.' },
     },
     resolve: (_root, { input }, ctx) =>
-      committed(ctx, changeReportStatus(ctx.prisma, { reportId: dbId(input.id, 'input.id'), status: input.status, note: input.note }, ctx.viewer?.accountId ?? null, ctx.clock.now())),
+      committed(ctx, changeReportStatus(ctx.prisma, { reportId: input.id.id, status: input.status, note: input.note }, ctx.viewer?.accountId ?? null, ctx.clock.now())),
   }),
 );
 
@@ -276,7 +276,7 @@ builder.mutationField('markCommunityReportDuplicate', (t) =>
         ctx,
         markDuplicate(
           ctx.prisma,
-          { reportId: dbId(input.id, 'input.id'), duplicateOfId: dbId(input.duplicateOfId, 'input.duplicateOfId'), note: input.note },
+          { reportId: input.id.id, duplicateOfId: input.duplicateOfId.id, note: input.note },
           ctx.viewer?.accountId ?? null,
           ctx.clock.now(),
         ),
