@@ -1,7 +1,9 @@
 import { builder } from '../builder.js';
 import { DuplicateNameError } from '../common/errors.js';
 import { KEYED_ID, keyedNode } from '../common/ids.js';
+import { sortOrder } from '../common/ordering.js';
 import { payloadType } from '../common/payload.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { COMMON_ERRORS } from '../common/schema-base.js';
 import { searchTerm } from '../common/validation.js';
 import { SiteRef } from '../sites/schema.js';
@@ -27,6 +29,16 @@ const BrandFilter = builder.inputType('BrandFilter', {
   }),
 });
 
+const BrandOrder = sortOrder<'NAME' | 'CREATED_AT', Prisma.BrandOrderByWithRelationInput>(
+  'BrandOrder',
+  'brands',
+  {
+    NAME: { description: 'Brand name.', orderBy: (direction) => ({ name: direction }) },
+    CREATED_AT: { description: 'When the brand was created.', orderBy: (direction) => ({ createdAt: direction }) },
+  },
+  { field: 'NAME', direction: 'ASC' },
+);
+
 builder.queryFields((t) => ({
   brand: t.prismaField({
     type: 'Brand',
@@ -39,8 +51,11 @@ builder.queryFields((t) => ({
     {
       type: 'Brand',
       cursor: 'id',
-      description: 'Service brands, by name.',
-      args: { filter: t.arg({ type: BrandFilter, description: 'Conditions the brands must meet.' }) },
+      description: 'Service brands, filtered and sorted (by name unless told otherwise).',
+      args: {
+        filter: t.arg({ type: BrandFilter, description: 'Conditions the brands must meet.' }),
+        orderBy: t.arg({ type: BrandOrder.input, description: BrandOrder.defaultDescription }),
+      },
       totalCount: (_parent, args, ctx) => {
         const term = searchTerm(args.filter?.search);
         return ctx.prisma.brand.count({ where: term ? { name: { contains: term, mode: 'insensitive' } } : {} });
@@ -50,7 +65,7 @@ builder.queryFields((t) => ({
         return ctx.prisma.brand.findMany({
           ...query,
           where: term ? { name: { contains: term, mode: 'insensitive' } } : {},
-          orderBy: [{ name: 'asc' }, { id: 'asc' }],
+          orderBy: BrandOrder.orderBy(args.orderBy),
         });
       },
     },

@@ -1,6 +1,7 @@
 import { builder } from '../builder.js';
 import { COMMON_ERRORS } from '../common/schema-base.js';
 import { KEYED_ID, keyedNode } from '../common/ids.js';
+import { sortOrder } from '../common/ordering.js';
 import { payloadType } from '../common/payload.js';
 import { searchTerm } from '../common/validation.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -69,6 +70,20 @@ const SiteFilter = builder.inputType('SiteFilter', {
   }),
 });
 
+const SiteOrder = sortOrder<'TREE' | 'NAME' | 'CREATED_AT', Prisma.SiteOrderByWithRelationInput>(
+  'SiteOrder',
+  'sites',
+  {
+    TREE: {
+      description: 'Tree order: the center, then each institute followed by its stations (by materialised path).',
+      orderBy: (direction) => ({ path: direction }),
+    },
+    NAME: { description: 'Name.', orderBy: (direction) => ({ name: direction }) },
+    CREATED_AT: { description: 'When the site was added.', orderBy: (direction) => ({ createdAt: direction }) },
+  },
+  { field: 'TREE', direction: 'ASC' },
+);
+
 builder.queryFields((t) => ({
   site: t.prismaField({
     type: 'Site',
@@ -82,14 +97,17 @@ builder.queryFields((t) => ({
     {
       type: 'Site',
       cursor: 'id',
-      description: 'Sites in tree order (center, then each institute and its stations), filtered.',
-      args: { filter: t.arg({ type: SiteFilter, description: 'Conditions the sites must meet.' }) },
+      description: 'Sites, filtered and sorted (in tree order unless told otherwise: the center, then each institute and its stations).',
+      args: {
+        filter: t.arg({ type: SiteFilter, description: 'Conditions the sites must meet.' }),
+        orderBy: t.arg({ type: SiteOrder.input, description: SiteOrder.defaultDescription }),
+      },
       totalCount: (_parent, args, ctx) => ctx.prisma.site.count({ where: siteWhere(args.filter) }),
       resolve: (query, _root, args, ctx) =>
         ctx.prisma.site.findMany({
           ...query,
           where: siteWhere(args.filter),
-          orderBy: [{ path: 'asc' }, { id: 'asc' }],
+          orderBy: SiteOrder.orderBy(args.orderBy),
         }),
     },
     { name: 'SiteConnection', description: 'A page of sites.' },

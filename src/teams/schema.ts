@@ -1,6 +1,7 @@
 import { builder } from '../builder.js';
 import { ConflictError, DuplicateNameError } from '../common/errors.js';
 import { KEYED_ID, keyedNode } from '../common/ids.js';
+import { sortOrder } from '../common/ordering.js';
 import { payloadType } from '../common/payload.js';
 import { COMMON_ERRORS, OrderDirection } from '../common/schema-base.js';
 import { searchTerm } from '../common/validation.js';
@@ -20,6 +21,16 @@ export const TeamRoleEnum = builder.enumType('TeamRole', {
   } as const,
 });
 
+const TeamMemberOrder = sortOrder<'JOINED_AT' | 'NAME', Prisma.TeamMembershipOrderByWithRelationInput>(
+  'TeamMemberOrder',
+  'a team’s members',
+  {
+    JOINED_AT: { description: 'When they joined.', orderBy: (direction) => ({ joinedAt: direction }) },
+    NAME: { description: 'The member’s name.', orderBy: (direction) => ({ volunteer: { name: direction } }) },
+  },
+  { field: 'JOINED_AT', direction: 'ASC' },
+);
+
 export const TeamRef = keyedNode(builder.prismaNode('Team', {
   description: 'A volunteer service team (志愿服务队). A team belongs to a site.',
   id: KEYED_ID,
@@ -33,10 +44,13 @@ export const TeamRef = keyedNode(builder.prismaNode('Team', {
       {
         cursor: 'id',
         totalCount: true,
+        // Refusable on its own: the team is public, its members only for logged-in accounts.
         nullable: true,
         authScopes: { authenticated: true },
-        description: 'The team’s members with their roles, in order of joining.',
-        query: () => ({ orderBy: [{ joinedAt: 'asc' }, { id: 'asc' }] }),
+        description:
+          'The team’s members with their roles, in order of joining unless told otherwise. Needs a login (null with a FORBIDDEN error for anonymous callers).',
+        args: { orderBy: t.arg({ type: TeamMemberOrder.input, description: TeamMemberOrder.defaultDescription }) },
+        query: (args) => ({ orderBy: TeamMemberOrder.orderBy(args.orderBy) }),
       },
       { name: 'TeamMemberConnection', description: 'A page of team members.' },
       { name: 'TeamMemberEdge', description: 'A team member on a page.' },
@@ -45,9 +59,11 @@ export const TeamRef = keyedNode(builder.prismaNode('Team', {
   }),
 }));
 
-export const TeamMemberRef = builder.prismaObject('TeamMembership', {
+// A Node, as Relay wants of what an edge leads to: `node(id:)` fetches a membership again.
+export const TeamMemberRef = keyedNode(builder.prismaNode('TeamMembership', {
   name: 'TeamMember',
   description: 'A volunteer’s membership of a team. Visible to logged-in accounts.',
+  id: KEYED_ID,
   authScopes: { authenticated: true },
   fields: (t) => ({
     volunteer: t.relation('volunteer', { description: 'The member.' }),
@@ -60,7 +76,7 @@ export const TeamMemberRef = builder.prismaObject('TeamMembership', {
     }),
     joinedAt: t.expose('joinedAt', { type: 'DateTime', description: 'When the volunteer joined.' }),
   }),
-});
+}));
 
 const TeamFilter = builder.inputType('TeamFilter', {
   description: 'Narrows a list of teams. All given conditions must hold.',
