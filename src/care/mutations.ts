@@ -1,9 +1,9 @@
 import { requireViewer } from '../auth/viewer.js';
 import { DailyServiceLimitError } from '../roster/credit.js';
 import { builder } from '../builder.js';
-import { ConflictError, InvalidStatusTransitionError } from '../common/errors.js';
+import { ConflictError } from '../common/errors.js';
 import { payloadType } from '../common/payload.js';
-import { COMMON_ERRORS } from '../common/schema-base.js';
+import { COMMON_ERRORS, statusTransitionErrorType } from '../common/schema-base.js';
 import { ProjectRef } from '../projects/schema.js';
 import { SiteRef } from '../sites/schema.js';
 import { TeamRef } from '../teams/schema.js';
@@ -24,6 +24,7 @@ import {
   recordCareVisit,
   updateBeneficiary,
 } from './service.js';
+import { BeneficiaryStatusTransitionError } from './service.js';
 
 const BeneficiaryPayload = (name: string, description: string) =>
   payloadType(name, description, 'beneficiary', BeneficiaryRef, 'The beneficiary as it now stands.');
@@ -42,6 +43,9 @@ const CreateBeneficiaryInput = builder.inputType('CreateBeneficiaryInput', {
     careTeamId: t.globalID({ for: TeamRef, description: 'The team responsible from the start, if already chosen.' }),
   }),
 });
+
+// The transition error of this status machine, with its statuses typed (src/common/schema-base.ts).
+statusTransitionErrorType(BeneficiaryStatusTransitionError, 'BeneficiaryStatusTransitionError', 'A beneficiary', BeneficiaryStatusEnum);
 
 builder.mutationField('createBeneficiary', (t) =>
   t.field({
@@ -129,7 +133,7 @@ builder.mutationField('changeBeneficiaryStatus', (t) =>
     type: BeneficiaryPayload('ChangeBeneficiaryStatusPayload', 'The beneficiary’s status changed.'),
     args: { input: t.arg({ type: ChangeBeneficiaryStatusInput, required: true, description: 'The beneficiary and its new status.' }) },
     errors: {
-      types: [...COMMON_ERRORS, InvalidStatusTransitionError],
+      types: [...COMMON_ERRORS, BeneficiaryStatusTransitionError],
       directResult: true,
       union: { name: 'ChangeBeneficiaryStatusResult', description: 'The beneficiary, or why the change was refused.' },
     },

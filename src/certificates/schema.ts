@@ -1,14 +1,16 @@
 import { builder } from '../builder.js';
-import { ConflictError, InvalidStatusTransitionError } from '../common/errors.js';
+import { ConflictError } from '../common/errors.js';
 import { KEYED_ID, keyedNode } from '../common/ids.js';
 import { requestLoader } from '../common/loaders.js';
 import { payloadType } from '../common/payload.js';
-import { COMMON_ERRORS } from '../common/schema-base.js';
+import { COMMON_ERRORS, statusTransitionErrorType } from '../common/schema-base.js';
 import { SiteRef } from '../sites/schema.js';
 import { TeamRef } from '../teams/schema.js';
 import { starLevel } from '../volunteers/stars.js';
 import { declineCertificate, downloadPath, type HoursLine, issueCertificate, requestCertificate } from './service.js';
 import { applyForStarLevel, grantedLevels, noticeWhere, phaseOf, reviewStarLevel } from './stars.js';
+import { CertificateStatusTransitionError } from './service.js';
+import { StarApplicationStatusTransitionError } from './stars.js';
 
 const CertificateStatusEnum = builder.enumType('CertificateStatus', {
   description: 'Where a certificate request stands.',
@@ -160,6 +162,19 @@ const RequestCertificateInput = builder.inputType('RequestCertificateInput', {
   }),
 });
 
+const StarApplicationStatusEnum = builder.enumType('StarApplicationStatus', {
+  description: 'The review status of a star-level application (its phase adds the public notice).',
+  values: {
+    PENDING: { description: 'Awaiting review.' },
+    APPROVED: { description: 'Approved (under notice, or granted once the notice ends).' },
+    REJECTED: { description: 'Rejected, with a note.' },
+  } as const,
+});
+
+// The transition error of this status machine, with its statuses typed (src/common/schema-base.ts).
+statusTransitionErrorType(CertificateStatusTransitionError, 'CertificateStatusTransitionError', 'A certificate', CertificateStatusEnum);
+statusTransitionErrorType(StarApplicationStatusTransitionError, 'StarApplicationStatusTransitionError', 'A star-level application', StarApplicationStatusEnum);
+
 builder.mutationField('requestCertificate', (t) =>
   t.field({
     description: 'Asks a team for a certificate of your hours in a period. Needs a volunteer’s login.',
@@ -197,7 +212,7 @@ builder.mutationField('decideCertificate', (t) =>
     authScopes: (_root, args) => ({ issueCertificate: args.input.id }),
     type: CertificatePayload('DecideCertificatePayload', 'The certificate was issued or declined.'),
     args: { input: t.arg({ type: CertificateDecisionInput, required: true, description: 'The certificate and the decision.' }) },
-    errors: { types: [...COMMON_ERRORS, InvalidStatusTransitionError], directResult: true, union: { name: 'DecideCertificateResult', description: 'The certificate, or why the decision was refused.' } },
+    errors: { types: [...COMMON_ERRORS, CertificateStatusTransitionError], directResult: true, union: { name: 'DecideCertificateResult', description: 'The certificate, or why the decision was refused.' } },
     resolve: async (_root, { input }, ctx) => {
       const id = input.id.id;
       return { certificate: input.issue ? await issueCertificate(ctx.prisma, id, ctx.clock.now()) : await declineCertificate(ctx.prisma, id, input.reason) };
@@ -252,7 +267,7 @@ builder.mutationField('reviewStarLevel', (t) =>
     authScopes: (_root, args) => ({ reviewStarApplication: args.input.id }),
     type: StarPayload('ReviewStarLevelPayload', 'The application was reviewed.'),
     args: { input: t.arg({ type: ReviewStarLevelInput, required: true, description: 'The application and the decision.' }) },
-    errors: { types: [...COMMON_ERRORS, InvalidStatusTransitionError], directResult: true, union: { name: 'ReviewStarLevelResult', description: 'The application, or why the review was refused.' } },
+    errors: { types: [...COMMON_ERRORS, StarApplicationStatusTransitionError], directResult: true, union: { name: 'ReviewStarLevelResult', description: 'The application, or why the review was refused.' } },
     resolve: async (_root, { input }, ctx) => ({
       application: await reviewStarLevel(
         ctx.prisma,

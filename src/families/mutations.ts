@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
-import { ConflictError, InvalidStatusTransitionError } from '../common/errors.js';
+import { ConflictError } from '../common/errors.js';
 import { payloadType } from '../common/payload.js';
-import { COMMON_ERRORS } from '../common/schema-base.js';
+import { COMMON_ERRORS, statusTransitionErrorType } from '../common/schema-base.js';
 import '../honours/schema.js';
 import { SiteRef } from '../sites/schema.js';
 import { VolunteerRef } from '../volunteers/schema.js';
@@ -15,6 +15,8 @@ import {
   OutreachVenueKindEnum,
 } from './schema.js';
 import { announceBatch, createFamily, createSelectionCycle, nominateFamily, recordOutreach, reviewNomination } from './service.js';
+import { NominationStatusTransitionError } from './service.js';
+import { NominationStatusEnum } from './schema.js';
 
 const union = (name: string, description: string) => ({ name, description });
 
@@ -36,6 +38,9 @@ const CreateFamilyInput = builder.inputType('CreateFamilyInput', {
     members: t.field({ type: [FamilyMemberInput], required: true, description: 'Its members, 1–30.' }),
   }),
 });
+
+// The transition error of this status machine, with its statuses typed (src/common/schema-base.ts).
+statusTransitionErrorType(NominationStatusTransitionError, 'NominationStatusTransitionError', 'A nomination', NominationStatusEnum);
 
 builder.mutationField('createFamily', (t) =>
   t.field({
@@ -134,7 +139,7 @@ builder.mutationField('reviewNomination', (t) =>
     type: NominationPayload('ReviewNominationPayload', 'The nomination was reviewed.'),
     args: { input: t.arg({ type: ReviewNominationInput, required: true, description: 'The nomination and the decision.' }) },
     errors: {
-      types: [...COMMON_ERRORS, InvalidStatusTransitionError, BatchAnnouncedError],
+      types: [...COMMON_ERRORS, BatchAnnouncedError],
       directResult: true,
       union: union('ReviewNominationResult', 'The reviewed nomination, or why the review was refused.'),
     },

@@ -1,9 +1,9 @@
 import { DailyServiceLimitError } from '../roster/credit.js';
 import { requireViewer } from '../auth/viewer.js';
 import { builder } from '../builder.js';
-import { ConflictError, InvalidStatusTransitionError, ValidationError } from '../common/errors.js';
+import { ConflictError, ValidationError } from '../common/errors.js';
 import { payloadType } from '../common/payload.js';
-import { COMMON_ERRORS, ErrorInterface } from '../common/schema-base.js';
+import { COMMON_ERRORS, ErrorInterface, statusTransitionErrorType } from '../common/schema-base.js';
 import type { KeyedId } from '../common/ids.js';
 import type { Context } from '../context.js';
 import { SiteRef } from '../sites/schema.js';
@@ -32,6 +32,8 @@ import {
   rejectOrder,
   startOrder,
 } from './workflow.js';
+import { ServiceOrderStatusTransitionError } from './workflow.js';
+import { ServiceOrderStatusEnum } from './schema.js';
 
 const RateLimitKindEnum = builder.enumType('ServiceOrderRateLimitKind', {
   description: 'Which anonymous-ordering limit was reached.',
@@ -52,7 +54,7 @@ builder.objectType(ServiceOrderRateLimitError, {
   }),
 });
 
-const WORKFLOW_ERRORS = [...COMMON_ERRORS, InvalidStatusTransitionError, ConflictError, DailyServiceLimitError] as const;
+const WORKFLOW_ERRORS = [...COMMON_ERRORS, ServiceOrderStatusTransitionError, ConflictError, DailyServiceLimitError] as const;
 
 const OrderPayload = (name: string, description: string) =>
   payloadType(name, description, 'serviceOrder', ServiceOrderRef, 'The order as it now stands.');
@@ -124,6 +126,9 @@ const PlaceServiceOrderPayload = builder
       }),
     }),
   });
+
+// The transition error of this status machine, with its statuses typed (src/common/schema-base.ts).
+statusTransitionErrorType(ServiceOrderStatusTransitionError, 'ServiceOrderStatusTransitionError', 'A service order', ServiceOrderStatusEnum);
 
 builder.mutationField('placeServiceOrder', (t) =>
   t.field({

@@ -1,6 +1,6 @@
 import type { Actor as RecordingActor } from '../auth/viewer.js';
 import { z } from 'zod';
-import { ConflictError, InvalidStatusTransitionError, NotFoundError } from '../common/errors.js';
+import { ConflictError, NotFoundError, statusTransitionError } from '../common/errors.js';
 import { optionalText, parseInput, text } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
 import type { Prisma, ServiceActorKind, ServiceOrder, ServiceOrderStatus } from '../generated/prisma/client.js';
@@ -9,6 +9,9 @@ import { formatCalendarDate, shanghaiDateOf } from '../roster/time.js';
 import { type OrderChange, orderChange } from './events.js';
 import { ORDER_TRANSITIONS, atOrBelow } from './rules.js';
 import { teamOutsideSite } from './service.js';
+
+/** A service order status change its machine does not allow (typed ServiceOrderStatus statuses in the API). */
+export class ServiceOrderStatusTransitionError extends statusTransitionError<ServiceOrderStatus>('ServiceOrderStatusTransitionError', 'service order') {}
 
 /*
  * The workflow after placement: 派单 (dispatch or open for claim), 接单 (claim), service, 评单
@@ -52,13 +55,13 @@ async function step(
   const current = await tx.serviceOrder.findUnique({ where: { id: orderId } });
   if (!current) throw new NotFoundError('ServiceOrder', orderId);
   const allowed = ORDER_TRANSITIONS[current.status];
-  if (!allowed.includes(to)) throw new InvalidStatusTransitionError('service order', current.status, to, allowed);
+  if (!allowed.includes(to)) throw new ServiceOrderStatusTransitionError(current.status, to, allowed);
   const data = (await options.prepare?.(current)) ?? {};
   const { count } = await tx.serviceOrder.updateMany({ where: { id: orderId, status: current.status }, data: { ...data, status: to } });
   if (count === 0) {
     // Another step won the race from the same status: report the status it left behind.
     const latest = await tx.serviceOrder.findUniqueOrThrow({ where: { id: orderId }, select: { status: true } });
-    throw new InvalidStatusTransitionError('service order', latest.status, to, ORDER_TRANSITIONS[latest.status]);
+    throw new ServiceOrderStatusTransitionError(latest.status, to, ORDER_TRANSITIONS[latest.status]);
   }
   const order = await tx.serviceOrder.findUniqueOrThrow({ where: { id: orderId } });
   await tx.serviceOrderEvent.create({

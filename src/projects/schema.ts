@@ -1,8 +1,7 @@
 import { builder } from '../builder.js';
-import { InvalidStatusTransitionError } from '../common/errors.js';
 import { KEYED_ID, keyedNode } from '../common/ids.js';
 import { payloadType } from '../common/payload.js';
-import { COMMON_ERRORS, ErrorInterface, OrderDirection } from '../common/schema-base.js';
+import { COMMON_ERRORS, ErrorInterface, OrderDirection, statusTransitionErrorType } from '../common/schema-base.js';
 import { searchTerm } from '../common/validation.js';
 import type { Context } from '../context.js';
 import { BrandRef } from '../brands/schema.js';
@@ -13,6 +12,7 @@ import { TeamRef } from '../teams/schema.js';
 import { isOpenProject, openProjectWhere } from './status.js';
 import { command } from '../common/command.js';
 import { PROJECT_TRANSITIONS, ShiftsOutsideProjectDatesError, changeProjectStatus, createProject, updateProject } from './service.js';
+import { ProjectStatusTransitionError } from './service.js';
 
 export const ProjectCategoryEnum = builder.enumType('ProjectCategory', {
   description: 'The field of service a project belongs to.',
@@ -186,6 +186,9 @@ const CreateProjectInput = builder.inputType('CreateProjectInput', {
   }),
 });
 
+// The transition error of this status machine, with its statuses typed (src/common/schema-base.ts).
+statusTransitionErrorType(ProjectStatusTransitionError, 'ProjectStatusTransitionError', 'A project', ProjectStatusEnum);
+
 builder.mutationField('createProject', (t) =>
   t.field({
     description:
@@ -280,7 +283,7 @@ builder.mutationField('changeProjectStatus', (t) =>
     type: ProjectPayload('ChangeProjectStatusPayload', 'The project’s status changed.'),
     args: { input: t.arg({ type: ChangeProjectStatusInput, required: true, description: 'The project and its new status.' }) },
     errors: {
-      types: [...COMMON_ERRORS, InvalidStatusTransitionError],
+      types: [...COMMON_ERRORS, ProjectStatusTransitionError],
       directResult: true,
       union: { name: 'ChangeProjectStatusResult', description: 'The project, or why the transition was refused.' },
     },

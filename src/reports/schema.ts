@@ -1,10 +1,10 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import { ConflictError, InvalidStatusTransitionError } from '../common/errors.js';
+import { ConflictError } from '../common/errors.js';
 import { KEYED_ID, keyedNode } from '../common/ids.js';
 import { requestLoader } from '../common/loaders.js';
 import { payloadType } from '../common/payload.js';
-import { COMMON_ERRORS } from '../common/schema-base.js';
+import { COMMON_ERRORS, statusTransitionErrorType } from '../common/schema-base.js';
 import type { Context } from '../context.js';
 import type { CommunityReport, Prisma } from '../generated/prisma/client.js';
 import { communityReportVisibility } from '../auth/order-visibility.js';
@@ -14,6 +14,7 @@ import { subtreeFilter } from '../sites/service.js';
 import { VolunteerRef } from '../volunteers/schema.js';
 import { publishReportChange } from './publish.js';
 import { type LikelyDuplicate, REPORT_CATEGORIES, REPORT_TRANSITIONS, changeReportStatus, markDuplicate, submitReport } from './service.js';
+import { CommunityReportStatusTransitionError } from './service.js';
 
 const CATEGORY_DESCRIPTIONS: Record<(typeof REPORT_CATEGORIES)[number], string> = {
   SEWAGE_OVERFLOW: 'Sewage overflowing (污水外溢).',
@@ -205,6 +206,9 @@ const SubmitCommunityReportPayload = builder
     }),
   });
 
+// The transition error of this status machine, with its statuses typed (src/common/schema-base.ts).
+statusTransitionErrorType(CommunityReportStatusTransitionError, 'CommunityReportStatusTransitionError', 'A community report', CommunityReportStatusEnum);
+
 builder.mutationField('submitCommunityReport', (t) =>
   t.field({
     description: 'Files a street report as the logged-in volunteer. Needs an account with an ACTIVE volunteer profile.',
@@ -242,7 +246,7 @@ builder.mutationField('changeCommunityReportStatus', (t) =>
     type: ReportPayload('ChangeCommunityReportStatusPayload', 'The report’s status changed.'),
     args: { input: t.arg({ type: ChangeCommunityReportStatusInput, required: true, description: 'The report and its new status.' }) },
     errors: {
-      types: [...COMMON_ERRORS, InvalidStatusTransitionError],
+      types: [...COMMON_ERRORS, CommunityReportStatusTransitionError],
       directResult: true,
       union: { name: 'ChangeCommunityReportStatusResult', description: 'The report, or why the step was refused.' },
     },
@@ -267,7 +271,7 @@ builder.mutationField('markCommunityReportDuplicate', (t) =>
     type: ReportPayload('MarkCommunityReportDuplicatePayload', 'The report was closed as a duplicate.'),
     args: { input: t.arg({ type: MarkCommunityReportDuplicateInput, required: true, description: 'The duplicate and its original.' }) },
     errors: {
-      types: [...COMMON_ERRORS, InvalidStatusTransitionError, ConflictError],
+      types: [...COMMON_ERRORS, ConflictError],
       directResult: true,
       union: { name: 'MarkCommunityReportDuplicateResult', description: 'The report, or why it was refused.' },
     },
