@@ -139,7 +139,7 @@ builder.mutationField('reviewNomination', (t) =>
     type: NominationPayload('ReviewNominationPayload', 'The nomination was reviewed.'),
     args: { input: t.arg({ type: ReviewNominationInput, required: true, description: 'The nomination and the decision.' }) },
     errors: {
-      types: [...COMMON_ERRORS, BatchAnnouncedError],
+      types: [...COMMON_ERRORS, NominationStatusTransitionError, BatchAnnouncedError],
       directResult: true,
       union: union('ReviewNominationResult', 'The reviewed nomination, or why the review was refused.'),
     },

@@ -271,7 +271,7 @@ builder.mutationField('markCommunityReportDuplicate', (t) =>
     type: ReportPayload('MarkCommunityReportDuplicatePayload', 'The report was closed as a duplicate.'),
     args: { input: t.arg({ type: MarkCommunityReportDuplicateInput, required: true, description: 'The duplicate and its original.' }) },
     errors: {
-      types: [...COMMON_ERRORS, ConflictError],
+      types: [...COMMON_ERRORS, CommunityReportStatusTransitionError, ConflictError],
       directResult: true,
       union: { name: 'MarkCommunityReportDuplicateResult', description: 'The report, or why it was refused.' },
     },
