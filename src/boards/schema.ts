@@ -46,7 +46,9 @@ builder.queryField('boardCredentials', (t) =>
     {
       type: 'BoardCredential',
       cursor: 'id',
-      description: 'Board credentials you manage (ADMIN: all; SITE_MANAGER: those of your sites), newest first. Tokens are never shown again.',
+      // Refusable (README, Nullability): null with FORBIDDEN for anonymous callers, the rest of the query stands.
+      nullable: true,
+      description: 'Board credentials you manage (ADMIN: all; SITE_MANAGER: those of your sites), newest first. Tokens are never shown again. Needs a login (null with a FORBIDDEN error otherwise).',
       authScopes: { authenticated: true },
       args: { filter: t.arg({ type: BoardCredentialFilter, description: 'Conditions the credentials must meet.' }) },
       totalCount: async (_root, args, ctx) => ctx.prisma.boardCredential.count({ where: await credentialWhere(ctx, args.filter) }),

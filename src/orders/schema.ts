@@ -328,8 +328,10 @@ builder.queryFields((t) => ({
     {
       type: 'ServiceOrder',
       cursor: 'id',
+      // Refusable (README, Nullability): null with FORBIDDEN for anonymous callers, the rest of the query stands.
+      nullable: true,
       authScopes: { authenticated: true },
-      description: 'Service orders the viewer may see, filtered and sorted (newest first unless told otherwise).',
+      description: 'Service orders the viewer may see, filtered and sorted (newest first unless told otherwise). Needs a login (null with a FORBIDDEN error otherwise).',
       args: {
         filter: t.arg({ type: ServiceOrderFilter, description: 'Conditions the orders must meet.' }),
         orderBy: t.arg({ type: ServiceOrderOrder, description: 'Sort order; default PLACED_AT descending.' }),
