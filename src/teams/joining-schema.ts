@@ -110,7 +110,8 @@ builder.objectType(NoPendingJoinRequestError, {
   description: 'There is no pending invitation (or application) to answer: it was answered already, or is of the other kind.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    status: t.exposeString('status', { description: 'The request’s current status.' }),
+    status: t.expose('status', { type: TeamJoinStatusEnum, description: 'The request’s current status.' }),
+    kind: t.expose('kind', { type: TeamJoinKindEnum, description: 'What the request is: an invitation or an application.' }),
   }),
 });
 
