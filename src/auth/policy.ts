@@ -115,11 +115,7 @@ export interface OrderScope {
   status: string;
 }
 
-/**
- * An ID as a scope receives it: a database id, a raw global ID, or a global ID the relay plugin has
- * decoded — with a numeric `id` for the nodes that `parse` their keys (src/common/ids.ts,
- * keyedNode), a string for the others (the roster's).
- */
+/** An ID as a scope receives it: a database id, a raw global ID, or one the relay plugin decoded (id parsed by keyedNode, a string for the roster's). */
 export type IdParam = number | string | DecodedId;
 
 /** A database id from an ID of the expected type, or null when it is not one. */
@@ -132,7 +128,6 @@ function idOf(value: IdParam, typename: string): number | null {
     return null;
   }
   if (decoded.typename !== typename) return null;
-  // Parsed by the relay plugin (and range-checked by the input guard), or the roster's string keys.
   return typeof decoded.id === 'number' ? decoded.id : dbKey(decoded.id);
 }
 
