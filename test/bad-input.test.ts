@@ -431,6 +431,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       Brand: gid('Brand', brand.id),
       ServiceRecord: gid('ServiceRecord', record.id),
       TeamJoinRequest: gid('TeamJoinRequest', joinRequest.id),
+      TeamMember: gid('TeamMember', (await prisma.teamMembership.upsert({ where: { teamId_volunteerId: { teamId: world.teamId, volunteerId: volunteer!.id } }, create: { teamId: world.teamId, volunteerId: volunteer!.id }, update: {} })).id),
       ...(await careRows(prisma, world, volunteer!.id)),
       ...(await familyRows(prisma, world.sites.stationA.id)),
       ServiceCertificate: gid(

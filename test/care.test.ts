@@ -225,7 +225,7 @@ describe.each(DATABASE_KINDS)('care on %s', (kind) => {
     expect(codesOf((await request(t.url, CareChangeBeneficiaryStatusDocument, { input: { id: beneficiaryId, status: 'CLOSED', reason: '搬迁' } }, as.leader.headers)).errors)).toEqual(['FORBIDDEN']);
     const closed = expectType(await change({ status: 'CLOSED', reason: '随子女迁居外地' }, as.manager.headers), 'ChangeBeneficiaryStatusPayload').beneficiary;
     expect(closed).toMatchObject({ status: 'CLOSED', closedReason: '随子女迁居外地', closedAt: new Date(NOW).toISOString(), careTeam: null });
-    expect(expectType(await change({ status: 'CLOSED', reason: '再次' }, as.manager.headers), 'InvalidStatusTransitionError')).toMatchObject({ from: 'CLOSED', to: 'CLOSED', allowed: ['ACTIVE'] });
+    expect(expectType(await change({ status: 'CLOSED', reason: '再次' }, as.manager.headers), 'BeneficiaryStatusTransitionError')).toMatchObject({ from: 'CLOSED', to: 'CLOSED', allowed: ['ACTIVE'] });
 
     const before = await counts();
     // The old team's leader no longer cares for them, so may not record; a manager gets the typed refusal.

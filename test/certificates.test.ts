@@ -81,7 +81,7 @@ describe.each(DATABASE_KINDS)('certificates and star levels on %s', (kind) => {
     expect(certificate).toMatchObject({ status: 'ISSUED', totalMinutes: 180, byProject: [{ project: '其他志愿服务', minutes: 180 }] });
     expect(certificate.code).toMatch(/^[A-Z0-9]{14}$/);
     code = certificate.code!;
-    expect(expectType((await decide({ issue: false, reason: '重复' }, as.leader)).data!.decideCertificate, 'InvalidStatusTransitionError')).toMatchObject({ from: 'ISSUED', to: 'DECLINED' });
+    expect(expectType((await decide({ issue: false, reason: '重复' }, as.leader)).data!.decideCertificate, 'CertificateStatusTransitionError')).toMatchObject({ from: 'ISSUED', to: 'DECLINED' });
     // The leader sees the certificate, but only its volunteer gets the download link.
     const byLeader = await request(t.url, CertificatesOneDocument, { id: certificateId }, as.leader.headers);
     expect(byLeader.data?.certificate).toMatchObject({ code, downloadUrl: null });
@@ -146,7 +146,7 @@ describe.each(DATABASE_KINDS)('certificates and star levels on %s', (kind) => {
 
     const approved = expectType((await review({ note: '服务时长核实无误' }, as.otherManager)).data!.reviewStarLevel, 'ReviewStarLevelPayload').application;
     expect(approved).toMatchObject({ phase: 'UNDER_NOTICE', noticeEndsAt: '2026-12-17T02:00:00.000Z' });
-    expect(expectType((await review({}, as.otherManager)).data!.reviewStarLevel, 'InvalidStatusTransitionError')).toMatchObject({ from: 'APPROVED' });
+    expect(expectType((await review({}, as.otherManager)).data!.reviewStarLevel, 'StarApplicationStatusTransitionError')).toMatchObject({ starFrom: 'APPROVED' });
     const notices = await gql(t.url, StarsNoticesDocument, {}, ANONYMOUS);
     expect(notices.starNotices.edges.map((e) => e.node)).toEqual([{ id: application.id, level: 2, volunteerName: w.people.member.name, phase: 'UNDER_NOTICE', noticeEndsAt: '2026-12-17T02:00:00.000Z' }]);
     expect((await gql(t.url, StarsNoticesDocument, { siteId: gid('Site', w.sites.instituteA.id) }, ANONYMOUS)).starNotices.totalCount).toBe(0);

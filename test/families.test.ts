@@ -113,7 +113,7 @@ describe.each(DATABASE_KINDS)('families and honours on %s', (kind) => {
     expectType(await review(nominations[0]!, 'APPROVED', as.admin.headers), 'ReviewNominationPayload');
     const rejected = expectType(await review(nominations[2]!, 'REJECTED', as.admin.headers, '材料不全'), 'ReviewNominationPayload').nomination;
     expect(rejected).toMatchObject({ status: 'REJECTED', reviewNote: '材料不全' });
-    expect(expectType(await review(nominations[2]!, 'APPROVED', as.admin.headers), 'InvalidStatusTransitionError')).toMatchObject({ from: 'REJECTED', to: 'APPROVED' });
+    expect(expectType(await review(nominations[2]!, 'APPROVED', as.admin.headers), 'NominationStatusTransitionError')).toMatchObject({ from: 'REJECTED', to: 'APPROVED' });
 
     const honoursBefore = await t.db.prisma.honor.count();
     expect(await announce(as.admin.headers)).toMatchObject({ __typename: 'ConflictError', message: '1 nomination(s) of this batch are still under review.' });

@@ -156,9 +156,9 @@ describe('dashboards that outlive their token', () => {
     expect(codesOf(after.errors)).toEqual(['UNAUTHENTICATED']);
     // The manager's list shows it only when revoked ones are asked for.
     const live = await request(t.url, BoardListDocument, {}, s.manager.headers);
-    expect(live.data!.boardCredentials.edges.map((e) => e.node.id)).not.toContain(credential.id);
+    expect(live.data!.boardCredentials!.edges.map((e) => e.node.id)).not.toContain(credential.id);
     const all = await request(t.url, BoardListDocument, { filter: { includeRevoked: true } }, s.manager.headers);
-    expect(all.data!.boardCredentials.edges.find((e) => e.node.id === credential.id)?.node.revokedAt).toBeTruthy();
+    expect(all.data!.boardCredentials!.edges.find((e) => e.node.id === credential.id)?.node.revokedAt).toBeTruthy();
     await board.dispose();
   });
 
@@ -194,8 +194,8 @@ describe('dashboards that outlive their token', () => {
     const atB = expectType(issued.data!.createBoardCredential, 'CreateBoardCredentialPayload').credential;
     // The manager of institute A neither lists nor revokes station B's credential.
     const list = await request(t.url, BoardListDocument, {}, s.manager.headers);
-    expect(list.data!.boardCredentials.edges.every((e) => e.node.site.id === gid('Site', w.sites.stationA.id))).toBe(true);
-    expect(list.data!.boardCredentials.totalCount).toBeGreaterThan(0);
+    expect(list.data!.boardCredentials!.edges.every((e) => e.node.site.id === gid('Site', w.sites.stationA.id))).toBe(true);
+    expect(list.data!.boardCredentials!.totalCount).toBeGreaterThan(0);
     const revoke = await request(t.url, BoardRevokeDocument, { input: { id: atB.id } }, s.manager.headers);
     expect(codesOf(revoke.errors)).toEqual(['FORBIDDEN']);
     expect(await t.db.prisma.boardCredential.count({ where: { revokedAt: { not: null }, siteId: w.sites.stationB.id } })).toBe(0);

@@ -40,7 +40,7 @@ describe.each(DATABASE_KINDS)('service-order queries on %s', (kind) => {
 
   const station = () => gid('Site', w.sites.stationA.id);
   const overdueAt = async (siteId: string, overdue: boolean) =>
-    (await gql(t.url, OrdersListDocument, { filter: { siteId, overdue }, first: 100 }, w.as.managerInstA)).serviceOrders.edges.map((e) => e.node.id).sort();
+    (await gql(t.url, OrdersListDocument, { filter: { siteId, overdue }, first: 100 }, w.as.managerInstA)).serviceOrders!.edges.map((e) => e.node.id).sort();
 
   it('deadlines: defaults 24 h / 72 h, a site’s own setting inherited below it; overdue follows the clock', async () => {
     clock.set(T0);
@@ -102,7 +102,7 @@ describe.each(DATABASE_KINDS)('service-order queries on %s', (kind) => {
     const accepted = await orderIn(t, w, 'ACCEPTED', clock.now());
     const mine = [placed.id, open.id, accepted.id];
     const list = async (headers: Record<string, string>) =>
-      (await gql(t.url, OrdersListDocument, { filter: { siteId: station() }, first: 100 }, headers)).serviceOrders.edges.map((e) => e.node.id);
+      (await gql(t.url, OrdersListDocument, { filter: { siteId: station() }, first: 100 }, headers)).serviceOrders!.edges.map((e) => e.node.id);
     expect(await list(w.as.managerA)).toEqual(expect.arrayContaining(mine));
     expect(await list(w.as.resident)).toEqual(expect.arrayContaining(mine));
     expect(await list(w.as.managerB)).toEqual([]);
@@ -125,14 +125,14 @@ describe.each(DATABASE_KINDS)('service-order queries on %s', (kind) => {
 
     // Team.serviceOrders and ServiceMenuItem.orders list what the viewer may see.
     const nested = await gql(t.url, OrdersTeamAndItemDocument, { teamId: gid('Team', w.teams.teamA.id), itemId: gid('ServiceMenuItem', w.haircut.id) }, w.as.leaderA);
-    const teamOrders = (nested.team as { serviceOrders: { edges: { node: { id: string } }[] } }).serviceOrders.edges.map((e) => e.node.id);
+    const teamOrders = (nested.team as { serviceOrders: { edges: { node: { id: string } }[] } }).serviceOrders!.edges.map((e) => e.node.id);
     expect(teamOrders).toContain(accepted.id);
     expect(teamOrders).not.toContain(open.id);
     const itemOrders = (nested.item as { orders: { edges: { node: { id: string } }[] } }).orders.edges.map((e) => e.node.id);
     expect(itemOrders).toEqual(expect.arrayContaining([open.id, accepted.id]));
     expect(itemOrders).not.toContain(placed.id);
     const status = await gql(t.url, OrdersListDocument, { filter: { status: ['OPEN_FOR_CLAIM'], teamId: null, siteId: station() } }, w.as.managerA);
-    expect(status.serviceOrders.edges.every((e) => e.node.status === 'OPEN_FOR_CLAIM')).toBe(true);
+    expect(status.serviceOrders!.edges.every((e) => e.node.status === 'OPEN_FOR_CLAIM')).toBe(true);
   });
 
   it('the menu: a station sees its institute’s items; managers add items only at their sites', async () => {
@@ -164,7 +164,7 @@ describe.each(DATABASE_KINDS)('service-order queries on %s', (kind) => {
     const statements = async (first: number) => {
       t.queries.length = 0;
       const page = await gql(t.url, OrdersPageDocument, { filter: { siteId: station() }, first }, w.as.managerA);
-      expect(page.serviceOrders.edges).toHaveLength(first);
+      expect(page.serviceOrders!.edges).toHaveLength(first);
       return t.queries.length;
     };
     const few = await statements(5);

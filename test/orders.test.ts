@@ -98,7 +98,7 @@ describe.each(DATABASE_KINDS)('service orders on %s', (kind) => {
         expect(row.status).toBe(TARGET[action]);
         expect(row.events.at(-1)).toMatchObject({ fromStatus: from, toStatus: TARGET[action] });
       } else {
-        const refused = expectType(result as { __typename?: 'InvalidStatusTransitionError'; from: string; to: string; allowed: string[] }, 'InvalidStatusTransitionError');
+        const refused = expectType(result as { __typename?: 'ServiceOrderStatusTransitionError'; from: string; to: string; allowed: string[] }, 'ServiceOrderStatusTransitionError');
         expect({ from: refused.from, to: refused.to, allowed: [...refused.allowed].sort() }).toEqual({ from, to: TARGET[action], allowed: allowedTargets });
         expect((await t.db.prisma.serviceOrder.findUniqueOrThrow({ where: { id: order.dbId } })).status).toBe(from);
       }
@@ -137,7 +137,7 @@ describe.each(DATABASE_KINDS)('service orders on %s', (kind) => {
     // Nobody but the requester cancels, and not once service started.
     expect(codesOf((await request(t.url, OrdersCancelDocument, { input: { id } }, w.as.stranger)).errors)).toEqual(['FORBIDDEN']);
     const late = await gql(t.url, OrdersCancelDocument, { input: { trackingCode } }, w.as.anonymous);
-    expect(expectType(late.cancelServiceOrder, 'InvalidStatusTransitionError')).toMatchObject({ from: 'IN_SERVICE', to: 'CANCELLED' });
+    expect(expectType(late.cancelServiceOrder, 'ServiceOrderStatusTransitionError')).toMatchObject({ from: 'IN_SERVICE', to: 'CANCELLED' });
 
     // Completion: a non-member is refused and nothing is written; then both members are credited.
     const records = () => t.db.prisma.serviceRecord.findMany({ where: { description: { startsWith: `服务工单 #${dbId}：` } }, orderBy: { volunteerId: 'asc' } });
@@ -170,7 +170,7 @@ describe.each(DATABASE_KINDS)('service orders on %s', (kind) => {
     expect(rated.serviceOrder).toBeNull();
     expect(rated.tracking).toMatchObject({ status: 'RATED', rating: { stars: 5, comment: '师傅手艺好' }, teamName: w.teams.teamA.name });
     const again = await gql(t.url, OrdersRateDocument, { input: { trackingCode, stars: 1 } }, w.as.anonymous);
-    expect(expectType(again.rateServiceOrder, 'InvalidStatusTransitionError')).toMatchObject({ from: 'RATED', allowed: [] });
+    expect(expectType(again.rateServiceOrder, 'ServiceOrderStatusTransitionError')).toMatchObject({ from: 'RATED', allowed: [] });
 
     // The history names who did what, in order.
     const row = await t.db.prisma.serviceOrderEvent.findMany({ where: { orderId: dbId }, orderBy: { id: 'asc' } });
@@ -198,8 +198,8 @@ describe.each(DATABASE_KINDS)('service orders on %s', (kind) => {
       const claim = (teamId: number, headers: Record<string, string>) =>
         gql(t.url, OrdersClaimDocument, { input: { id: order.id, teamId: gid('Team', teamId) } }, headers).then((r) => r.claimServiceOrder);
       const results = await Promise.all([claim(w.teams.teamA.id, w.as.leaderA), claim(w.teams.teamA2.id, w.as.leaderA2)]);
-      expect(results.map((r) => r.__typename).sort()).toEqual(['ClaimServiceOrderPayload', 'InvalidStatusTransitionError']);
-      const loser = results.find((r) => r.__typename === 'InvalidStatusTransitionError');
+      expect(results.map((r) => r.__typename).sort()).toEqual(['ClaimServiceOrderPayload', 'ServiceOrderStatusTransitionError']);
+      const loser = results.find((r) => r.__typename === 'ServiceOrderStatusTransitionError');
       expect(loser).toMatchObject({ from: 'ACCEPTED', to: 'ACCEPTED' });
       const winner = results.findIndex((r) => r.__typename === 'ClaimServiceOrderPayload');
       const row = await t.db.prisma.serviceOrder.findUniqueOrThrow({ where: { id: order.dbId }, include: { events: true } });
@@ -218,9 +218,9 @@ describe.each(DATABASE_KINDS)('service orders on %s', (kind) => {
         w.as.leaderA,
       ).then((r) => r.completeServiceOrder);
     const results = await Promise.all([complete(), complete()]);
-    expect(results.map((r) => r.__typename).sort()).toEqual(['CompleteServiceOrderPayload', 'InvalidStatusTransitionError']);
+    expect(results.map((r) => r.__typename).sort()).toEqual(['CompleteServiceOrderPayload', 'ServiceOrderStatusTransitionError']);
     const again = await complete();
-    expect(again.__typename).toBe('InvalidStatusTransitionError');
+    expect(again.__typename).toBe('ServiceOrderStatusTransitionError');
     const records = await t.db.prisma.serviceRecord.findMany({ where: { description: { startsWith: `服务工单 #${order.dbId}：` } } });
     expect(records.map((r) => [r.volunteerId, r.minutes]).sort()).toEqual([[w.people.leaderA.id, 45], [w.people.memberA1.id, 45]].sort());
   });

@@ -40,7 +40,7 @@ describe.each(DATABASE_KINDS)('projects on %s', (kind) => {
     ).project;
     expect(project).toMatchObject({ status: 'DRAFT', nextStatuses: ['RECRUITING', 'CANCELLED'], brand: { id: brandId }, organizer: { id: teamId }, startsOn: '2026-07-01', endsOn: '2026-08-31' });
 
-    const illegal = expectType(await change(project.id, 'COMPLETED'), 'InvalidStatusTransitionError');
+    const illegal = expectType(await change(project.id, 'COMPLETED'), 'ProjectStatusTransitionError');
     expect(illegal).toMatchObject({ from: 'DRAFT', to: 'COMPLETED', allowed: ['RECRUITING', 'CANCELLED'] });
     expect(illegal.message).toBe('A project cannot go from DRAFT to COMPLETED; allowed next: RECRUITING, CANCELLED.');
 
@@ -48,7 +48,7 @@ describe.each(DATABASE_KINDS)('projects on %s', (kind) => {
       const moved = expectType(await change(project.id, to), 'ChangeProjectStatusPayload');
       expect(moved.project).toMatchObject({ status: to, nextStatuses: next });
     }
-    const final = expectType(await change(project.id, 'CANCELLED'), 'InvalidStatusTransitionError');
+    const final = expectType(await change(project.id, 'CANCELLED'), 'ProjectStatusTransitionError');
     expect(final.allowed).toEqual([]);
     expect((await gql(t.url, ProjectDocument, { id: project.id })).project?.status).toBe('COMPLETED');
   });
@@ -56,8 +56,8 @@ describe.each(DATABASE_KINDS)('projects on %s', (kind) => {
   it('concurrent transitions from the same status: exactly one wins', async () => {
     const project = expectType(await create({ title: '浓情年味·暖冬', category: 'HARDSHIP_RELIEF', startsOn: '2026-12-20', endsOn: '2027-02-10' }), 'CreateProjectPayload').project;
     const results = await Promise.all([change(project.id, 'RECRUITING'), change(project.id, 'RECRUITING')]);
-    expect(results.map((r) => r.__typename).sort()).toEqual(['ChangeProjectStatusPayload', 'InvalidStatusTransitionError']);
-    const loser = results.find((r) => r.__typename === 'InvalidStatusTransitionError');
+    expect(results.map((r) => r.__typename).sort()).toEqual(['ChangeProjectStatusPayload', 'ProjectStatusTransitionError']);
+    const loser = results.find((r) => r.__typename === 'ProjectStatusTransitionError');
     expect(loser).toMatchObject({ from: 'RECRUITING', to: 'RECRUITING' });
   });
 

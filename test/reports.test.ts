@@ -136,7 +136,7 @@ describe.each(DATABASE_KINDS)('street reports on %s', (kind) => {
         expect(moved.status).toBe(to);
         expect(moved.history.at(-1)).toMatchObject({ fromStatus: from, toStatus: to, note: `→${to}` });
       } else {
-        expect(expectType(result, 'InvalidStatusTransitionError')).toMatchObject({ from, to, allowed: ALLOWED[from] });
+        expect(expectType(result, 'CommunityReportStatusTransitionError')).toMatchObject({ from, to, allowed: ALLOWED[from] });
       }
     }
   });

@@ -1,5 +1,4 @@
 import { builder } from '../builder.js';
-import { optionalDbId } from '../common/ids.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { BeneficiaryRef } from '../care/schema.js';
 import { VolunteerRef } from '../volunteers/schema.js';
@@ -75,9 +74,9 @@ const PersonalDataReadFilter = builder.inputType('PersonalDataReadFilter', {
 
 function readWhere(filter: typeof PersonalDataReadFilter.$inferInput | null | undefined): Prisma.PersonalDataReadWhereInput {
   if (!filter) return {};
-  const volunteerId = optionalDbId(filter.volunteerId, 'filter.volunteerId');
-  const beneficiaryId = optionalDbId(filter.beneficiaryId, 'filter.beneficiaryId');
-  const readerVolunteerId = optionalDbId(filter.readerVolunteerId, 'filter.readerVolunteerId');
+  const volunteerId = filter.volunteerId?.id;
+  const beneficiaryId = filter.beneficiaryId?.id;
+  const readerVolunteerId = filter.readerVolunteerId?.id;
   const subjects: Prisma.PersonalDataReadWhereInput[] = [
     ...(filter.subjectType ? [{ subjectType: filter.subjectType }] : []),
     ...(volunteerId != null ? [{ subjectType: 'VOLUNTEER' as const, subjectId: volunteerId }] : []),

@@ -1,4 +1,5 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
+import { type DecodedId, dbKey } from '../common/ids.js';
 import { cached, requestLoader } from '../common/loaders.js';
 import type { Context } from '../context.js';
 import { isPublicShift } from '../roster/open-shifts.js';
@@ -114,19 +115,20 @@ export interface OrderScope {
   status: string;
 }
 
-/** An ID as a scope receives it: a database id, a global ID, or a global ID Pothos has decoded. */
-export type IdParam = number | string | { typename: string; id: string };
+/** An ID as a scope receives it: a database id, a raw global ID, or one the relay plugin decoded (id parsed by keyedNode, a string for the roster's). */
+export type IdParam = number | string | DecodedId;
 
 /** A database id from an ID of the expected type, or null when it is not one. */
 function idOf(value: IdParam, typename: string): number | null {
   if (typeof value === 'number') return value;
+  let decoded: DecodedId;
   try {
-    const decoded = typeof value === 'string' ? decodeGlobalID(value) : value;
-    const n = Number(decoded.id);
-    return decoded.typename === typename && Number.isSafeInteger(n) && n > 0 && n <= 2147483647 ? n : null;
+    decoded = typeof value === 'string' ? decodeGlobalID(value) : value;
   } catch {
     return null;
   }
+  if (decoded.typename !== typename) return null;
+  return typeof decoded.id === 'number' ? decoded.id : dbKey(decoded.id);
 }
 
 const leads = (viewer: Viewer, teamId: number) => viewer.ledTeamIds.includes(teamId);

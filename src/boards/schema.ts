@@ -1,7 +1,7 @@
 import { type Plugin } from 'graphql-yoga';
 import { type DefinitionNode, Kind, type OperationDefinitionNode } from 'graphql';
 import { builder } from '../builder.js';
-import { dbId } from '../common/ids.js';
+import { KEYED_ID, keyedNode } from '../common/ids.js';
 import { COMMON_ERRORS } from '../common/schema-base.js';
 import type { Context } from '../context.js';
 import { forbidden } from '../auth/errors.js';
@@ -10,10 +10,10 @@ import { SiteRef } from '../sites/schema.js';
 import { subtreeOf } from '../sites/service.js';
 import { createBoardCredential, revokeBoardCredential } from './service.js';
 
-export const BoardCredentialRef = builder.prismaNode('BoardCredential', {
+export const BoardCredentialRef = keyedNode(builder.prismaNode('BoardCredential', {
   description:
     'A long-lived, read-only credential for a wall screen, scoped to one site and everything below it. Send its token as `Authorization: Bearer <token>` (graphql-ws: connectionParams.authorization). It sees the public view, plus the roster events and duty boards of its sites with their shifts in full (full ones too), never people; it runs no mutations. It lasts until revoked.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   // Only ADMIN and managers of its site see a credential (`node(id:)` included).
   authScopes: (credential) => ({ manageSite: credential.siteId }),
   fields: (t) => ({
@@ -22,7 +22,7 @@ export const BoardCredentialRef = builder.prismaNode('BoardCredential', {
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was issued.' }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When it was revoked; null while it works.' }),
   }),
-});
+}));
 
 /** Admins see every credential; site managers those of their sites; everyone else none. */
 function visibleCredentials(ctx: Context) {
@@ -46,7 +46,9 @@ builder.queryField('boardCredentials', (t) =>
     {
       type: 'BoardCredential',
       cursor: 'id',
-      description: 'Board credentials you manage (ADMIN: all; SITE_MANAGER: those of your sites), newest first. Tokens are never shown again.',
+      // Refusable (README, Nullability): null with FORBIDDEN for anonymous callers, the rest of the query stands.
+      nullable: true,
+      description: 'Board credentials you manage (ADMIN: all; SITE_MANAGER: those of your sites), newest first. Tokens are never shown again. Needs a login (null with a FORBIDDEN error otherwise).',
       authScopes: { authenticated: true },
       args: { filter: t.arg({ type: BoardCredentialFilter, description: 'Conditions the credentials must meet.' }) },
       totalCount: async (_root, args, ctx) => ctx.prisma.boardCredential.count({ where: await credentialWhere(ctx, args.filter) }),
@@ -59,7 +61,7 @@ builder.queryField('boardCredentials', (t) =>
 );
 
 async function credentialWhere(ctx: Context, filter: typeof BoardCredentialFilter.$inferInput | null | undefined) {
-  const siteId = filter?.siteId ? dbId(filter.siteId, 'filter.siteId') : null;
+  const siteId = filter?.siteId ? filter.siteId.id : null;
   const site = siteId == null ? null : await ctx.prisma.site.findUnique({ where: { id: siteId }, select: { id: true, path: true } });
   return {
     AND: [
@@ -104,7 +106,7 @@ builder.mutationField('createBoardCredential', (t) =>
       union: { name: 'CreateBoardCredentialResult', description: 'The new credential and its token, or why not.' },
     },
     resolve: async (_root, { input }, ctx) =>
-      createBoardCredential(ctx.prisma, { siteId: dbId(input.siteId, 'input.siteId'), label: input.label }, ctx.viewer!.accountId, ctx.clock.now()),
+      createBoardCredential(ctx.prisma, { siteId: input.siteId.id, label: input.label }, ctx.viewer!.accountId, ctx.clock.now()),
   }),
 );
 
@@ -120,7 +122,7 @@ builder.mutationField('revokeBoardCredential', (t) =>
     description:
       'Revokes a board credential at once: its screens’ connections close (4401) and its token stops working. Needs ADMIN or a manager of its site; revoking twice keeps the first revocation.',
     authScopes: async (_root, args, ctx) => {
-      const credential = await ctx.prisma.boardCredential.findUnique({ where: { id: dbId(args.input.id, 'input.id') }, select: { siteId: true } });
+      const credential = await ctx.prisma.boardCredential.findUnique({ where: { id: args.input.id.id }, select: { siteId: true } });
       return credential ? { manageSite: credential.siteId } : { admin: true };
     },
     type: builder.objectRef<{ credential: { id: number } }>('RevokeBoardCredentialPayload').implement({
@@ -140,7 +142,7 @@ builder.mutationField('revokeBoardCredential', (t) =>
       union: { name: 'RevokeBoardCredentialResult', description: 'The revoked credential, or why not.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const credential = await revokeBoardCredential(ctx.prisma, dbId(input.id, 'input.id'), ctx.viewer!.accountId, ctx.clock.now());
+      const credential = await revokeBoardCredential(ctx.prisma, input.id.id, ctx.viewer!.accountId, ctx.clock.now());
       ctx.pubsub.publish('sessionRevoked', boardRevocationKey(credential.id));
       return { credential };
     },

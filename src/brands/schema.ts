@@ -1,16 +1,18 @@
 import { builder } from '../builder.js';
 import { DuplicateNameError } from '../common/errors.js';
-import { dbId, optionalDbId } from '../common/ids.js';
+import { KEYED_ID, keyedNode } from '../common/ids.js';
+import { sortOrder } from '../common/ordering.js';
 import { payloadType } from '../common/payload.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { COMMON_ERRORS } from '../common/schema-base.js';
 import { searchTerm } from '../common/validation.js';
 import { SiteRef } from '../sites/schema.js';
 import { TeamRef } from '../teams/schema.js';
 import { createBrand } from './service.js';
 
-export const BrandRef = builder.prismaNode('Brand', {
+export const BrandRef = keyedNode(builder.prismaNode('Brand', {
   description: 'A named service programme (品牌), such as 及时雨 or 未爱启航, owned by a team or a site.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   fields: (t) => ({
     name: t.exposeString('name', { description: 'The brand name, unique across the city.' }),
     description: t.exposeString('description', { nullable: true, description: 'What the programme stands for.' }),
@@ -18,7 +20,7 @@ export const BrandRef = builder.prismaNode('Brand', {
     ownerSite: t.relation('site', { nullable: true, description: 'The site that owns the brand, if a site does.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the brand was created.' }),
   }),
-});
+}));
 
 const BrandFilter = builder.inputType('BrandFilter', {
   description: 'Narrows a list of brands.',
@@ -27,20 +29,33 @@ const BrandFilter = builder.inputType('BrandFilter', {
   }),
 });
 
+const BrandOrder = sortOrder<'NAME' | 'CREATED_AT', Prisma.BrandOrderByWithRelationInput>(
+  'BrandOrder',
+  'brands',
+  {
+    NAME: { description: 'Brand name.', orderBy: (direction) => ({ name: direction }) },
+    CREATED_AT: { description: 'When the brand was created.', orderBy: (direction) => ({ createdAt: direction }) },
+  },
+  { field: 'NAME', direction: 'ASC' },
+);
+
 builder.queryFields((t) => ({
   brand: t.prismaField({
     type: 'Brand',
     nullable: true,
     description: 'A brand by global ID.',
     args: { id: t.arg.globalID({ for: BrandRef, required: true, description: 'The brand’s global ID.' }) },
-    resolve: (query, _root, { id }, ctx) => ctx.prisma.brand.findUnique({ ...query, where: { id: dbId(id, 'id') } }),
+    resolve: (query, _root, { id }, ctx) => ctx.prisma.brand.findUnique({ ...query, where: { id: id.id } }),
   }),
   brands: t.prismaConnection(
     {
       type: 'Brand',
       cursor: 'id',
-      description: 'Service brands, by name.',
-      args: { filter: t.arg({ type: BrandFilter, description: 'Conditions the brands must meet.' }) },
+      description: 'Service brands, filtered and sorted (by name unless told otherwise).',
+      args: {
+        filter: t.arg({ type: BrandFilter, description: 'Conditions the brands must meet.' }),
+        orderBy: t.arg({ type: BrandOrder.input, description: BrandOrder.defaultDescription }),
+      },
       totalCount: (_parent, args, ctx) => {
         const term = searchTerm(args.filter?.search);
         return ctx.prisma.brand.count({ where: term ? { name: { contains: term, mode: 'insensitive' } } : {} });
@@ -50,7 +65,7 @@ builder.queryFields((t) => ({
         return ctx.prisma.brand.findMany({
           ...query,
           where: term ? { name: { contains: term, mode: 'insensitive' } } : {},
-          orderBy: [{ name: 'asc' }, { id: 'asc' }],
+          orderBy: BrandOrder.orderBy(args.orderBy),
         });
       },
     },
@@ -89,8 +104,8 @@ builder.mutationField('createBrand', (t) =>
       brand: await createBrand(ctx.prisma, {
         name: input.name,
         description: input.description,
-        teamId: optionalDbId(input.teamId, 'input.teamId'),
-        siteId: optionalDbId(input.siteId, 'input.siteId'),
+        teamId: input.teamId?.id,
+        siteId: input.siteId?.id,
       }),
     }),
   }),

@@ -1,10 +1,9 @@
 import { requireViewer } from '../auth/viewer.js';
 import { DailyServiceLimitError } from '../roster/credit.js';
 import { builder } from '../builder.js';
-import { ConflictError, InvalidStatusTransitionError } from '../common/errors.js';
-import { dbId, optionalDbId } from '../common/ids.js';
+import { ConflictError } from '../common/errors.js';
 import { payloadType } from '../common/payload.js';
-import { COMMON_ERRORS } from '../common/schema-base.js';
+import { COMMON_ERRORS, statusTransitionErrorType } from '../common/schema-base.js';
 import { ProjectRef } from '../projects/schema.js';
 import { SiteRef } from '../sites/schema.js';
 import { TeamRef } from '../teams/schema.js';
@@ -25,6 +24,7 @@ import {
   recordCareVisit,
   updateBeneficiary,
 } from './service.js';
+import { BeneficiaryStatusTransitionError } from './service.js';
 
 const BeneficiaryPayload = (name: string, description: string) =>
   payloadType(name, description, 'beneficiary', BeneficiaryRef, 'The beneficiary as it now stands.');
@@ -44,6 +44,9 @@ const CreateBeneficiaryInput = builder.inputType('CreateBeneficiaryInput', {
   }),
 });
 
+// The transition error of this status machine, with its statuses typed (src/common/schema-base.ts).
+statusTransitionErrorType(BeneficiaryStatusTransitionError, 'BeneficiaryStatusTransitionError', 'A beneficiary', BeneficiaryStatusEnum);
+
 builder.mutationField('createBeneficiary', (t) =>
   t.field({
     description: 'Registers a beneficiary. Needs a manager of the site (or above).',
@@ -62,8 +65,8 @@ builder.mutationField('createBeneficiary', (t) =>
           ...input,
           needs: input.needs ?? undefined,
           householdSize: input.householdSize ?? undefined,
-          siteId: dbId(input.siteId, 'input.siteId'),
-          careTeamId: optionalDbId(input.careTeamId, 'input.careTeamId'),
+          siteId: input.siteId.id,
+          careTeamId: input.careTeamId?.id,
         },
         ctx.clock.now(),
       ),
@@ -99,7 +102,7 @@ builder.mutationField('updateBeneficiary', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { id, ...changes } = input;
       return {
-        beneficiary: await updateBeneficiary(ctx.prisma, dbId(id, 'input.id'), {
+        beneficiary: await updateBeneficiary(ctx.prisma, id.id, {
           kind: changes.kind ?? undefined,
           name: changes.name ?? undefined,
           phone: changes.phone,
@@ -130,14 +133,14 @@ builder.mutationField('changeBeneficiaryStatus', (t) =>
     type: BeneficiaryPayload('ChangeBeneficiaryStatusPayload', 'The beneficiary’s status changed.'),
     args: { input: t.arg({ type: ChangeBeneficiaryStatusInput, required: true, description: 'The beneficiary and its new status.' }) },
     errors: {
-      types: [...COMMON_ERRORS, InvalidStatusTransitionError],
+      types: [...COMMON_ERRORS, BeneficiaryStatusTransitionError],
       directResult: true,
       union: { name: 'ChangeBeneficiaryStatusResult', description: 'The beneficiary, or why the change was refused.' },
     },
     resolve: async (_root, { input }, ctx) => ({
       beneficiary: await changeBeneficiaryStatus(
         ctx.prisma,
-        dbId(input.id, 'input.id'),
+        input.id.id,
         { status: input.status, reason: input.reason },
         ctx.clock.now(),
       ),
@@ -178,8 +181,8 @@ builder.mutationField('assignCareTeam', (t) =>
       assignCareTeam(
         ctx.prisma,
         {
-          beneficiaryId: dbId(input.beneficiaryId, 'input.beneficiaryId'),
-          teamId: dbId(input.teamId, 'input.teamId'),
+          beneficiaryId: input.beneficiaryId.id,
+          teamId: input.teamId.id,
           note: input.note,
         },
         ctx.clock.now(),
@@ -221,9 +224,9 @@ builder.mutationField('recordCareVisit', (t) =>
         ctx.prisma,
         {
           ...input,
-          beneficiaryId: dbId(input.beneficiaryId, 'input.beneficiaryId'),
-          volunteerIds: input.volunteerIds.map((v, i) => dbId(v, `input.volunteerIds.${i}`)),
-          projectId: optionalDbId(input.projectId, 'input.projectId'),
+          beneficiaryId: input.beneficiaryId.id,
+          volunteerIds: input.volunteerIds.map((v, i) => v.id),
+          projectId: input.projectId?.id,
         },
         ctx.clock.now(),
         requireViewer(ctx.viewer),

@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import { dbId, optionalDbId } from '../common/ids.js';
+import { KEYED_ID, keyedNode } from '../common/ids.js';
 import { requestLoader } from '../common/loaders.js';
 import { ServiceRecordRef } from '../roster/schema.js';
 import { SiteRef } from '../sites/schema.js';
@@ -43,10 +43,10 @@ export const CareServiceEnum = builder.enumType('CareService', {
 const PII =
   'Personal data: only for the caring team’s leader and members, managers of the beneficiary’s site and above, and admins (null with a FORBIDDEN error for others). Every read is logged.';
 
-export const BeneficiaryRef = builder.prismaNode('Beneficiary', {
+export const BeneficiaryRef = keyedNode(builder.prismaNode('Beneficiary', {
   description:
     'A person or household the city cares for (帮扶对象). Needs a login; name, phone, address and ID number are personal data.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   authScopes: { authenticated: true },
   fields: (t) => ({
     kind: t.expose('kind', { type: BeneficiaryKindEnum, description: 'Who this is.' }),
@@ -120,11 +120,11 @@ export const BeneficiaryRef = builder.prismaNode('Beneficiary', {
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the beneficiary was registered.' }),
   }),
-});
+}));
 
-export const CareAssignmentRef = builder.prismaNode('CareAssignment', {
+export const CareAssignmentRef = keyedNode(builder.prismaNode('CareAssignment', {
   description: 'A team’s responsibility for a beneficiary over a period. At most one per beneficiary is current (endedAt null).',
-  id: { field: 'id' },
+  id: KEYED_ID,
   authScopes: { authenticated: true },
   fields: (t) => ({
     beneficiary: t.relation('beneficiary', { description: 'Who is cared for.' }),
@@ -134,12 +134,12 @@ export const CareAssignmentRef = builder.prismaNode('CareAssignment', {
     endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true, description: 'When it handed over; null while current.' }),
     current: t.boolean({ description: 'Whether this is the current assignment.', resolve: (a) => a.endedAt == null }),
   }),
-});
+}));
 
-export const CareVisitRef = builder.prismaNode('CareVisit', {
+export const CareVisitRef = keyedNode(builder.prismaNode('CareVisit', {
   description:
     'A visit by a team’s volunteers to a beneficiary. Its minutes became a PENDING service record for each volunteer present.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   authScopes: { authenticated: true },
   fields: (t) => ({
     beneficiary: t.relation('beneficiary', { description: 'Who was visited.' }),
@@ -163,7 +163,7 @@ export const CareVisitRef = builder.prismaNode('CareVisit', {
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the visit was recorded.' }),
   }),
-});
+}));
 
 const CareImpactRef = builder.objectRef<CareImpact>('CareImpact').implement({
   description: 'What care visits achieved: computed by SQL over the visits, never estimated.',
@@ -239,7 +239,7 @@ builder.queryFields((t) => ({
     authScopes: { authenticated: true },
     description: 'A beneficiary by global ID.',
     args: { id: t.arg.globalID({ for: BeneficiaryRef, required: true, description: 'The beneficiary’s global ID.' }) },
-    resolve: (query, _root, { id }, ctx) => ctx.prisma.beneficiary.findUnique({ ...query, where: { id: dbId(id, 'id') } }),
+    resolve: (query, _root, { id }, ctx) => ctx.prisma.beneficiary.findUnique({ ...query, where: { id: id.id } }),
   }),
   beneficiaries: t.prismaConnection(
     {
@@ -261,9 +261,9 @@ builder.queryFields((t) => ({
 function filterWhere(prisma: Parameters<typeof beneficiaryWhere>[0], filter: typeof BeneficiaryFilter.$inferInput | null | undefined) {
   return beneficiaryWhere(prisma, {
     kind: filter?.kind,
-    siteId: optionalDbId(filter?.siteId, 'filter.siteId'),
+    siteId: filter?.siteId?.id,
     status: filter?.status,
-    teamId: optionalDbId(filter?.teamId, 'filter.teamId'),
+    teamId: filter?.teamId?.id,
     notVisitedSince: filter?.notVisitedSince,
   });
 }

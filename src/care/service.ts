@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConflictError, InvalidStatusTransitionError, NotFoundError, ValidationError } from '../common/errors.js';
+import { ConflictError, NotFoundError, ValidationError, statusTransitionError } from '../common/errors.js';
 import { lockRow } from '../common/locks.js';
 import { labelList, optionalText, parseInput, text } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
@@ -16,6 +16,9 @@ import type { Actor } from '../auth/viewer.js';
 import { recordService } from '../roster/service.js';
 import { shanghaiDateOf } from '../roster/time.js';
 import { subtreeFilter } from '../sites/service.js';
+
+/** A beneficiary status change its machine does not allow (typed BeneficiaryStatus statuses in the API). */
+export class BeneficiaryStatusTransitionError extends statusTransitionError<BeneficiaryStatus>('BeneficiaryStatusTransitionError', 'beneficiary') {}
 
 /*
  * The rules of care (帮扶, 关爱抗战老兵): beneficiaries, the one team responsible for each, and
@@ -173,7 +176,7 @@ export async function changeBeneficiaryStatus(
   return prisma.$transaction(async (tx) => {
     const current = await lockBeneficiary(tx, beneficiaryId);
     if (current.status === input.status) {
-      throw new InvalidStatusTransitionError('beneficiary', current.status, input.status, [current.status === 'ACTIVE' ? 'CLOSED' : 'ACTIVE']);
+      throw new BeneficiaryStatusTransitionError(current.status, input.status, [current.status === 'ACTIVE' ? 'CLOSED' : 'ACTIVE']);
     }
     if (input.status === 'CLOSED') await handOver(tx, beneficiaryId, null, null, now);
     return tx.beneficiary.update({

@@ -1,14 +1,16 @@
 import { builder } from '../builder.js';
-import { ConflictError, InvalidStatusTransitionError } from '../common/errors.js';
-import { dbId, optionalDbId } from '../common/ids.js';
+import { ConflictError } from '../common/errors.js';
+import { KEYED_ID, keyedNode } from '../common/ids.js';
 import { requestLoader } from '../common/loaders.js';
 import { payloadType } from '../common/payload.js';
-import { COMMON_ERRORS } from '../common/schema-base.js';
+import { COMMON_ERRORS, statusTransitionErrorType } from '../common/schema-base.js';
 import { SiteRef } from '../sites/schema.js';
 import { TeamRef } from '../teams/schema.js';
 import { starLevel } from '../volunteers/stars.js';
 import { declineCertificate, downloadPath, type HoursLine, issueCertificate, requestCertificate } from './service.js';
 import { applyForStarLevel, grantedLevels, noticeWhere, phaseOf, reviewStarLevel } from './stars.js';
+import { CertificateStatusTransitionError } from './service.js';
+import { StarApplicationStatusTransitionError } from './stars.js';
 
 const CertificateStatusEnum = builder.enumType('CertificateStatus', {
   description: 'Where a certificate request stands.',
@@ -27,10 +29,10 @@ const HoursLineRef = builder.objectRef<HoursLine>('CertificateHoursLine').implem
   }),
 });
 
-export const ServiceCertificateRef = builder.prismaNode('ServiceCertificate', {
+export const ServiceCertificateRef = keyedNode(builder.prismaNode('ServiceCertificate', {
   description:
     'A certificate of service hours (志愿服务证明) for a period, issued by the team that recorded them. Seen by its volunteer, the team’s leader and managers of its site.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   authScopes: (c) => ({ seeCertificate: c.id }),
   fields: (t) => ({
     volunteer: t.relation('volunteer', { description: 'Whose hours.' }),
@@ -55,7 +57,7 @@ export const ServiceCertificateRef = builder.prismaNode('ServiceCertificate', {
       resolve: (c, _args, ctx) => (c.code ? downloadPath(ctx.tokens.secret, c.code, ctx.clock.now()) : null),
     }),
   }),
-});
+}));
 
 const StarPhaseEnum = builder.enumType('StarApplicationPhase', {
   description: 'Where a star-level application is: review, then public notice, then granted.',
@@ -67,9 +69,9 @@ const StarPhaseEnum = builder.enumType('StarApplicationPhase', {
   } as const,
 });
 
-export const StarApplicationRef = builder.prismaNode('StarLevelApplication', {
+export const StarApplicationRef = keyedNode(builder.prismaNode('StarLevelApplication', {
   description: 'An application for a star level. Public while under notice; needs a login otherwise.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   fields: (t) => ({
     level: t.exposeInt('level', { description: 'The star level applied for, 1–5.' }),
     volunteerName: t.string({ description: 'The applicant’s name, as the public notice shows it.', select: { volunteer: { select: { name: true } } }, resolve: (a) => a.volunteer.name }),
@@ -80,7 +82,7 @@ export const StarApplicationRef = builder.prismaNode('StarLevelApplication', {
     reviewNote: t.exposeString('reviewNote', { nullable: true, description: 'The reviewer’s note.' }),
     noticeEndsAt: t.expose('noticeEndsAt', { type: 'DateTime', nullable: true, description: 'When the public notice ends and the level is granted.' }),
   }),
-});
+}));
 
 builder.prismaObjectFields('Volunteer', (t) => ({
   starLevel: t.int({
@@ -124,7 +126,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A certificate by global ID (its volunteer, the issuing team’s leader, managers).',
     args: { id: t.arg.globalID({ for: ServiceCertificateRef, required: true, description: 'The certificate’s global ID.' }) },
-    resolve: (query, _root, { id }, ctx) => ctx.prisma.serviceCertificate.findUnique({ ...query, where: { id: dbId(id, 'id') } }),
+    resolve: (query, _root, { id }, ctx) => ctx.prisma.serviceCertificate.findUnique({ ...query, where: { id: id.id } }),
   }),
   starNotices: t.prismaConnection(
     {
@@ -133,11 +135,11 @@ builder.queryFields((t) => ({
       description: 'Who is under public notice (公示) for a star level now, notice ending soonest first. Public.',
       args: { siteId: t.arg.globalID({ for: SiteRef, description: 'Only volunteers homed at this site or below it.' }) },
       totalCount: async (_p, args, ctx) =>
-        ctx.prisma.starLevelApplication.count({ where: await noticeWhere(ctx.prisma, ctx.clock.now(), optionalDbId(args.siteId, 'siteId')) }),
+        ctx.prisma.starLevelApplication.count({ where: await noticeWhere(ctx.prisma, ctx.clock.now(), args.siteId?.id) }),
       resolve: async (query, _root, args, ctx) =>
         ctx.prisma.starLevelApplication.findMany({
           ...query,
-          where: await noticeWhere(ctx.prisma, ctx.clock.now(), optionalDbId(args.siteId, 'siteId')),
+          where: await noticeWhere(ctx.prisma, ctx.clock.now(), args.siteId?.id),
           orderBy: [{ noticeEndsAt: 'asc' }, { id: 'asc' }],
         }),
     },
@@ -160,6 +162,19 @@ const RequestCertificateInput = builder.inputType('RequestCertificateInput', {
   }),
 });
 
+const StarApplicationStatusEnum = builder.enumType('StarApplicationStatus', {
+  description: 'The review status of a star-level application (its phase adds the public notice).',
+  values: {
+    PENDING: { description: 'Awaiting review.' },
+    APPROVED: { description: 'Approved (under notice, or granted once the notice ends).' },
+    REJECTED: { description: 'Rejected, with a note.' },
+  } as const,
+});
+
+// The transition error of this status machine, with its statuses typed (src/common/schema-base.ts).
+statusTransitionErrorType(CertificateStatusTransitionError, 'CertificateStatusTransitionError', 'A certificate', CertificateStatusEnum);
+statusTransitionErrorType(StarApplicationStatusTransitionError, 'StarApplicationStatusTransitionError', 'A star-level application', StarApplicationStatusEnum);
+
 builder.mutationField('requestCertificate', (t) =>
   t.field({
     description: 'Asks a team for a certificate of your hours in a period. Needs a volunteer’s login.',
@@ -173,7 +188,7 @@ builder.mutationField('requestCertificate', (t) =>
       return {
         certificate: await requestCertificate(
           ctx.prisma,
-          { volunteerId, teamId: dbId(input.teamId, 'input.teamId'), periodFrom: input.periodFrom, periodTo: input.periodTo },
+          { volunteerId, teamId: input.teamId.id, periodFrom: input.periodFrom, periodTo: input.periodTo },
           ctx.clock.now(),
         ),
       };
@@ -197,9 +212,9 @@ builder.mutationField('decideCertificate', (t) =>
     authScopes: (_root, args) => ({ issueCertificate: args.input.id }),
     type: CertificatePayload('DecideCertificatePayload', 'The certificate was issued or declined.'),
     args: { input: t.arg({ type: CertificateDecisionInput, required: true, description: 'The certificate and the decision.' }) },
-    errors: { types: [...COMMON_ERRORS, InvalidStatusTransitionError], directResult: true, union: { name: 'DecideCertificateResult', description: 'The certificate, or why the decision was refused.' } },
+    errors: { types: [...COMMON_ERRORS, CertificateStatusTransitionError], directResult: true, union: { name: 'DecideCertificateResult', description: 'The certificate, or why the decision was refused.' } },
     resolve: async (_root, { input }, ctx) => {
-      const id = dbId(input.id, 'input.id');
+      const id = input.id.id;
       return { certificate: input.issue ? await issueCertificate(ctx.prisma, id, ctx.clock.now()) : await declineCertificate(ctx.prisma, id, input.reason) };
     },
   }),
@@ -252,11 +267,11 @@ builder.mutationField('reviewStarLevel', (t) =>
     authScopes: (_root, args) => ({ reviewStarApplication: args.input.id }),
     type: StarPayload('ReviewStarLevelPayload', 'The application was reviewed.'),
     args: { input: t.arg({ type: ReviewStarLevelInput, required: true, description: 'The application and the decision.' }) },
-    errors: { types: [...COMMON_ERRORS, InvalidStatusTransitionError], directResult: true, union: { name: 'ReviewStarLevelResult', description: 'The application, or why the review was refused.' } },
+    errors: { types: [...COMMON_ERRORS, StarApplicationStatusTransitionError], directResult: true, union: { name: 'ReviewStarLevelResult', description: 'The application, or why the review was refused.' } },
     resolve: async (_root, { input }, ctx) => ({
       application: await reviewStarLevel(
         ctx.prisma,
-        { applicationId: dbId(input.id, 'input.id'), decision: input.decision, note: input.note, noticeDays: input.noticeDays ?? undefined },
+        { applicationId: input.id.id, decision: input.decision, note: input.note, noticeDays: input.noticeDays ?? undefined },
         ctx.clock.now(),
       ),
     }),

@@ -1,10 +1,13 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { ConflictError, InvalidStatusTransitionError, NotFoundError, ValidationError } from '../common/errors.js';
+import { ConflictError, NotFoundError, ValidationError, statusTransitionError } from '../common/errors.js';
 import { optionalText, parseInput } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
-import type { ServiceCertificate } from '../generated/prisma/client.js';
+import type { CertificateStatus, ServiceCertificate } from '../generated/prisma/client.js';
 import { shanghaiDateOf } from '../roster/time.js';
+
+/** A certificate status change its machine does not allow (typed CertificateStatus statuses in the API). */
+export class CertificateStatusTransitionError extends statusTransitionError<CertificateStatus>('CertificateStatusTransitionError', 'certificate') {}
 
 /*
  * Service certificates (志愿服务证明). By 民发〔2015〕149号 whoever recorded the hours issues the
@@ -65,7 +68,7 @@ export async function requestCertificate(prisma: PrismaClient, raw: z.input<type
 export async function issueCertificate(prisma: PrismaClient, id: number, now: Date): Promise<ServiceCertificate> {
   const current = await prisma.serviceCertificate.findUnique({ where: { id } });
   if (!current) throw new NotFoundError('ServiceCertificate', id);
-  if (current.status !== 'REQUESTED') throw new InvalidStatusTransitionError('certificate', current.status, 'ISSUED', []);
+  if (current.status !== 'REQUESTED') throw new CertificateStatusTransitionError(current.status, 'ISSUED', []);
   const lines = await recordedHours(prisma, current.volunteerId, current.teamId, current.periodFrom, current.periodTo);
   const code = randomBytes(10).toString('base64url').toUpperCase().replace(/[^A-Z0-9]/g, 'X');
   const { count } = await prisma.serviceCertificate.updateMany({
@@ -78,7 +81,7 @@ export async function issueCertificate(prisma: PrismaClient, id: number, now: Da
       breakdown: lines.map((l) => ({ project: l.project, minutes: l.minutes })),
     },
   });
-  if (count === 0) throw new InvalidStatusTransitionError('certificate', 'ISSUED', 'ISSUED', []);
+  if (count === 0) throw new CertificateStatusTransitionError('ISSUED', 'ISSUED', []);
   return prisma.serviceCertificate.findUniqueOrThrow({ where: { id } });
 }
 
@@ -91,7 +94,7 @@ export async function declineCertificate(prisma: PrismaClient, id: number, rawRe
   if (count === 0) {
     const current = await prisma.serviceCertificate.findUnique({ where: { id }, select: { status: true } });
     if (!current) throw new NotFoundError('ServiceCertificate', id);
-    throw new InvalidStatusTransitionError('certificate', current.status, 'DECLINED', []);
+    throw new CertificateStatusTransitionError(current.status, 'DECLINED', []);
   }
   return prisma.serviceCertificate.findUniqueOrThrow({ where: { id } });
 }

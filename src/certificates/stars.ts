@@ -1,10 +1,13 @@
 import { z } from 'zod';
-import { ConflictError, InvalidStatusTransitionError, NotFoundError, ValidationError } from '../common/errors.js';
+import { ConflictError, NotFoundError, ValidationError, statusTransitionError } from '../common/errors.js';
 import { optionalText, parseInput } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
-import type { Prisma, StarLevelApplication } from '../generated/prisma/client.js';
+import type { Prisma, StarApplicationStatus, StarLevelApplication } from '../generated/prisma/client.js';
 import { subtreeFilter } from '../sites/service.js';
 import { starLevel } from '../volunteers/stars.js';
+
+/** A star application status change its machine does not allow (typed StarApplicationStatus statuses in the API). */
+export class StarApplicationStatusTransitionError extends statusTransitionError<StarApplicationStatus>('StarApplicationStatusTransitionError', 'star application') {}
 
 /*
  * Star levels granted, not just derived (民发〔2015〕149号): crossing a threshold makes a volunteer
@@ -80,7 +83,7 @@ export async function reviewStarLevel(prisma: PrismaClient, raw: z.input<typeof 
   if (count === 0) {
     const current = await prisma.starLevelApplication.findUnique({ where: { id: input.applicationId } });
     if (!current) throw new NotFoundError('StarLevelApplication', input.applicationId);
-    throw new InvalidStatusTransitionError('star application', current.status, input.decision, []);
+    throw new StarApplicationStatusTransitionError(current.status, input.decision, []);
   }
   return prisma.starLevelApplication.findUniqueOrThrow({ where: { id: input.applicationId } });
 }

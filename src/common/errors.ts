@@ -67,18 +67,38 @@ export class DuplicateNameError extends DomainError {
   }
 }
 
-export class InvalidStatusTransitionError extends DomainError {
-  override name = 'InvalidStatusTransitionError';
+/**
+ * A move a status machine does not allow. Each machine has its own subclass (statusTransitionError)
+ * and its own GraphQL type whose `from`, `to` and `allowed` are that machine's status enum, so a
+ * client reads typed statuses and the union of a mutation names the one machine it moves.
+ */
+export abstract class StatusTransitionError<S extends string = string> extends DomainError {
   constructor(
-    readonly typename: string,
-    readonly from: string,
-    readonly to: string,
-    readonly allowed: readonly string[],
+    readonly machine: string,
+    readonly from: S,
+    readonly to: S,
+    readonly allowed: readonly S[],
   ) {
-    super(
-      `A ${typename} cannot go from ${from} to ${to}; allowed next: ${allowed.length ? allowed.join(', ') : 'none'}.`,
-    );
+    super(`A ${machine} cannot go from ${from} to ${to}; allowed next: ${allowed.length ? allowed.join(', ') : 'none'}.`);
   }
+}
+
+/** The error class of one status machine, e.g. `statusTransitionError<ProjectStatus>('ProjectStatusTransitionError', 'project')`. */
+export function statusTransitionError<S extends string>(name: string, machine: string) {
+  return class extends StatusTransitionError<S> {
+    override name = name;
+    constructor(from: S, to: S, allowed: readonly S[]) {
+      super(machine, from, to, allowed);
+    }
+  };
+}
+
+/**
+ * The String-typed transition error, left only for the roster's service-record review until it
+ * moves to its own ServiceRecordStatusTransitionError (src/roster/ is being split; see the report).
+ */
+export class InvalidStatusTransitionError extends StatusTransitionError<string> {
+  override name = 'InvalidStatusTransitionError';
 }
 
 /** A request that conflicts with the current state in a way no other error type describes. */

@@ -1,10 +1,45 @@
 import { decodeBase64 } from '@pothos/core';
 import { ValidationError } from './errors.js';
 
-/** A decoded global ID as Pothos's relay plugin hands it to resolvers (a number once the node's ref parses its key). */
+/**
+ * A decoded global ID as Pothos's relay plugin hands it to resolvers: `id` is a number for the
+ * nodes declared with `keyedNode` (their `parse`), a string for the rest (the roster's, until it
+ * moves to `keyedNode` too).
+ */
 export interface DecodedId {
   id: string | number;
   typename: string;
+}
+
+/** A global ID as decoded by the relay plugin for a keyedNode type: the key is the number. */
+export interface KeyedId {
+  id: number;
+  typename: string;
+}
+
+/**
+ * The relay plugin's `parse` for every node whose key is an Int: the key as the database holds it.
+ * The input guard (src/common/input-guard.ts) has already refused keys that are not a positive
+ * int4, with the argument's path, so this only converts; a key that slips past is still refused.
+ */
+export function parseDbKey(key: string): number {
+  const n = dbKey(key);
+  if (n === null) throw ValidationError.field('', `"${key.slice(0, 60)}" is not a valid key: it must be a whole number from 1 to ${MAX_DB_KEY}`);
+  return n;
+}
+
+/** The `id` option of a Prisma node keyed by its Int `id` column, with `parse` (see keyedNode). */
+export const KEYED_ID = { field: 'id', parse: parseDbKey } as const;
+
+/**
+ * Marks a node ref (from `builder.prismaNode(..., { id: KEYED_ID })`) as parsed by parseDbKey, so
+ * `t.arg.globalID({ for: Ref })` and `t.globalID({ for: [Ref, ...] })` hand resolvers and auth
+ * scopes `{ typename, id: number }`, type-checked against the named types by the relay plugin.
+ * The relay plugin reads `parseId` from the ref it is given in `for:`; Prisma node refs do not
+ * carry it by themselves (the `parse` option only reaches the GraphQL type), hence this.
+ */
+export function keyedNode<Ref extends object>(ref: Ref): Ref & { parseId: (key: string) => number } {
+  return Object.assign(ref, { parseId: parseDbKey });
 }
 
 /**
@@ -16,7 +51,8 @@ export function dbId(value: DecodedId, path: string, expectedType?: string): num
   if (expectedType && value.typename !== expectedType) {
     throw ValidationError.field(path, `expected a ${expectedType} ID, got a ${value.typename} ID`);
   }
-  const n = dbKey(String(value.id));
+  if (typeof value.id === 'number') return value.id;
+  const n = dbKey(value.id);
   if (n === null) throw ValidationError.field(path, `"${value.typename}:${value.id}" is not a valid ${value.typename} ID.`);
   return n;
 }

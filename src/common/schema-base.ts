@@ -1,4 +1,4 @@
-import { PothosValidationError } from '@pothos/core';
+import { type EnumRef, PothosValidationError } from '@pothos/core';
 import { GraphQLError, GraphQLScalarType } from 'graphql';
 import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import { builder } from '../builder.js';
@@ -9,6 +9,7 @@ import {
   type FieldError,
   InvalidStatusTransitionError,
   NotFoundError,
+  type StatusTransitionError,
   ValidationError,
 } from './errors.js';
 
@@ -122,7 +123,8 @@ builder.objectType(DuplicateNameError, {
 
 builder.objectType(InvalidStatusTransitionError, {
   name: 'InvalidStatusTransitionError',
-  description: 'The object cannot move from its current status to the one requested.',
+  description:
+    'A service record cannot move from its current review status to the one requested. (Every other status machine has its own error with typed statuses, e.g. ProjectStatusTransitionError; this one follows when the roster does.)',
   interfaces: [ErrorInterface],
   fields: (t) => ({
     from: t.exposeString('from', { description: 'The current status.' }),
@@ -136,6 +138,29 @@ builder.objectType(ConflictError, {
   description: 'The request conflicts with the current state of the data.',
   interfaces: [ErrorInterface],
 });
+
+/**
+ * The GraphQL type of one status machine's transition error: `from`, `to` and `allowed` are its
+ * status enum. Returns the class for the mutation's `errors.types`.
+ */
+export function statusTransitionErrorType<S extends string>(
+  ErrorClass: new (from: S, to: S, allowed: readonly S[]) => StatusTransitionError<S>,
+  name: string,
+  what: string,
+  statusEnum: EnumRef<typeof builder.$inferSchemaTypes, S, S>,
+) {
+  builder.objectType(ErrorClass, {
+    name,
+    description: `${what} cannot move from its current status to the one requested; nothing was changed.`,
+    interfaces: [ErrorInterface],
+    fields: (t) => ({
+      from: t.field({ type: statusEnum, description: 'The current status.', resolve: (e) => e.from as never }),
+      to: t.field({ type: statusEnum, description: 'The status requested.', resolve: (e) => e.to as never }),
+      allowed: t.field({ type: [statusEnum], description: 'The statuses reachable from `from` (empty when final).', resolve: (e) => [...e.allowed] as never }),
+    }),
+  });
+  return ErrorClass;
+}
 
 /** The errors every mutation can return. */
 export const COMMON_ERRORS = [PothosValidationError, NotFoundError] as const;

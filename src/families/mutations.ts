@@ -1,8 +1,7 @@
 import { builder } from '../builder.js';
-import { ConflictError, InvalidStatusTransitionError } from '../common/errors.js';
-import { dbId, optionalDbId } from '../common/ids.js';
+import { ConflictError } from '../common/errors.js';
 import { payloadType } from '../common/payload.js';
-import { COMMON_ERRORS } from '../common/schema-base.js';
+import { COMMON_ERRORS, statusTransitionErrorType } from '../common/schema-base.js';
 import '../honours/schema.js';
 import { SiteRef } from '../sites/schema.js';
 import { VolunteerRef } from '../volunteers/schema.js';
@@ -16,6 +15,8 @@ import {
   OutreachVenueKindEnum,
 } from './schema.js';
 import { announceBatch, createFamily, createSelectionCycle, nominateFamily, recordOutreach, reviewNomination } from './service.js';
+import { NominationStatusTransitionError } from './service.js';
+import { NominationStatusEnum } from './schema.js';
 
 const union = (name: string, description: string) => ({ name, description });
 
@@ -38,6 +39,9 @@ const CreateFamilyInput = builder.inputType('CreateFamilyInput', {
   }),
 });
 
+// The transition error of this status machine, with its statuses typed (src/common/schema-base.ts).
+statusTransitionErrorType(NominationStatusTransitionError, 'NominationStatusTransitionError', 'A nomination', NominationStatusEnum);
+
 builder.mutationField('createFamily', (t) =>
   t.field({
     description: 'Registers a family. Needs a manager of its site (or above).',
@@ -49,8 +53,8 @@ builder.mutationField('createFamily', (t) =>
       family: await createFamily(ctx.prisma, {
         name: input.name,
         story: input.story ?? undefined,
-        siteId: dbId(input.siteId, 'input.siteId'),
-        members: input.members.map((m, i) => ({ ...m, volunteerId: optionalDbId(m.volunteerId, `input.members.${i}.volunteerId`) })),
+        siteId: input.siteId.id,
+        members: input.members.map((m, i) => ({ ...m, volunteerId: m.volunteerId?.id })),
       }),
     }),
   }),
@@ -104,7 +108,7 @@ builder.mutationField('nominateFamily', (t) =>
     resolve: async (_root, { input }, ctx) => ({
       nomination: await nominateFamily(
         ctx.prisma,
-        { familyId: dbId(input.familyId, 'input.familyId'), batchId: dbId(input.batchId, 'input.batchId'), statement: input.statement },
+        { familyId: input.familyId.id, batchId: input.batchId.id, statement: input.statement },
         ctx.clock.now(),
       ),
     }),
@@ -135,14 +139,14 @@ builder.mutationField('reviewNomination', (t) =>
     type: NominationPayload('ReviewNominationPayload', 'The nomination was reviewed.'),
     args: { input: t.arg({ type: ReviewNominationInput, required: true, description: 'The nomination and the decision.' }) },
     errors: {
-      types: [...COMMON_ERRORS, InvalidStatusTransitionError, BatchAnnouncedError],
+      types: [...COMMON_ERRORS, NominationStatusTransitionError, BatchAnnouncedError],
       directResult: true,
       union: union('ReviewNominationResult', 'The reviewed nomination, or why the review was refused.'),
     },
     resolve: async (_root, { input }, ctx) => ({
       nomination: await reviewNomination(
         ctx.prisma,
-        { nominationId: dbId(input.id, 'input.id'), decision: input.decision, reason: input.reason },
+        { nominationId: input.id.id, decision: input.decision, reason: input.reason },
         ctx.clock.now(),
       ),
     }),
@@ -182,7 +186,7 @@ builder.mutationField('announceBatch', (t) =>
       union: union('AnnounceBatchResult', 'The announced batch, or why it was refused.'),
     },
     resolve: async (_root, { input }, ctx) =>
-      announceBatch(ctx.prisma, { batchId: dbId(input.batchId, 'input.batchId'), level: input.level, awardedBy: input.awardedBy }, ctx.clock.now()),
+      announceBatch(ctx.prisma, { batchId: input.batchId.id, level: input.level, awardedBy: input.awardedBy }, ctx.clock.now()),
   }),
 );
 
@@ -206,7 +210,7 @@ builder.mutationField('recordFamilyOutreach', (t) =>
     args: { input: t.arg({ type: RecordFamilyOutreachInput, required: true, description: 'The talk.' }) },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: union('RecordFamilyOutreachResult', 'The family, or why it was refused.') },
     resolve: async (_root, { input }, ctx) => {
-      const talk = await recordOutreach(ctx.prisma, { ...input, familyId: dbId(input.familyId, 'input.familyId') }, ctx.clock.now());
+      const talk = await recordOutreach(ctx.prisma, { ...input, familyId: input.familyId.id }, ctx.clock.now());
       return { family: await ctx.prisma.family.findUniqueOrThrow({ where: { id: talk.familyId } }) };
     },
   }),

@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import { dbId, optionalDbId } from '../common/ids.js';
+import { KEYED_ID, keyedNode } from '../common/ids.js';
 import { SiteRef } from '../sites/schema.js';
 import { AlreadyNominatedError, BatchAnnouncedError, NominationWindowClosedError } from './errors.js';
 import { familyWhere } from './service.js';
@@ -35,9 +35,9 @@ export const OutreachVenueKindEnum = builder.enumType('OutreachVenueKind', {
   } as const,
 });
 
-export const FamilyRef = builder.prismaNode('Family', {
+export const FamilyRef = keyedNode(builder.prismaNode('Family', {
   description: 'A family (e.g. 王家) that may be named a civilised family (文明家庭). Public.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   fields: (t) => ({
     name: t.exposeString('name', { description: 'The family’s name, e.g. 王家.' }),
     story: t.exposeString('story', { description: 'The family’s story (家风故事).' }),
@@ -57,7 +57,7 @@ export const FamilyRef = builder.prismaNode('Family', {
     ),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the family was registered.' }),
   }),
-});
+}));
 
 builder.prismaObject('FamilyMember', {
   description: 'A member of a family.',
@@ -68,9 +68,9 @@ builder.prismaObject('FamilyMember', {
   }),
 });
 
-builder.prismaNode('FamilyOutreach', {
+keyedNode(builder.prismaNode('FamilyOutreach', {
   description: 'A talk a family gave at a school, community, company or office.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   fields: (t) => ({
     family: t.relation('family', { description: 'The family that spoke.' }),
     heldOn: t.expose('heldOn', { type: 'Date', description: 'The day of the talk.' }),
@@ -79,11 +79,11 @@ builder.prismaNode('FamilyOutreach', {
     audienceSize: t.exposeInt('audienceSize', { description: 'People in the audience.' }),
     topic: t.exposeString('topic', { description: 'What the talk was about.' }),
   }),
-});
+}));
 
-export const FamilySelectionCycleRef = builder.prismaNode('FamilySelectionCycle', {
+export const FamilySelectionCycleRef = keyedNode(builder.prismaNode('FamilySelectionCycle', {
   description: 'A 3-year selection cycle of civilised families, with numbered batches and a nomination window. Public.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Name, e.g. 2024—2026年度文明家庭评选.' }),
     startYear: t.exposeInt('startYear', { description: 'First year of the cycle.' }),
@@ -96,11 +96,11 @@ export const FamilySelectionCycleRef = builder.prismaNode('FamilySelectionCycle'
     }),
     batches: t.relation('batches', { description: 'The batches, by number.', query: { orderBy: { number: 'asc' } } }),
   }),
-});
+}));
 
-export const FamilySelectionBatchRef = builder.prismaNode('FamilySelectionBatch', {
+export const FamilySelectionBatchRef = keyedNode(builder.prismaNode('FamilySelectionBatch', {
   description: 'A numbered batch of a selection cycle; announcing it names its approved families.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   fields: (t) => ({
     cycle: t.relation('cycle', { description: 'The cycle.' }),
     number: t.exposeInt('number', { description: 'Batch number within the cycle, from 1.' }),
@@ -121,11 +121,11 @@ export const FamilySelectionBatchRef = builder.prismaNode('FamilySelectionBatch'
       { name: 'BatchNominationsEdge', description: 'A nomination on a page.' },
     ),
   }),
-});
+}));
 
-export const FamilyNominationRef = builder.prismaNode('FamilyNomination', {
+export const FamilyNominationRef = keyedNode(builder.prismaNode('FamilyNomination', {
   description: 'A family nominated in a cycle, for a batch. Staff only.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   authScopes: { staff: true },
   fields: (t) => ({
     family: t.relation('family', { description: 'The nominated family.' }),
@@ -137,7 +137,7 @@ export const FamilyNominationRef = builder.prismaNode('FamilyNomination', {
     reviewedAt: t.expose('reviewedAt', { type: 'DateTime', nullable: true, description: 'When it was reviewed.' }),
     nominatedAt: t.expose('nominatedAt', { type: 'DateTime', description: 'When it was nominated.' }),
   }),
-});
+}));
 
 builder.objectType(NominationWindowClosedError, {
   name: 'NominationWindowClosedError',
@@ -182,7 +182,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A family by global ID.',
     args: { id: t.arg.globalID({ for: FamilyRef, required: true, description: 'The family’s global ID.' }) },
-    resolve: (query, _root, { id }, ctx) => ctx.prisma.family.findUnique({ ...query, where: { id: dbId(id, 'id') } }),
+    resolve: (query, _root, { id }, ctx) => ctx.prisma.family.findUnique({ ...query, where: { id: id.id } }),
   }),
   families: t.prismaConnection(
     {
@@ -212,8 +212,8 @@ builder.queryFields((t) => ({
 
 function filterWhere(prisma: Parameters<typeof familyWhere>[0], filter: typeof FamilyFilter.$inferInput | null | undefined) {
   return familyWhere(prisma, {
-    siteId: optionalDbId(filter?.siteId, 'filter.siteId'),
+    siteId: filter?.siteId?.id,
     level: filter?.level,
-    cycleId: optionalDbId(filter?.cycleId, 'filter.cycleId'),
+    cycleId: filter?.cycleId?.id,
   });
 }

@@ -1,22 +1,17 @@
 import { z } from 'zod';
-import { ConflictError, InvalidStatusTransitionError, NotFoundError, ValidationError } from '../common/errors.js';
+import { ConflictError, NotFoundError, ValidationError, statusTransitionError } from '../common/errors.js';
 import { lockRow } from '../common/locks.js';
 import { isUniqueViolation } from '../common/prisma-errors.js';
 import { optionalText, parseInput, text } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
-import type {
-  Family,
-  FamilyNomination,
-  FamilyOutreach,
-  FamilySelectionBatch,
-  FamilySelectionCycle,
-  HonorLevel,
-  Prisma,
-} from '../generated/prisma/client.js';
+import type { Family, FamilyNomination, FamilyOutreach, FamilySelectionBatch, FamilySelectionCycle, HonorLevel, NominationStatus, Prisma } from '../generated/prisma/client.js';
 import { HONOR_LEVELS, awardHonor } from '../honours/service.js';
 import { shanghaiDateOf } from '../roster/time.js';
 import { subtreeFilter } from '../sites/service.js';
 import { AlreadyNominatedError, BatchAnnouncedError, NominationWindowClosedError } from './errors.js';
+
+/** A nomination status change its machine does not allow (typed NominationStatus statuses in the API). */
+export class NominationStatusTransitionError extends statusTransitionError<NominationStatus>('NominationStatusTransitionError', 'nomination') {}
 
 /*
  * Civilised families (文明家庭): families, 3-year selection cycles with numbered batches and a
@@ -149,7 +144,7 @@ export async function reviewNomination(prisma: PrismaClient, raw: z.input<typeof
     const batch = await lockBatch(tx, nomination.batchId);
     if (batch.announcedAt) throw new BatchAnnouncedError(batch.number, batch.announcedAt);
     const current = await tx.familyNomination.findUniqueOrThrow({ where: { id: input.nominationId } });
-    if (current.status !== 'PENDING') throw new InvalidStatusTransitionError('nomination', current.status, input.decision, []);
+    if (current.status !== 'PENDING') throw new NominationStatusTransitionError(current.status, input.decision, []);
     return tx.familyNomination.update({
       where: { id: current.id },
       data: { status: input.decision, reviewNote: input.reason ?? null, reviewedAt: now },

@@ -1,8 +1,7 @@
 import { builder } from '../builder.js';
-import { dbId, optionalDbId } from '../common/ids.js';
+import { KEYED_ID, keyedNode } from '../common/ids.js';
 import { payloadType } from '../common/payload.js';
 import { COMMON_ERRORS } from '../common/schema-base.js';
-import { ValidationError } from '../common/errors.js';
 import { FamilyRef, HonorLevelEnum } from '../families/schema.js';
 import type { Family, HonorRecipientKind, Team, Volunteer } from '../generated/prisma/client.js';
 import { SiteRef } from '../sites/schema.js';
@@ -30,9 +29,9 @@ const HonorRecipient = builder.unionType('HonorRecipient', {
   },
 });
 
-export const HonorRef = builder.prismaNode('Honor', {
+export const HonorRef = keyedNode(builder.prismaNode('Honor', {
   description: 'An honour (道德模范, 中国好人, 最美骑手, 文明家庭 …) for a volunteer, a team or a family. Public.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   fields: (t) => ({
     title: t.exposeString('title', { description: 'Title, e.g. 中国好人, 市级道德模范, 最美骑手.' }),
     level: t.expose('level', { type: HonorLevelEnum, description: 'Level.' }),
@@ -54,7 +53,7 @@ export const HonorRef = builder.prismaNode('Honor', {
     site: t.relation('site', { description: 'The recipient’s site when honoured.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was recorded.' }),
   }),
-});
+}));
 
 const HonorFilter = builder.inputType('HonorFilter', {
   description: 'Narrows a list of honours. All given conditions must hold.',
@@ -90,7 +89,7 @@ function where(prisma: Parameters<typeof honorWhere>[0], filter: typeof HonorFil
     level: filter?.level,
     year: filter?.year,
     recipientKind: filter?.recipientKind,
-    siteId: optionalDbId(filter?.siteId, 'filter.siteId'),
+    siteId: filter?.siteId?.id,
   });
 }
 
@@ -108,7 +107,7 @@ for (const model of ['Volunteer', 'Team', 'Family'] as const) {
 const AwardHonorInput = builder.inputType('AwardHonorInput', {
   description: 'An honour for a volunteer, a team or a family.',
   fields: (t) => ({
-    recipientId: t.globalID({ required: true, description: 'The global ID of the Volunteer, Team or Family honoured.' }),
+    recipientId: t.globalID({ for: [VolunteerRef, TeamRef, FamilyRef], required: true, description: 'The global ID of the Volunteer, Team or Family honoured.' }),
     title: t.string({ required: true, description: 'Title, 1–100 characters.' }),
     level: t.field({ type: HonorLevelEnum, required: true, description: 'Level.' }),
     year: t.int({ required: true, description: 'Year awarded, 1949–2100.' }),
@@ -128,14 +127,14 @@ builder.mutationField('awardHonor', (t) =>
     args: { input: t.arg({ type: AwardHonorInput, required: true, description: 'The honour.' }) },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: 'AwardHonorResult', description: 'The honour, or why it was refused.' } },
     resolve: async (_root, { input }, ctx) => {
-      const kind = KIND_BY_TYPE[input.recipientId.typename];
-      if (!kind) throw ValidationError.field('input.recipientId', 'expected a Volunteer, Team or Family ID');
+      // The relay plugin has refused any other type of ID.
+      const kind = KIND_BY_TYPE[input.recipientId.typename]!;
       const { recipientId, ...fields } = input;
       return {
         honor: await awardHonor(ctx.prisma, {
           ...fields,
           nominationOnly: fields.nominationOnly ?? undefined,
-          recipient: { kind, id: dbId(recipientId, 'input.recipientId') },
+          recipient: { kind, id: recipientId.id },
         }),
       };
     },

@@ -1,7 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { filter, pipe } from 'graphql-yoga';
 import { builder } from '../builder.js';
-import { optionalDbId } from '../common/ids.js';
 import { whileSessionLasts } from '../auth/live-sessions.js';
 import { forbidden } from '../auth/errors.js';
 import { ledTeamSitePathsOf, orderVisibleTo } from '../auth/order-visibility.js';
@@ -60,9 +59,9 @@ builder.subscriptionField('serviceOrderUpdated', (t) =>
     args: { filter: t.arg({ type: ServiceOrderUpdatedFilter, description: 'Which updates to receive.' }) },
     subscribe: async (_root, args, ctx) => {
       const f = args.filter;
-      let orderId = optionalDbId(f?.orderId, 'filter.orderId');
-      const teamId = optionalDbId(f?.teamId, 'filter.teamId');
-      const siteId = optionalDbId(f?.siteId, 'filter.siteId');
+      let orderId = f?.orderId?.id;
+      const teamId = f?.teamId?.id;
+      const siteId = f?.siteId?.id;
       let visible: (m: ServiceOrderMessage) => boolean;
       if (f?.trackingCode != null) {
         const hash = f.trackingCode.length > 40 ? null : trackingCodeHash(f.trackingCode);

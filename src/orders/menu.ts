@@ -1,6 +1,5 @@
 import { builder } from '../builder.js';
 import { DuplicateNameError } from '../common/errors.js';
-import { dbId, optionalDbId } from '../common/ids.js';
 import { payloadType } from '../common/payload.js';
 import { COMMON_ERRORS } from '../common/schema-base.js';
 import type { ServiceOrder } from '../generated/prisma/client.js';
@@ -41,11 +40,11 @@ builder.queryFields((t) => ({
         category: t.arg({ type: ServiceCategoryEnum, description: 'Only items of this category.' }),
       },
       totalCount: async (_parent, args, ctx) =>
-        ctx.prisma.serviceMenuItem.count({ where: await menuWhere(ctx.prisma, dbId(args.siteId, 'siteId'), args.category) }),
+        ctx.prisma.serviceMenuItem.count({ where: await menuWhere(ctx.prisma, args.siteId.id, args.category) }),
       resolve: async (query, _root, args, ctx) =>
         ctx.prisma.serviceMenuItem.findMany({
           ...query,
-          where: await menuWhere(ctx.prisma, dbId(args.siteId, 'siteId'), args.category),
+          where: await menuWhere(ctx.prisma, args.siteId.id, args.category),
           orderBy: [{ name: 'asc' }, { id: 'asc' }],
         }),
     },
@@ -61,7 +60,7 @@ builder.queryFields((t) => ({
       category: t.arg({ type: ServiceCategoryEnum, required: true, description: 'The category.' }),
     },
     resolve: async (_root, args, ctx) => {
-      const site = await ctx.prisma.site.findUnique({ where: { id: dbId(args.siteId, 'siteId') }, select: { path: true } });
+      const site = await ctx.prisma.site.findUnique({ where: { id: args.siteId.id }, select: { path: true } });
       return site ? { ...(await effectiveDeadline(ctx.prisma, site.path, args.category)), category: args.category } : null;
     },
   }),
@@ -99,10 +98,10 @@ builder.mutationField('createServiceMenuItem', (t) =>
     resolve: async (_root, { input }, ctx) => ({
       menuItem: await createMenuItem(ctx.prisma, {
         ...input,
-        siteId: dbId(input.siteId, 'input.siteId'),
-        brandId: optionalDbId(input.brandId, 'input.brandId'),
-        teamId: optionalDbId(input.teamId, 'input.teamId'),
-        familyId: optionalDbId(input.familyId, 'input.familyId'),
+        siteId: input.siteId.id,
+        brandId: input.brandId?.id,
+        teamId: input.teamId?.id,
+        familyId: input.familyId?.id,
       }),
     }),
   }),
@@ -130,7 +129,7 @@ builder.mutationField('setServiceDeadline', (t) =>
       union: { name: 'SetServiceDeadlineResult', description: 'The deadlines, or why they were refused.' },
     },
     resolve: async (_root, { input }, ctx) => {
-      const siteId = dbId(input.siteId, 'input.siteId');
+      const siteId = input.siteId.id;
       const saved = await setDeadline(ctx.prisma, { ...input, siteId });
       const site = await ctx.prisma.site.findUniqueOrThrow({ where: { id: saved.siteId }, select: { path: true } });
       return { deadline: { ...(await effectiveDeadline(ctx.prisma, site.path, saved.category)), category: saved.category } };

@@ -1,10 +1,10 @@
 import { DailyServiceLimitError } from '../roster/credit.js';
 import { requireViewer } from '../auth/viewer.js';
 import { builder } from '../builder.js';
-import { ConflictError, InvalidStatusTransitionError, ValidationError } from '../common/errors.js';
-import { dbId, optionalDbId } from '../common/ids.js';
+import { ConflictError, ValidationError } from '../common/errors.js';
 import { payloadType } from '../common/payload.js';
-import { COMMON_ERRORS, ErrorInterface } from '../common/schema-base.js';
+import { COMMON_ERRORS, ErrorInterface, statusTransitionErrorType } from '../common/schema-base.js';
+import type { KeyedId } from '../common/ids.js';
 import type { Context } from '../context.js';
 import { SiteRef } from '../sites/schema.js';
 import { TeamRef } from '../teams/schema.js';
@@ -21,6 +21,8 @@ import {
 } from './schema.js';
 import { placeOrder } from './service.js';
 import { type Actor, type OrderStep, type OrderStepInput, type StepResult, runOrderStep } from './workflow.js';
+import { ServiceOrderStatusTransitionError } from './workflow.js';
+import { ServiceOrderStatusEnum } from './schema.js';
 
 const RateLimitKindEnum = builder.enumType('ServiceOrderRateLimitKind', {
   description: 'Which ordering limit was reached.',
@@ -43,7 +45,7 @@ builder.objectType(ServiceOrderRateLimitError, {
   }),
 });
 
-const WORKFLOW_ERRORS = [...COMMON_ERRORS, InvalidStatusTransitionError, ConflictError, DailyServiceLimitError] as const;
+const WORKFLOW_ERRORS = [...COMMON_ERRORS, ServiceOrderStatusTransitionError, ConflictError, DailyServiceLimitError] as const;
 
 const OrderPayload = (name: string, description: string) =>
   payloadType(name, description, 'serviceOrder', ServiceOrderRef, 'The order as it now stands.');
@@ -117,6 +119,9 @@ const PlaceServiceOrderPayload = builder
     }),
   });
 
+// The transition error of this status machine, with its statuses typed (src/common/schema-base.ts).
+statusTransitionErrorType(ServiceOrderStatusTransitionError, 'ServiceOrderStatusTransitionError', 'A service order', ServiceOrderStatusEnum);
+
 builder.mutationField('placeServiceOrder', (t) =>
   t.field({
     description:
@@ -140,7 +145,7 @@ builder.mutationField('placeServiceOrder', (t) =>
                 : ((await ctx.prisma.volunteer.findUnique({ where: { id: viewer.volunteerId }, select: { name: true } }))?.name ?? null),
           }
         : null;
-      const raw = { ...input, siteId: dbId(input.siteId, 'input.siteId'), menuItemId: optionalDbId(input.menuItemId, 'input.menuItemId') };
+      const raw = { ...input, siteId: input.siteId.id, menuItemId: input.menuItemId?.id };
       const { order, trackingCode } = await command(ctx, (tx) => placeOrder(tx, raw, placer, ctx.clock.now()));
       return { order, trackingCode, anonymous: !viewer };
     },
@@ -168,7 +173,7 @@ builder.mutationField('dispatchServiceOrder', (t) =>
     args: { input: t.arg({ type: DispatchServiceOrderInput, required: true, description: 'The order and team.' }) },
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'DispatchServiceOrderResult', description: 'The order, or why it was refused.' } },
     resolve: (_root, { input }, ctx) =>
-      orderStep(ctx, 'dispatch', { orderId: dbId(input.id, 'input.id'), teamId: dbId(input.teamId, 'input.teamId'), note: input.note }, staff(ctx)),
+      orderStep(ctx, 'dispatch', { orderId: input.id.id, teamId: input.teamId.id, note: input.note }, staff(ctx)),
   }),
 );
 
@@ -188,7 +193,7 @@ builder.mutationField('openServiceOrderForClaim', (t) =>
     args: { input: t.arg({ type: ServiceOrderNoteInput, required: true, description: 'The order.' }) },
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'OpenServiceOrderForClaimResult', description: 'The order, or why it was refused.' } },
     resolve: (_root, { input }, ctx) =>
-      orderStep(ctx, 'openForClaim', { orderId: dbId(input.id, 'input.id'), note: input.note }, staff(ctx)),
+      orderStep(ctx, 'openForClaim', { orderId: input.id.id, note: input.note }, staff(ctx)),
   }),
 );
 
@@ -208,7 +213,7 @@ builder.mutationField('rejectServiceOrder', (t) =>
     args: { input: t.arg({ type: RejectServiceOrderInput, required: true, description: 'The order and reason.' }) },
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'RejectServiceOrderResult', description: 'The order, or why it was refused.' } },
     resolve: (_root, { input }, ctx) =>
-      orderStep(ctx, 'reject', { orderId: dbId(input.id, 'input.id'), reason: input.reason }, staff(ctx)),
+      orderStep(ctx, 'reject', { orderId: input.id.id, reason: input.reason }, staff(ctx)),
   }),
 );
 
@@ -230,7 +235,7 @@ builder.mutationField('claimServiceOrder', (t) =>
     args: { input: t.arg({ type: ClaimServiceOrderInput, required: true, description: 'The order and team.' }) },
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'ClaimServiceOrderResult', description: 'The order, or why the claim failed.' } },
     resolve: (_root, { input }, ctx) =>
-      orderStep(ctx, 'claim', { orderId: dbId(input.id, 'input.id'), teamId: dbId(input.teamId, 'input.teamId'), note: input.note }, { kind: 'TEAM', accountId: ctx.viewer?.accountId ?? null }),
+      orderStep(ctx, 'claim', { orderId: input.id.id, teamId: input.teamId.id, note: input.note }, { kind: 'TEAM', accountId: ctx.viewer?.accountId ?? null }),
   }),
 );
 
@@ -251,7 +256,7 @@ builder.mutationField('startServiceOrder', (t) =>
     args: { input: t.arg({ type: ServiceOrderNoteInput, required: true, description: 'The order.' }) },
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'StartServiceOrderResult', description: 'The order, or why it was refused.' } },
     resolve: async (_root, { input }, ctx) => {
-      const orderId = dbId(input.id, 'input.id');
+      const orderId = input.id.id;
       return orderStep(ctx, 'start', { orderId, note: input.note }, await serverOf(ctx, orderId));
     },
   }),
@@ -276,8 +281,8 @@ builder.mutationField('completeServiceOrder', (t) =>
     args: { input: t.arg({ type: CompleteServiceOrderInput, required: true, description: 'The service done.' }) },
     errors: { types: [...WORKFLOW_ERRORS], directResult: true, union: { name: 'CompleteServiceOrderResult', description: 'The order, or why it was refused.' } },
     resolve: async (_root, { input }, ctx) => {
-      const orderId = dbId(input.id, 'input.id');
-      const volunteerIds = input.volunteerIds.map((v, i) => dbId(v, `input.volunteerIds.${i}`));
+      const orderId = input.id.id;
+      const volunteerIds = input.volunteerIds.map((v) => v.id);
       return orderStep(ctx, 'complete', { orderId, volunteerIds, minutes: input.minutes, summary: input.summary }, await serverOf(ctx, orderId));
     },
   }),
@@ -286,7 +291,7 @@ builder.mutationField('completeServiceOrder', (t) =>
 // ---------------------------------------------------------------- 评单 and cancellation
 
 /** The order a requester means: by tracking code, or by ID when logged in. */
-async function requestedOrderId(ctx: Context, input: { id?: { id: string; typename: string } | null; trackingCode?: string | null }): Promise<number> {
+async function requestedOrderId(ctx: Context, input: { id?: KeyedId | null; trackingCode?: string | null }): Promise<number> {
   if (input.trackingCode != null) {
     const hash = trackingCodeHash(input.trackingCode);
     const order = hash ? await ctx.prisma.serviceOrder.findUnique({ where: { trackingCodeHash: hash }, select: { id: true } }) : null;
@@ -294,7 +299,7 @@ async function requestedOrderId(ctx: Context, input: { id?: { id: string; typena
     return order.id;
   }
   if (!input.id) throw ValidationError.field('input.id', 'give the order’s id (logged in) or its tracking code');
-  return dbId(input.id, 'input.id');
+  return input.id.id;
 }
 
 const requesterFields = {

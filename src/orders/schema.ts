@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import { dbId, optionalDbId } from '../common/ids.js';
+import { KEYED_ID, keyedNode } from '../common/ids.js';
 import { OrderDirection } from '../common/schema-base.js';
 import type { Context } from '../context.js';
 import type { Prisma, ServiceOrder, Team } from '../generated/prisma/client.js';
@@ -54,9 +54,9 @@ export const ServiceActorKindEnum = builder.enumType('ServiceActorKind', {
   } as const,
 });
 
-export const ServiceMenuItemRef = builder.prismaNode('ServiceMenuItem', {
+export const ServiceMenuItemRef = keyedNode(builder.prismaNode('ServiceMenuItem', {
   description: 'A service on a site’s menu, e.g. 理发, 陪诊. Sites below the offering site see it on their menu too. Public.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Name, unique on the site’s menu, e.g. 代购药品.' }),
     description: t.exposeString('description', { nullable: true, description: 'What the service includes.' }),
@@ -85,7 +85,7 @@ export const ServiceMenuItemRef = builder.prismaNode('ServiceMenuItem', {
       { name: 'ServiceMenuItemOrderEdge', description: 'An order on a page.' },
     ),
   }),
-});
+}));
 
 const scopeOf = (o: ServiceOrder) => ({ siteId: o.siteId, teamId: o.teamId, requesterAccountId: o.requesterAccountId, status: o.status });
 
@@ -154,10 +154,10 @@ function teamById(ctx: Context, id: number) {
   }).load(id);
 }
 
-export const ServiceOrderRef = builder.prismaNode('ServiceOrder', {
+export const ServiceOrderRef = keyedNode(builder.prismaNode('ServiceOrder', {
   description:
     'A resident’s request for a service (a menu item or a free-text need) and its way through the 点单–派单–接单–评单 loop. Visible to its requester, the serving team, managers of its site or above, and — while open for claim — leaders of teams that could claim it.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   authScopes: (order) => ({ seeServiceOrder: scopeOf(order) }),
   fields: (t) => ({
     menuItem: t.relation('menuItem', { nullable: true, description: 'The menu item ordered; null for a free-text need.' }),
@@ -203,7 +203,7 @@ export const ServiceOrderRef = builder.prismaNode('ServiceOrder', {
     }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed.' }),
   }),
-});
+}));
 
 // ---------------------------------------------------------------- public tracking view
 
@@ -298,11 +298,11 @@ async function serviceOrderWhere(
 ): Promise<Prisma.ServiceOrderWhereInput> {
   const and: Prisma.ServiceOrderWhereInput[] = [await serviceOrderVisibility(ctx)];
   if (filter) {
-    const siteId = optionalDbId(filter.siteId, 'filter.siteId');
+    const siteId = filter.siteId?.id;
     if (siteId != null) and.push({ site: await subtreeFilter(ctx.prisma, siteId) });
     if (filter.status?.length) and.push({ status: { in: filter.status } });
     if (filter.category?.length) and.push({ category: { in: filter.category } });
-    if (filter.teamId) and.push({ teamId: dbId(filter.teamId, 'filter.teamId') });
+    if (filter.teamId) and.push({ teamId: filter.teamId.id });
     if (filter.overdue != null) and.push(overdueWhere(ctx.clock.now(), filter.overdue));
     if (filter.placedFrom) and.push({ placedAt: { gte: filter.placedFrom } });
     if (filter.placedTo) and.push({ placedAt: { lt: filter.placedTo } });
@@ -322,14 +322,16 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A service order by global ID (null when unknown).',
     args: { id: t.arg.globalID({ for: ServiceOrderRef, required: true, description: 'The order’s global ID.' }) },
-    resolve: (query, _root, { id }, ctx) => ctx.prisma.serviceOrder.findUnique({ ...query, where: { id: dbId(id, 'id') } }),
+    resolve: (query, _root, { id }, ctx) => ctx.prisma.serviceOrder.findUnique({ ...query, where: { id: id.id } }),
   }),
   serviceOrders: t.prismaConnection(
     {
       type: 'ServiceOrder',
       cursor: 'id',
+      // Refusable (README, Nullability): null with FORBIDDEN for anonymous callers, the rest of the query stands.
+      nullable: true,
       authScopes: { authenticated: true },
-      description: 'Service orders the viewer may see, filtered and sorted (newest first unless told otherwise).',
+      description: 'Service orders the viewer may see, filtered and sorted (newest first unless told otherwise). Needs a login (null with a FORBIDDEN error otherwise).',
       args: {
         filter: t.arg({ type: ServiceOrderFilter, description: 'Conditions the orders must meet.' }),
         orderBy: t.arg({ type: ServiceOrderOrder, description: 'Sort order; default PLACED_AT descending.' }),

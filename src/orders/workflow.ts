@@ -1,6 +1,6 @@
 import type { Actor as RecordingActor } from '../auth/viewer.js';
 import { z } from 'zod';
-import { ConflictError, InvalidStatusTransitionError, NotFoundError } from '../common/errors.js';
+import { ConflictError, NotFoundError, statusTransitionError } from '../common/errors.js';
 import { optionalText, parseInput, text } from '../common/validation.js';
 import type { Prisma, ServiceActorKind, ServiceOrder, ServiceOrderStatus } from '../generated/prisma/client.js';
 import { recordService } from '../roster/service.js';
@@ -8,6 +8,9 @@ import { formatCalendarDate, shanghaiDateOf } from '../roster/time.js';
 import { type OrderChange, orderChange } from './events.js';
 import { ORDER_TRANSITIONS, atOrBelow } from './rules.js';
 import { teamOutsideSite } from './service.js';
+
+/** A service order status change its machine does not allow (typed ServiceOrderStatus statuses in the API). */
+export class ServiceOrderStatusTransitionError extends statusTransitionError<ServiceOrderStatus>('ServiceOrderStatusTransitionError', 'service order') {}
 
 /*
  * The workflow after placement: 派单 (dispatch or open for claim), 接单 (claim), service, 评单
@@ -188,13 +191,13 @@ export async function runOrderStep<K extends OrderStep>(
   const current = await tx.serviceOrder.findUnique({ where: { id: input.orderId } });
   if (!current) throw new NotFoundError('ServiceOrder', input.orderId);
   const allowed = ORDER_TRANSITIONS[current.status];
-  if (!allowed.includes(step.to)) throw new InvalidStatusTransitionError('service order', current.status, step.to, allowed);
+  if (!allowed.includes(step.to)) throw new ServiceOrderStatusTransitionError(current.status, step.to, allowed);
   const data = (await step.prepare?.(tx, current, input, now)) ?? {};
   const { count } = await tx.serviceOrder.updateMany({ where: { id: current.id, status: current.status }, data: { ...data, status: step.to } });
   if (count === 0) {
     // Another step won the race from the same status: report the status it left behind.
     const latest = await tx.serviceOrder.findUniqueOrThrow({ where: { id: current.id }, select: { status: true } });
-    throw new InvalidStatusTransitionError('service order', latest.status, step.to, ORDER_TRANSITIONS[latest.status]);
+    throw new ServiceOrderStatusTransitionError(latest.status, step.to, ORDER_TRANSITIONS[latest.status]);
   }
   const order = await tx.serviceOrder.findUniqueOrThrow({ where: { id: current.id } });
   await tx.serviceOrderEvent.create({

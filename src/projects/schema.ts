@@ -1,8 +1,7 @@
 import { builder } from '../builder.js';
-import { InvalidStatusTransitionError } from '../common/errors.js';
-import { dbId, optionalDbId } from '../common/ids.js';
+import { KEYED_ID, keyedNode } from '../common/ids.js';
 import { payloadType } from '../common/payload.js';
-import { COMMON_ERRORS, ErrorInterface, OrderDirection } from '../common/schema-base.js';
+import { COMMON_ERRORS, ErrorInterface, OrderDirection, statusTransitionErrorType } from '../common/schema-base.js';
 import { searchTerm } from '../common/validation.js';
 import type { Context } from '../context.js';
 import { BrandRef } from '../brands/schema.js';
@@ -13,6 +12,7 @@ import { TeamRef } from '../teams/schema.js';
 import { isOpenProject, openProjectWhere } from './status.js';
 import { command } from '../common/command.js';
 import { PROJECT_TRANSITIONS, ShiftsOutsideProjectDatesError, changeProjectStatus, createProject, updateProject } from './service.js';
+import { ProjectStatusTransitionError } from './service.js';
 
 export const ProjectCategoryEnum = builder.enumType('ProjectCategory', {
   description: 'The field of service a project belongs to.',
@@ -41,10 +41,10 @@ export const ProjectStatusEnum = builder.enumType('ProjectStatus', {
   } as const,
 });
 
-export const ProjectRef = builder.prismaNode('Project', {
+export const ProjectRef = keyedNode(builder.prismaNode('Project', {
   description:
     'A volunteer service project (志愿服务项目), often under a brand. RECRUITING and ACTIVE projects are public; others need a login.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   authScopes: (project) => (isOpenProject(project.status) ? { public: true } : { authenticated: true }),
   fields: (t) => ({
     title: t.exposeString('title', { description: 'Title, e.g. 旅游旺季文明引导行动.' }),
@@ -64,7 +64,7 @@ export const ProjectRef = builder.prismaNode('Project', {
     endsOn: t.expose('endsOn', { type: 'Date', description: 'Last day of the project.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the project was created.' }),
   }),
-});
+}));
 
 builder.objectType(ShiftsOutsideProjectDatesError, {
   name: 'ShiftsOutsideProjectDatesError',
@@ -115,14 +115,14 @@ async function projectWhere(
   const visible: Prisma.ProjectWhereInput = ctx.viewer ? {} : openProjectWhere;
   if (!filter) return visible;
   const term = searchTerm(filter.search);
-  const siteId = optionalDbId(filter.siteId, 'filter.siteId');
+  const siteId = filter.siteId?.id;
   return {
     AND: [visible],
     ...(filter.status?.length && { status: { in: filter.status } }),
     ...(filter.category?.length && { category: { in: filter.category } }),
     ...(siteId != null && { site: await subtreeFilter(ctx.prisma, siteId) }),
-    ...(filter.brandId && { brandId: dbId(filter.brandId, 'filter.brandId') }),
-    ...(filter.organizerId && { organizerId: dbId(filter.organizerId, 'filter.organizerId') }),
+    ...(filter.brandId && { brandId: filter.brandId.id }),
+    ...(filter.organizerId && { organizerId: filter.organizerId.id }),
     ...(term && {
       OR: [
         { title: { contains: term, mode: 'insensitive' } },
@@ -139,7 +139,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A project by global ID.',
     args: { id: t.arg.globalID({ for: ProjectRef, required: true, description: 'The project’s global ID.' }) },
-    resolve: (query, _root, { id }, ctx) => ctx.prisma.project.findUnique({ ...query, where: { id: dbId(id, 'id') } }),
+    resolve: (query, _root, { id }, ctx) => ctx.prisma.project.findUnique({ ...query, where: { id: id.id } }),
   }),
   projects: t.prismaConnection(
     {
@@ -186,6 +186,9 @@ const CreateProjectInput = builder.inputType('CreateProjectInput', {
   }),
 });
 
+// The transition error of this status machine, with its statuses typed (src/common/schema-base.ts).
+statusTransitionErrorType(ProjectStatusTransitionError, 'ProjectStatusTransitionError', 'A project', ProjectStatusEnum);
+
 builder.mutationField('createProject', (t) =>
   t.field({
     description:
@@ -202,9 +205,9 @@ builder.mutationField('createProject', (t) =>
       project: await createProject(ctx.prisma, {
         ...input,
         description: input.description ?? undefined,
-        brandId: optionalDbId(input.brandId, 'input.brandId'),
-        organizerId: dbId(input.organizerId, 'input.organizerId'),
-        siteId: dbId(input.siteId, 'input.siteId'),
+        brandId: input.brandId?.id,
+        organizerId: input.organizerId.id,
+        siteId: input.siteId.id,
       }),
     }),
   }),
@@ -246,13 +249,13 @@ builder.mutationField('updateProject', (t) =>
       union: { name: 'UpdateProjectResult', description: 'The updated project, or why the change was refused.' },
     },
     resolve: async (_root, { input }, ctx) => ({
-      project: await updateProject(ctx.prisma, dbId(input.id, 'input.id'), {
+      project: await updateProject(ctx.prisma, input.id.id, {
         title: input.title ?? undefined,
         description: input.description ?? undefined,
         category: input.category ?? undefined,
-        brandId: optionalDbId(input.brandId, 'input.brandId'),
-        organizerId: optionalDbId(input.organizerId, 'input.organizerId') ?? undefined,
-        siteId: optionalDbId(input.siteId, 'input.siteId') ?? undefined,
+        brandId: input.brandId === null ? null : input.brandId?.id,
+        organizerId: input.organizerId?.id,
+        siteId: input.siteId?.id,
         startsOn: input.startsOn ?? undefined,
         endsOn: input.endsOn ?? undefined,
       }),
@@ -280,7 +283,7 @@ builder.mutationField('changeProjectStatus', (t) =>
     type: ProjectPayload('ChangeProjectStatusPayload', 'The project’s status changed.'),
     args: { input: t.arg({ type: ChangeProjectStatusInput, required: true, description: 'The project and its new status.' }) },
     errors: {
-      types: [...COMMON_ERRORS, InvalidStatusTransitionError],
+      types: [...COMMON_ERRORS, ProjectStatusTransitionError],
       directResult: true,
       union: { name: 'ChangeProjectStatusResult', description: 'The project, or why the transition was refused.' },
     },
@@ -288,7 +291,7 @@ builder.mutationField('changeProjectStatus', (t) =>
       // A campaign may have hundreds of shifts to end.
       const { project } = await command(
         ctx,
-        (tx) => changeProjectStatus(tx, dbId(input.id, 'input.id'), input.status, ctx.clock.now()),
+        (tx) => changeProjectStatus(tx, input.id.id, input.status, ctx.clock.now()),
         { timeoutMs: 120_000 },
       );
       return { project };

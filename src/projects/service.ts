@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import { DomainError, InvalidStatusTransitionError, NotFoundError, ValidationError } from '../common/errors.js';
+import { DomainError, NotFoundError, ValidationError, statusTransitionError } from '../common/errors.js';
 import { parseInput, text } from '../common/validation.js';
 import type { PrismaClient } from '../db/index.js';
 import type { Prisma, Project, ProjectStatus } from '../generated/prisma/client.js';
 import type { RosterChange } from '../roster/events.js';
 import { endProjectShifts, projectSpan } from '../roster/service.js';
 import { formatCalendarDate } from '../roster/time.js';
+
+/** A project status change its machine does not allow (typed ProjectStatus statuses in the API). */
+export class ProjectStatusTransitionError extends statusTransitionError<ProjectStatus>('ProjectStatusTransitionError', 'project') {}
 
 type Tx = Prisma.TransactionClient;
 
@@ -171,7 +174,7 @@ export async function changeProjectStatus(
 ): Promise<{ project: Project; events: RosterChange[] }> {
   const current = await lockProject(tx, id);
   const allowed = PROJECT_TRANSITIONS[current.status];
-  if (!allowed.includes(to)) throw new InvalidStatusTransitionError('project', current.status, to, allowed);
+  if (!allowed.includes(to)) throw new ProjectStatusTransitionError(current.status, to, allowed);
   const project = await tx.project.update({ where: { id }, data: { status: to } });
   const reason = ENDING_REASONS[to];
   const events = reason ? await endProjectShifts(tx, id, now, reason) : [];

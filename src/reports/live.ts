@@ -1,7 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { filter, pipe } from 'graphql-yoga';
 import { builder } from '../builder.js';
-import { optionalDbId } from '../common/ids.js';
 import { whileSessionLasts } from '../auth/live-sessions.js';
 import { managesPath } from '../auth/viewer.js';
 import { SiteRef } from '../sites/schema.js';
@@ -41,8 +40,8 @@ builder.subscriptionField('communityReportUpdated', (t) =>
     args: { filter: t.arg({ type: CommunityReportUpdatedFilter, description: 'Which updates to receive.' }) },
     subscribe: async (_root, args, ctx) => {
       const viewer = ctx.viewer!;
-      const reportId = optionalDbId(args.filter?.reportId, 'filter.reportId');
-      const siteId = optionalDbId(args.filter?.siteId, 'filter.siteId');
+      const reportId = args.filter?.reportId?.id;
+      const siteId = args.filter?.siteId?.id;
       let sitePath: string | null = null;
       if (siteId != null) {
         const site = await ctx.prisma.site.findUnique({ where: { id: siteId }, select: { path: true } });

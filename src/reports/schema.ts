@@ -1,10 +1,10 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import { ConflictError, InvalidStatusTransitionError } from '../common/errors.js';
-import { dbId, optionalDbId } from '../common/ids.js';
+import { ConflictError } from '../common/errors.js';
+import { KEYED_ID, keyedNode } from '../common/ids.js';
 import { requestLoader } from '../common/loaders.js';
 import { payloadType } from '../common/payload.js';
-import { COMMON_ERRORS } from '../common/schema-base.js';
+import { COMMON_ERRORS, statusTransitionErrorType } from '../common/schema-base.js';
 import type { Context } from '../context.js';
 import type { CommunityReport, Prisma } from '../generated/prisma/client.js';
 import { communityReportVisibility } from '../auth/order-visibility.js';
@@ -14,6 +14,7 @@ import { subtreeFilter } from '../sites/service.js';
 import { VolunteerRef } from '../volunteers/schema.js';
 import { command } from '../common/command.js';
 import { type LikelyDuplicate, REPORT_CATEGORIES, REPORT_TRANSITIONS, changeReportStatus, markDuplicate, submitReport } from './service.js';
+import { CommunityReportStatusTransitionError } from './service.js';
 
 const CATEGORY_DESCRIPTIONS: Record<(typeof REPORT_CATEGORIES)[number], string> = {
   SEWAGE_OVERFLOW: 'Sewage overflowing (污水外溢).',
@@ -59,9 +60,9 @@ export const CommunityReportEventRef = builder.prismaObject('CommunityReportEven
   }),
 });
 
-export const CommunityReportRef = builder.prismaNode('CommunityReport', {
+export const CommunityReportRef = keyedNode(builder.prismaNode('CommunityReport', {
   description: 'A problem a volunteer spotted in the street (随手拍). Visible to its reporter and to managers of its site or above.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   authScopes: (r) => ({ seeCommunityReport: { siteId: r.siteId, reporterId: r.reporterId } }),
   fields: (t) => ({
     category: t.expose('category', { type: CommunityReportCategoryEnum, description: 'What kind of problem.' }),
@@ -85,7 +86,7 @@ export const CommunityReportRef = builder.prismaNode('CommunityReport', {
     submittedAt: t.expose('submittedAt', { type: 'DateTime', description: 'When it was filed.' }),
     history: t.relation('events', { description: 'Every step so far, oldest first.', query: { orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] } }),
   }),
-});
+}));
 
 const LikelyDuplicateRef = builder.objectRef<LikelyDuplicate>('LikelyDuplicateReport').implement({
   description: 'An earlier report that may be about the same problem: same category, within 50 m, within 24 h. Shown without its reporter.',
@@ -113,11 +114,11 @@ const CommunityReportFilter = builder.inputType('CommunityReportFilter', {
 
 async function reportWhere(ctx: Context, filter: typeof CommunityReportFilter.$inferInput | null | undefined): Promise<Prisma.CommunityReportWhereInput> {
   const and: Prisma.CommunityReportWhereInput[] = [communityReportVisibility(ctx)];
-  const siteId = optionalDbId(filter?.siteId, 'filter.siteId');
+  const siteId = filter?.siteId?.id;
   if (siteId != null) and.push({ site: await subtreeFilter(ctx.prisma, siteId) });
   if (filter?.status?.length) and.push({ status: { in: filter.status } });
   if (filter?.category?.length) and.push({ category: { in: filter.category } });
-  if (filter?.reporterId) and.push({ reporterId: dbId(filter.reporterId, 'filter.reporterId') });
+  if (filter?.reporterId) and.push({ reporterId: filter.reporterId.id });
   return { AND: and };
 }
 
@@ -127,7 +128,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A street report by global ID (null when unknown).',
     args: { id: t.arg.globalID({ for: CommunityReportRef, required: true, description: 'The report’s global ID.' }) },
-    resolve: (query, _root, { id }, ctx) => ctx.prisma.communityReport.findUnique({ ...query, where: { id: dbId(id, 'id') } }),
+    resolve: (query, _root, { id }, ctx) => ctx.prisma.communityReport.findUnique({ ...query, where: { id: id.id } }),
   }),
   communityReports: t.prismaConnection(
     {
@@ -205,6 +206,9 @@ const SubmitCommunityReportPayload = builder
     }),
   });
 
+// The transition error of this status machine, with its statuses typed (src/common/schema-base.ts).
+statusTransitionErrorType(CommunityReportStatusTransitionError, 'CommunityReportStatusTransitionError', 'A community report', CommunityReportStatusEnum);
+
 builder.mutationField('submitCommunityReport', (t) =>
   t.field({
     description: 'Files a street report as the logged-in volunteer. Needs an account with an ACTIVE volunteer profile.',
@@ -217,7 +221,7 @@ builder.mutationField('submitCommunityReport', (t) =>
       const { report, likelyDuplicates } = await command(ctx, (tx) =>
         submitReport(
           tx,
-          { ...input, siteId: dbId(input.siteId, 'input.siteId'), photoUrls: input.photoUrls ?? undefined },
+          { ...input, siteId: input.siteId.id, photoUrls: input.photoUrls ?? undefined },
           { volunteerId: viewer.volunteerId!, accountId: viewer.accountId },
           ctx.clock.now(),
         ),
@@ -243,12 +247,12 @@ builder.mutationField('changeCommunityReportStatus', (t) =>
     type: ReportPayload('ChangeCommunityReportStatusPayload', 'The report’s status changed.'),
     args: { input: t.arg({ type: ChangeCommunityReportStatusInput, required: true, description: 'The report and its new status.' }) },
     errors: {
-      types: [...COMMON_ERRORS, InvalidStatusTransitionError],
+      types: [...COMMON_ERRORS, CommunityReportStatusTransitionError],
       directResult: true,
       union: { name: 'ChangeCommunityReportStatusResult', description: 'The report, or why the step was refused.' },
     },
     resolve: (_root, { input }, ctx) =>
-      committed(ctx, (tx) => changeReportStatus(tx, { reportId: dbId(input.id, 'input.id'), status: input.status, note: input.note }, ctx.viewer?.accountId ?? null, ctx.clock.now())),
+      committed(ctx, (tx) => changeReportStatus(tx, { reportId: input.id.id, status: input.status, note: input.note }, ctx.viewer?.accountId ?? null, ctx.clock.now())),
   }),
 );
 
@@ -268,7 +272,7 @@ builder.mutationField('markCommunityReportDuplicate', (t) =>
     type: ReportPayload('MarkCommunityReportDuplicatePayload', 'The report was closed as a duplicate.'),
     args: { input: t.arg({ type: MarkCommunityReportDuplicateInput, required: true, description: 'The duplicate and its original.' }) },
     errors: {
-      types: [...COMMON_ERRORS, InvalidStatusTransitionError, ConflictError],
+      types: [...COMMON_ERRORS, CommunityReportStatusTransitionError, ConflictError],
       directResult: true,
       union: { name: 'MarkCommunityReportDuplicateResult', description: 'The report, or why it was refused.' },
     },
@@ -277,7 +281,7 @@ builder.mutationField('markCommunityReportDuplicate', (t) =>
         ctx,
         (tx) => markDuplicate(
           tx,
-          { reportId: dbId(input.id, 'input.id'), duplicateOfId: dbId(input.duplicateOfId, 'input.duplicateOfId'), note: input.note },
+          { reportId: input.id.id, duplicateOfId: input.duplicateOfId.id, note: input.note },
           ctx.viewer?.accountId ?? null,
           ctx.clock.now(),
         ),

@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { ConflictError, InvalidStatusTransitionError, NotFoundError } from '../common/errors.js';
+import { ConflictError, NotFoundError, statusTransitionError } from '../common/errors.js';
 import { optionalText, parseInput, text } from '../common/validation.js';
 import type { CommunityReport, CommunityReportStatus, Prisma } from '../generated/prisma/client.js';
 import { type ReportChange, reportChange } from './events.js';
+
+/** A community report status change its machine does not allow (typed CommunityReportStatus statuses in the API). */
+export class CommunityReportStatusTransitionError extends statusTransitionError<CommunityReportStatus>('CommunityReportStatusTransitionError', 'community report') {}
 
 /*
  * Street reports (随手拍 / 随手报): volunteers — riders above all — report leaks, sewage and hazards
@@ -151,14 +154,14 @@ async function step(
   const current = await tx.communityReport.findUnique({ where: { id: reportId } });
   if (!current) throw new NotFoundError('CommunityReport', reportId);
   const allowed = REPORT_TRANSITIONS[current.status];
-  if (!allowed.includes(to)) throw new InvalidStatusTransitionError('community report', current.status, to, allowed);
+  if (!allowed.includes(to)) throw new CommunityReportStatusTransitionError(current.status, to, allowed);
   const { count } = await tx.communityReport.updateMany({
     where: { id: reportId, status: current.status },
     data: { status: to, ...(extra.duplicateOfId != null && { duplicateOfId: extra.duplicateOfId }) },
   });
   if (count === 0) {
     const latest = await tx.communityReport.findUniqueOrThrow({ where: { id: reportId }, select: { status: true } });
-    throw new InvalidStatusTransitionError('community report', latest.status, to, REPORT_TRANSITIONS[latest.status]);
+    throw new CommunityReportStatusTransitionError(latest.status, to, REPORT_TRANSITIONS[latest.status]);
   }
   await tx.communityReportEvent.create({
     data: { reportId, fromStatus: current.status, toStatus: to, actorAccountId, note: extra.note ?? null, duplicateOfId: extra.duplicateOfId ?? null, occurredAt: now },

@@ -1,6 +1,7 @@
 import { builder } from '../builder.js';
 import { COMMON_ERRORS } from '../common/schema-base.js';
-import { dbId, optionalDbId } from '../common/ids.js';
+import { KEYED_ID, keyedNode } from '../common/ids.js';
+import { sortOrder } from '../common/ordering.js';
 import { payloadType } from '../common/payload.js';
 import { searchTerm } from '../common/validation.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -15,10 +16,10 @@ export const SiteLevelEnum = builder.enumType('SiteLevel', {
   } as const,
 });
 
-export const SiteRef = builder.prismaNode('Site', {
+export const SiteRef = keyedNode(builder.prismaNode('Site', {
   description:
     'A civilisation-practice site. Sites form a tree: the center, its institutes, and their stations.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Official name, e.g. 城关镇新时代文明实践所.' }),
     level: t.expose('level', { type: SiteLevelEnum, description: 'Tier of the site in the tree.' }),
@@ -58,7 +59,7 @@ export const SiteRef = builder.prismaNode('Site', {
     ),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the site was added.' }),
   }),
-});
+}));
 
 const SiteFilter = builder.inputType('SiteFilter', {
   description: 'Narrows a list of sites. All given conditions must hold.',
@@ -69,6 +70,20 @@ const SiteFilter = builder.inputType('SiteFilter', {
   }),
 });
 
+const SiteOrder = sortOrder<'TREE' | 'NAME' | 'CREATED_AT', Prisma.SiteOrderByWithRelationInput>(
+  'SiteOrder',
+  'sites',
+  {
+    TREE: {
+      description: 'Tree order: the center, then each institute followed by its stations (by materialised path).',
+      orderBy: (direction) => ({ path: direction }),
+    },
+    NAME: { description: 'Name.', orderBy: (direction) => ({ name: direction }) },
+    CREATED_AT: { description: 'When the site was added.', orderBy: (direction) => ({ createdAt: direction }) },
+  },
+  { field: 'TREE', direction: 'ASC' },
+);
+
 builder.queryFields((t) => ({
   site: t.prismaField({
     type: 'Site',
@@ -76,20 +91,23 @@ builder.queryFields((t) => ({
     description: 'A site by its global ID.',
     args: { id: t.arg.globalID({ for: SiteRef, required: true, description: 'The site’s global ID.' }) },
     resolve: (query, _root, { id }, ctx) =>
-      ctx.prisma.site.findUnique({ ...query, where: { id: dbId(id, 'id') } }),
+      ctx.prisma.site.findUnique({ ...query, where: { id: id.id } }),
   }),
   sites: t.prismaConnection(
     {
       type: 'Site',
       cursor: 'id',
-      description: 'Sites in tree order (center, then each institute and its stations), filtered.',
-      args: { filter: t.arg({ type: SiteFilter, description: 'Conditions the sites must meet.' }) },
+      description: 'Sites, filtered and sorted (in tree order unless told otherwise: the center, then each institute and its stations).',
+      args: {
+        filter: t.arg({ type: SiteFilter, description: 'Conditions the sites must meet.' }),
+        orderBy: t.arg({ type: SiteOrder.input, description: SiteOrder.defaultDescription }),
+      },
       totalCount: (_parent, args, ctx) => ctx.prisma.site.count({ where: siteWhere(args.filter) }),
       resolve: (query, _root, args, ctx) =>
         ctx.prisma.site.findMany({
           ...query,
           where: siteWhere(args.filter),
-          orderBy: [{ path: 'asc' }, { id: 'asc' }],
+          orderBy: SiteOrder.orderBy(args.orderBy),
         }),
     },
     { name: 'SiteConnection', description: 'A page of sites.' },
@@ -101,7 +119,7 @@ function siteWhere(filter: typeof SiteFilter.$inferInput | null | undefined): Pr
   const term = searchTerm(filter?.search);
   return {
     level: filter?.level ?? undefined,
-    parentId: optionalDbId(filter?.parentId, 'filter.parentId') ?? undefined,
+    parentId: filter?.parentId?.id,
     ...(term && {
       OR: [{ name: { contains: term, mode: 'insensitive' } }, { address: { contains: term, mode: 'insensitive' } }],
     }),
@@ -139,7 +157,7 @@ builder.mutationField('createSite', (t) =>
     resolve: async (_root, { input }, ctx) => ({
       site: await createSite(ctx.prisma, {
         ...input,
-        parentId: optionalDbId(input.parentId, 'input.parentId'),
+        parentId: input.parentId?.id,
         services: input.services ?? undefined,
       }),
     }),
@@ -175,12 +193,12 @@ builder.mutationField('updateSite', (t) =>
       union: { name: 'UpdateSiteResult', description: 'The updated site, or why it was refused.' },
     },
     resolve: async (_root, { input }, ctx) => ({
-      site: await updateSite(ctx.prisma, dbId(input.id, 'input.id'), {
+      site: await updateSite(ctx.prisma, input.id.id, {
         name: input.name ?? undefined,
         address: input.address ?? undefined,
         services: input.services ?? undefined,
         hostOrganization: input.hostOrganization,
-        parentId: optionalDbId(input.parentId, 'input.parentId') ?? undefined,
+        parentId: input.parentId?.id,
       }),
     }),
   }),

@@ -1,4 +1,5 @@
 import { DomainError } from '../common/errors.js';
+import type { TeamJoinKind, TeamJoinStatus } from '../generated/prisma/client.js';
 
 /**
  * Refusals of the team-joining rules (invitations, applications, direct additions). Besides these
@@ -38,8 +39,8 @@ export class NoPendingJoinRequestError extends DomainError {
     readonly requestId: number,
     /** What was expected: INVITATION or APPLICATION. */
     readonly expected: 'INVITATION' | 'APPLICATION',
-    readonly kind: string,
-    readonly status: string,
+    readonly kind: TeamJoinKind,
+    readonly status: TeamJoinStatus,
   ) {
     super(
       kind !== expected

@@ -1,6 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import { type DecodedId, dbId } from '../common/ids.js';
+import { KEYED_ID, type KeyedId, keyedNode } from '../common/ids.js';
 import { COMMON_ERRORS, ErrorInterface } from '../common/schema-base.js';
 import { requireViewer } from '../auth/viewer.js';
 import type { TeamJoinRequest, TeamMembership } from '../generated/prisma/client.js';
@@ -36,10 +36,10 @@ const TeamJoinAnswerEnum = builder.enumType('TeamJoinAnswer', {
   } as const,
 });
 
-export const TeamJoinRequestRef = builder.prismaNode('TeamJoinRequest', {
+export const TeamJoinRequestRef = keyedNode(builder.prismaNode('TeamJoinRequest', {
   description:
     'An invitation to join a team, or an application to one. It grants nothing until accepted. Visible to the volunteer, the team’s leader and managers of the team’s site.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   authScopes: (r) => ({ $any: { selfVolunteer: r.volunteerId, manageTeam: r.teamId } }),
   fields: (t) => ({
     kind: t.expose('kind', { type: TeamJoinKindEnum, description: 'Invitation or application.' }),
@@ -50,7 +50,7 @@ export const TeamJoinRequestRef = builder.prismaNode('TeamJoinRequest', {
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was sent.' }),
     decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true, description: 'When it was answered.' }),
   }),
-});
+}));
 
 const JoinRequestFilterStatus = { type: TeamJoinStatusEnum, description: 'Only requests in this status.' } as const;
 
@@ -110,7 +110,8 @@ builder.objectType(NoPendingJoinRequestError, {
   description: 'There is no pending invitation (or application) to answer: it was answered already, or is of the other kind.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    status: t.exposeString('status', { description: 'The request’s current status.' }),
+    status: t.expose('status', { type: TeamJoinStatusEnum, description: 'The request’s current status.' }),
+    kind: t.expose('kind', { type: TeamJoinKindEnum, description: 'What the request is: an invitation or an application.' }),
   }),
 });
 
@@ -148,13 +149,13 @@ const answerPayload = (name: string, description: string, key: 'invitation' | 'a
   });
 
 /** The rules' arguments from the GraphQL inputs. */
-const requestArgs = (input: { teamId: DecodedId; volunteerId: DecodedId; message?: string | null }) => ({
-  teamId: dbId(input.teamId, 'input.teamId'),
-  volunteerId: dbId(input.volunteerId, 'input.volunteerId'),
+const requestArgs = (input: { teamId: KeyedId; volunteerId: KeyedId; message?: string | null }) => ({
+  teamId: input.teamId.id,
+  volunteerId: input.volunteerId.id,
   message: input.message,
 });
-const answerArgs = (input: { id: DecodedId; answer: 'ACCEPT' | 'DECLINE' }) => ({
-  requestId: dbId(input.id, 'input.id'),
+const answerArgs = (input: { id: KeyedId; answer: 'ACCEPT' | 'DECLINE' }) => ({
+  requestId: input.id.id,
   accept: input.answer === 'ACCEPT',
 });
 

@@ -1,6 +1,7 @@
 import { builder } from '../builder.js';
 import { ConflictError, DuplicateNameError } from '../common/errors.js';
-import { dbId, optionalDbId } from '../common/ids.js';
+import { KEYED_ID, keyedNode } from '../common/ids.js';
+import { sortOrder } from '../common/ordering.js';
 import { payloadType } from '../common/payload.js';
 import { COMMON_ERRORS, OrderDirection } from '../common/schema-base.js';
 import { searchTerm } from '../common/validation.js';
@@ -20,9 +21,19 @@ export const TeamRoleEnum = builder.enumType('TeamRole', {
   } as const,
 });
 
-export const TeamRef = builder.prismaNode('Team', {
+const TeamMemberOrder = sortOrder<'JOINED_AT' | 'NAME', Prisma.TeamMembershipOrderByWithRelationInput>(
+  'TeamMemberOrder',
+  'a team’s members',
+  {
+    JOINED_AT: { description: 'When they joined.', orderBy: (direction) => ({ joinedAt: direction }) },
+    NAME: { description: 'The member’s name.', orderBy: (direction) => ({ volunteer: { name: direction } }) },
+  },
+  { field: 'JOINED_AT', direction: 'ASC' },
+);
+
+export const TeamRef = keyedNode(builder.prismaNode('Team', {
   description: 'A volunteer service team (志愿服务队). A team belongs to a site.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Team name, unique at its site.' }),
     description: t.exposeString('description', { nullable: true, description: 'What the team does.' }),
@@ -33,21 +44,26 @@ export const TeamRef = builder.prismaNode('Team', {
       {
         cursor: 'id',
         totalCount: true,
+        // Refusable on its own: the team is public, its members only for logged-in accounts.
         nullable: true,
         authScopes: { authenticated: true },
-        description: 'The team’s members with their roles, in order of joining.',
-        query: () => ({ orderBy: [{ joinedAt: 'asc' }, { id: 'asc' }] }),
+        description:
+          'The team’s members with their roles, in order of joining unless told otherwise. Needs a login (null with a FORBIDDEN error for anonymous callers).',
+        args: { orderBy: t.arg({ type: TeamMemberOrder.input, description: TeamMemberOrder.defaultDescription }) },
+        query: (args) => ({ orderBy: TeamMemberOrder.orderBy(args.orderBy) }),
       },
       { name: 'TeamMemberConnection', description: 'A page of team members.' },
       { name: 'TeamMemberEdge', description: 'A team member on a page.' },
     ),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the team was formed.' }),
   }),
-});
+}));
 
-export const TeamMemberRef = builder.prismaObject('TeamMembership', {
+// A Node, as Relay wants of what an edge leads to: `node(id:)` fetches a membership again.
+export const TeamMemberRef = keyedNode(builder.prismaNode('TeamMembership', {
   name: 'TeamMember',
   description: 'A volunteer’s membership of a team. Visible to logged-in accounts.',
+  id: KEYED_ID,
   authScopes: { authenticated: true },
   fields: (t) => ({
     volunteer: t.relation('volunteer', { description: 'The member.' }),
@@ -60,7 +76,7 @@ export const TeamMemberRef = builder.prismaObject('TeamMembership', {
     }),
     joinedAt: t.expose('joinedAt', { type: 'DateTime', description: 'When the volunteer joined.' }),
   }),
-});
+}));
 
 const TeamFilter = builder.inputType('TeamFilter', {
   description: 'Narrows a list of teams. All given conditions must hold.',
@@ -92,7 +108,7 @@ async function teamWhere(
 ): Promise<Prisma.TeamWhereInput> {
   if (!filter) return {};
   const term = searchTerm(filter.search);
-  const siteId = optionalDbId(filter.siteId, 'filter.siteId');
+  const siteId = filter.siteId?.id;
   return {
     ...(term && { name: { contains: term, mode: 'insensitive' } }),
     ...(siteId != null && { site: await subtreeFilter(ctx.prisma, siteId) }),
@@ -105,7 +121,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A team by global ID.',
     args: { id: t.arg.globalID({ for: TeamRef, required: true, description: 'The team’s global ID.' }) },
-    resolve: (query, _root, { id }, ctx) => ctx.prisma.team.findUnique({ ...query, where: { id: dbId(id, 'id') } }),
+    resolve: (query, _root, { id }, ctx) => ctx.prisma.team.findUnique({ ...query, where: { id: id.id } }),
   }),
   teams: t.prismaConnection(
     {
@@ -167,8 +183,8 @@ builder.mutationField('createTeam', (t) =>
       team: await createTeam(ctx.prisma, {
         name: input.name,
         description: input.description,
-        siteId: dbId(input.siteId, 'input.siteId'),
-        leaderId: optionalDbId(input.leaderId, 'input.leaderId'),
+        siteId: input.siteId.id,
+        leaderId: input.leaderId?.id,
       }),
     }),
   }),
@@ -203,10 +219,10 @@ builder.mutationField('updateTeam', (t) =>
       union: { name: 'UpdateTeamResult', description: 'The updated team, or why the change was refused.' },
     },
     resolve: async (_root, { input }, ctx) => ({
-      team: await updateTeam(ctx.prisma, dbId(input.id, 'input.id'), {
+      team: await updateTeam(ctx.prisma, input.id.id, {
         name: input.name ?? undefined,
         description: input.description,
-        leaderId: optionalDbId(input.leaderId, 'input.leaderId'),
+        leaderId: input.leaderId === null ? null : input.leaderId?.id,
       }),
     }),
   }),
@@ -235,8 +251,8 @@ builder.mutationField('addTeamMember', (t) =>
     },
     resolve: async (_root, { input }, ctx) => ({
       member: await addTeamMember(ctx.prisma, {
-        teamId: dbId(input.teamId, 'input.teamId'),
-        volunteerId: dbId(input.volunteerId, 'input.volunteerId'),
+        teamId: input.teamId.id,
+        volunteerId: input.volunteerId.id,
         role: input.role ?? undefined,
       }),
     }),
@@ -265,8 +281,8 @@ builder.mutationField('removeTeamMember', (t) =>
     },
     resolve: async (_root, { input }, ctx) => ({
       team: await removeTeamMember(ctx.prisma, {
-        teamId: dbId(input.teamId, 'input.teamId'),
-        volunteerId: dbId(input.volunteerId, 'input.volunteerId'),
+        teamId: input.teamId.id,
+        volunteerId: input.volunteerId.id,
       }),
     }),
   }),

@@ -1,11 +1,13 @@
 import { builder } from '../builder.js';
 import { DuplicatePhoneError } from '../common/errors.js';
-import { dbId, optionalDbId } from '../common/ids.js';
+import { KEYED_ID, keyedNode } from '../common/ids.js';
 import { payloadType } from '../common/payload.js';
 import { COMMON_ERRORS, OrderDirection } from '../common/schema-base.js';
 import { searchText } from '../common/validation.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { SiteRef } from '../sites/schema.js';
+// A cycle (teams/schema.ts imports VolunteerRef); TeamRef is read only when the schema is built.
+import { TeamRef } from '../teams/schema.js';
 import { subtreeFilter } from '../sites/service.js';
 import type { Context } from '../context.js';
 import { loggedRead } from '../audit/service.js';
@@ -30,9 +32,9 @@ export const VolunteerStatusEnum = builder.enumType('VolunteerStatus', {
   } as const,
 });
 
-export const VolunteerRef = builder.prismaNode('Volunteer', {
+export const VolunteerRef = keyedNode(builder.prismaNode('Volunteer', {
   description: 'A registered volunteer (志愿者). Visible to logged-in accounts; phone and birth date only to those entitled.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   authScopes: { authenticated: true },
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Full name.' }),
@@ -78,7 +80,7 @@ export const VolunteerRef = builder.prismaNode('Volunteer', {
       { name: 'VolunteerTeamsEdge', description: 'A team membership on a page.' },
     ),
   }),
-});
+}));
 
 const VolunteerFilter = builder.inputType('VolunteerFilter', {
   description: 'Narrows a list of volunteers. All given conditions must hold.',
@@ -89,7 +91,7 @@ const VolunteerFilter = builder.inputType('VolunteerFilter', {
     }),
     namePrefix: t.string({ description: 'Only volunteers whose name starts with this, e.g. a surname: 王 or 欧阳.' }),
     homeSiteId: t.globalID({ for: SiteRef, description: 'Only volunteers whose home site is this site or below it.' }),
-    teamId: t.globalID({ description: 'Only members of this team (a Team ID).' }),
+    teamId: t.globalID({ for: TeamRef, description: 'Only members of this team.' }),
     skill: t.string({ description: 'Only volunteers with exactly this skill, e.g. 急救.' }),
     status: t.field({ type: VolunteerStatusEnum, description: 'Only volunteers with this status.' }),
     minStarLevel: t.int({ description: 'Only volunteers whose service minutes reach at least this star level (0–5; see eligibleStarLevel).' }),
@@ -122,8 +124,8 @@ async function volunteerWhere(
   if (!filter) return {};
   const term = searchText(filter.search);
   const prefix = searchText(filter.namePrefix);
-  const homeSiteId = optionalDbId(filter.homeSiteId, 'filter.homeSiteId');
-  const teamId = optionalDbId(filter.teamId, 'filter.teamId', 'Team');
+  const homeSiteId = filter.homeSiteId?.id;
+  const teamId = filter.teamId?.id;
   return {
     ...(term && { AND: [nameSearchWhere(term)] }),
     ...(prefix && { name: namePrefixRange(prefix) }),
@@ -143,7 +145,7 @@ builder.queryFields((t) => ({
     description: 'A volunteer by global ID.',
     args: { id: t.arg.globalID({ for: VolunteerRef, required: true, description: 'The volunteer’s global ID.' }) },
     resolve: (query, _root, { id }, ctx) =>
-      ctx.prisma.volunteer.findUnique({ ...query, where: { id: dbId(id, 'id') } }),
+      ctx.prisma.volunteer.findUnique({ ...query, where: { id: id.id } }),
   }),
   volunteers: t.prismaConnection(
     {
@@ -228,7 +230,7 @@ builder.mutationField('registerVolunteer', (t) =>
         gender: input.gender ?? undefined,
         birthDate: input.birthDate,
         skills: input.skills ?? undefined,
-        homeSiteId: dbId(input.homeSiteId, 'input.homeSiteId'),
+        homeSiteId: input.homeSiteId.id,
       }),
     }),
   }),
@@ -275,14 +277,14 @@ builder.mutationField('updateVolunteer', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { volunteer, revokedSessionIds } = await updateVolunteer(
         ctx.prisma,
-        dbId(input.id, 'input.id'),
+        input.id.id,
         {
           name: input.name ?? undefined,
           phone: input.phone ?? undefined,
           gender: input.gender ?? undefined,
           birthDate: input.birthDate,
           skills: input.skills ?? undefined,
-          homeSiteId: optionalDbId(input.homeSiteId, 'input.homeSiteId') ?? undefined,
+          homeSiteId: input.homeSiteId?.id,
           status: input.status ?? undefined,
         },
         ctx.clock.now(),
