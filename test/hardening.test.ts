@@ -284,7 +284,7 @@ describe('operation limits on the default server', () => {
       `query Bomb${first === '$n' ? '($n: Int)' : ''} { sites(first: ${first}) { edges { node { children(first: ${first}) { edges { node { children(first: ${first}) { edges { node { name teams(first: ${first}) { totalCount } } } } } } } } } } }`;
     t.queries.length = 0;
     expect(limitError(await query(t.url, bomb('100'), undefined, ANONYMOUS))).toMatch(
-      /^Operation cost limit of 25000 exceeded, found \d+\. Ask for smaller pages/,
+      new RegExp(`^Operation cost limit of ${DEFAULT_OPERATION_LIMITS.maxCost} exceeded, found \\d+\\. Ask for smaller pages`),
     );
     expect(limitError(await query(t.url, bomb('$n'), { n: 100 }, ANONYMOUS))).toMatch(/^Operation cost limit/);
     expect(t.queries.filter((q) => q.includes('"Site"'))).toEqual([]);
@@ -320,6 +320,24 @@ describe('operation limits on the default server', () => {
       variables: { n: 100 },
     });
     expect(bomb.errors?.[0]?.message).toMatch(/^Operation cost limit/);
+  });
+
+  it('applies the cost limit over SSE too, and passes the same operation with small pages', async () => {
+    const source = 'query($n: Int) { sites(first: $n) { edges { node { children(first: $n) { edges { node { children(first: $n) { totalCount } } } } } } } }';
+    const overSse = async (n: number) => {
+      const response = await fetch(t.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ query: source, variables: { n } }),
+      });
+      return { status: response.status, text: await response.text() };
+    };
+    const bomb = await overSse(100);
+    expect(bomb.status).toBe(400);
+    expect(bomb.text).toMatch(new RegExp(`Operation cost limit of ${DEFAULT_OPERATION_LIMITS.maxCost} exceeded, found \\d+\\.`));
+    const small = await overSse(3);
+    expect(small.status).toBe(200);
+    expect(small.text).toMatch(/^event: next\ndata: \{"data":\{"sites":/m);
   });
 
   it('refuses a batch over the limit (413) and serves one within it', async () => {
