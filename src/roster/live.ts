@@ -7,6 +7,7 @@ import type { Context } from '../context.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { ResumePointError, checkResumePoint, eventsAfter, outboxPosition } from '../events/outbox.js';
 import { whileSessionLasts } from '../auth/live-sessions.js';
+import { markEventId } from '../events/sse-ids.js';
 import { forbidden } from '../auth/errors.js';
 import { isScopedStaff, managesPath } from '../auth/viewer.js';
 import { boardCovers } from '../boards/service.js';
@@ -163,7 +164,10 @@ builder.subscriptionFields((t) => ({
         ),
       ));
     },
-    resolve: (event: RosterEvent) => event,
+    resolve: (event: RosterEvent, _args, ctx) => {
+      markEventId(ctx, event.sequence);
+      return event;
+    },
   }),
   dutyBoard: t.field({
     type: DutyBoardRef,
