@@ -164,12 +164,6 @@ export function useInputDepthLimit(maxDepth: number): Plugin {
 }
 
 /**
- * Estimated cost of running an operation, from @pothos/plugin-complexity with the builder's field
- * costs (src/builder.ts fieldCost): each object is 1, scalars are free, and what sits below a
- * connection counts once per item of its page (`first`/`last`, 20 when absent). Variables are
- * used as sent. Returns 0 when the variables do not fit the operation (execution reports that).
- */
-/**
  * The schema as the cost pass sees it: without Pothos's argument mappers (input guard, ID
  * decoding, validation), so that arguments are read as sent and a bad one elsewhere in the
  * operation cannot abort the count (execution reports it).
@@ -186,6 +180,12 @@ function costSchema(schema: GraphQLSchema): GraphQLSchema {
   return mapped;
 }
 
+/**
+ * Estimated cost of running an operation, from @pothos/plugin-complexity with the builder's field
+ * costs (src/builder.ts fieldCost): each object is 1, scalars are free, and what sits below a
+ * connection counts once per item of its page (`first`/`last`, 20 when absent). Variables are
+ * used as sent. Returns 0 when the variables do not fit the operation (execution reports that).
+ */
 export function operationCost(
   schema: GraphQLSchema,
   document: DocumentNode,

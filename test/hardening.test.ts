@@ -291,6 +291,9 @@ describe('operation limits on the default server', () => {
     // Without first, connections count as the default page of 20: four levels are too many.
     const unpaged = '{ sites { edges { node { children { edges { node { children { edges { node { teams { edges { node { name } } } } } } } } } } } } }';
     expect(limitError(await query(t.url, unpaged, undefined, ANONYMOUS))).toMatch(/^Operation cost limit/);
+    // A bad argument elsewhere in the operation does not stop the count (nor let the bomb through).
+    const withBadId = bomb('100').replace(/^query Bomb \{/, '{ bad: site(id: "not-an-id") { name } ');
+    expect(limitError(await query(t.url, withBadId, undefined, ANONYMOUS))).toMatch(/^Operation cost limit/);
     // The same shape with small pages is fine.
     const small = await query(t.url, bomb('$n'), { n: 3 }, ANONYMOUS);
     expect(small.status, small.text).toBe(200);
