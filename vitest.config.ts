@@ -11,8 +11,10 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    // Each file starts its own servers and databases; two cores run two files at a time.
+    // Each file starts its own servers and databases (and Redis channels), so files run side by
+    // side: two at a time. (Vitest's own default is one fewer worker than cores: one, on two.)
     pool: 'forks',
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default'],

@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin, { type FieldComplexityValue } from '@pothos/plugin-complexity';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
@@ -6,6 +7,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import ValidationPlugin from '@pothos/plugin-validation';
+import { type GraphQLField, getNamedType, getNullableType, isCompositeType, isListType } from 'graphql';
 import { z } from 'zod';
 import type { AuthScopes } from './auth/policy.js';
 import { scopesFor } from './auth/policy.js';
@@ -20,6 +22,27 @@ import { getDatamodel } from './generated/pothos-prisma-types.js';
 /** The largest page any connection serves; asking for more is an error, not a silent clamp. */
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
+
+/** Length assumed for a list of objects that takes no page size (e.g. Viewer.managedSites). */
+export const DEFAULT_LIST_SIZE = 10;
+
+/**
+ * The cost of a field for @pothos/plugin-complexity (src/hardening.ts enforces the limit): an
+ * object costs 1, a scalar nothing; what is selected below a field counts once per item it can
+ * return: `first`/`last` for a paged field (DEFAULT_PAGE_SIZE when absent), the length of an ID
+ * list (`nodes(ids:)`), DEFAULT_LIST_SIZE for another list of objects. A connection's `edges`
+ * cost nothing more (relay.edgesFieldOptions below): the page size already counts them.
+ */
+function fieldCost(args: Record<string, unknown>, _ctx: Context, field: GraphQLField<unknown, Context, Record<string, unknown>>): FieldComplexityValue {
+  const cost = isCompositeType(getNamedType(field.type)) ? 1 : 0;
+  if (field.args.some((a) => a.name === 'first' || a.name === 'last')) {
+    const sizes = [args.first, args.last].filter((n): n is number => typeof n === 'number');
+    return { field: cost, multiplier: sizes.length ? Math.max(0, ...sizes) : DEFAULT_PAGE_SIZE };
+  }
+  if (!isListType(getNullableType(field.type))) return { field: cost, multiplier: 1 };
+  const list = field.args.find((a) => isListType(getNullableType(a.type)) && Array.isArray(args[a.name]));
+  return { field: cost, multiplier: list ? (args[list.name] as unknown[]).length : DEFAULT_LIST_SIZE };
+}
 
 /** `after`/`before`: a cursor this API handed out (every connection pages by id). */
 const cursorArg = z.string().refine(isIdCursor, 'is not a cursor this API handed out (use a pageInfo.endCursor or an edge cursor)');
@@ -46,7 +69,13 @@ export const builder = new SchemaBuilder<{
     ValidationPlugin,
     DataloaderPlugin,
     SimpleObjectsPlugin,
+    ComplexityPlugin,
   ],
+  complexity: {
+    fieldComplexity: fieldCost,
+    // Enforced before any resolver runs, on every transport, by src/hardening.ts useCostLimit.
+    disabled: true,
+  },
   defaultFieldNullability: false,
   scopeAuth: {
     // The rules live in src/auth/policy.ts.
@@ -95,7 +124,7 @@ export const builder = new SchemaBuilder<{
     endCursorFieldOptions: { description: 'Cursor of the last item on this page; pass it as `after`.' },
     cursorFieldOptions: { description: 'Opaque cursor of this edge, for `after` and `before`.' },
     nodeFieldOptions: { description: 'The item at the end of this edge.' },
-    edgesFieldOptions: { description: 'The items on this page, with their cursors.' },
+    edgesFieldOptions: { description: 'The items on this page, with their cursors.', complexity: { field: 0, multiplier: 1 } },
     pageInfoFieldOptions: { description: 'Pagination details of this page.' },
     firstArgOptions: {
       description: `Return the first n items (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).`,

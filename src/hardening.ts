@@ -1,40 +1,29 @@
 import { isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
-import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import {
   type DocumentNode,
   type ExecutionResult,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type GraphQLCompositeType,
-  type GraphQLField,
   GraphQLError,
   type GraphQLSchema,
   Kind,
   NoSchemaIntrospectionCustomRule,
-  type SelectionSetNode,
-  getArgumentValues,
-  getNamedType,
-  getNullableType,
   getOperationAST,
-  getVariableValues,
-  isAbstractType,
-  isCompositeType,
-  isInterfaceType,
-  isListType,
-  isObjectType,
 } from 'graphql';
 import { type Plugin, handleStreamOrSingleExecutionResult } from 'graphql-yoga';
-import { DEFAULT_PAGE_SIZE } from './builder.js';
+import { PothosValidationError } from '@pothos/core';
+import { complexityFromQuery } from '@pothos/plugin-complexity';
+import { MapperKind, mapSchema } from '@graphql-tools/utils';
 
 /**
  * Hardening of the GraphQL surface: limits on what one operation may ask for, no field
  * suggestions, optional introspection, persisted-only operations, and a cap on request bodies.
- * src/server.ts wires these into Yoga and the HTTP server.
+ * src/server.ts wires these into Yoga and the HTTP server. Persisted-only operations are in
+ * src/persisted-operations.ts (re-exported here).
  */
+
+export * from './persisted-operations.js';
 
 /** Limits on a single operation (and on a batch of them). */
 export interface OperationLimits {
@@ -47,8 +36,8 @@ export interface OperationLimits {
   /** Most directive uses (`@include`, `@skip`, …) in one operation. */
   maxDirectives: number;
   /**
-   * Highest estimated cost: each object is 1, multiplied by the page size of the connections it
-   * sits in (`first`/`last`, from literals or variables; 20 when absent). See operationCost.
+   * Highest estimated cost: each object is 1, counted once per item of the pages it sits in
+   * (`first`/`last`, from literals or variables; 20 when absent). See operationCost.
    */
   maxCost: number;
   /**
@@ -72,9 +61,9 @@ export interface OperationLimits {
  * - tokens 2,000: the largest real document (fragments included) has 176 tokens, the GraphiQL
  *   examples 250, the introspection query 184.
  * - directives 20: real operations use none; a few @include/@skip are fine.
- * - cost 25,000: the dearest real operation is 1,680 as the tests send it and 8,400 at
- *   `first: 100` (100 shifts with 20 assignments each); one page of 100 with a page of 100 in
- *   each item, about 20,000, still passes; a third nested page of 100 costs over 1,000,000.
+ * - cost 10,000 (@pothos/plugin-complexity, see operationCost): the dearest real operation,
+ *   RosterWithVolunteers, is 4,301 with every page at `first: 100`; a page of 100 with a page
+ *   of 100 counted in each item (10,000 count queries) costs about 20,000 and is refused.
  * - input depth 10: the deepest real variables are 3 levels (createShifts' time windows).
  * - batch 10: Yoga's own default once batching is on.
  */
@@ -83,7 +72,7 @@ export const DEFAULT_OPERATION_LIMITS: Readonly<OperationLimits> = Object.freeze
   maxAliases: 20,
   maxTokens: 2_000,
   maxDirectives: 20,
-  maxCost: 25_000,
+  maxCost: 10_000,
   maxInputDepth: 10,
   maxBatch: 10,
 });
@@ -127,7 +116,7 @@ export function useOperationLimits(limits: OperationLimits): Plugin[] {
       maxAliases: { n: limits.maxAliases, ...common },
       maxDirectives: { n: limits.maxDirectives, ...common },
       maxTokens: { n: limits.maxTokens, ...common },
-      // Ours (below) reads `first` from variables too and knows which fields are connections.
+      // Ours (below, from @pothos/plugin-complexity) reads `first` from variables too.
       costLimit: { enabled: false },
       // Suggestions also appear outside validation (variables, enum values); see useHiddenSuggestions.
       blockFieldSuggestion: { enabled: false },
@@ -174,107 +163,65 @@ export function useInputDepthLimit(maxDepth: number): Plugin {
   };
 }
 
-export interface CostOptions {
-  /** Page size assumed for a connection without `first`/`last`. */
-  defaultPageSize?: number;
-  /** Length assumed for a list of objects that takes no page size (e.g. Viewer.managedSites). */
-  defaultListSize?: number;
+/**
+ * The schema as the cost pass sees it: without Pothos's argument mappers (input guard, ID
+ * decoding, validation), so that arguments are read as sent and a bad one elsewhere in the
+ * operation cannot abort the count (execution reports it).
+ */
+const costSchemas = new WeakMap<GraphQLSchema, GraphQLSchema>();
+function costSchema(schema: GraphQLSchema): GraphQLSchema {
+  let mapped = costSchemas.get(schema);
+  if (!mapped) {
+    mapped = mapSchema(schema, {
+      [MapperKind.COMPOSITE_FIELD]: (field) => ({ ...field, extensions: { ...field.extensions, pothosArgMappers: [] } }),
+    });
+    costSchemas.set(schema, mapped);
+  }
+  return mapped;
 }
 
 /**
- * Estimated cost of running an operation: every object in the result costs 1 and scalars are
- * free; a field's cost is multiplied by the number of items it can return — `first`/`last` for
- * connections (20 when absent), the length of an ID list for `nodes(ids:)`, 10 for other lists of
- * objects. Variables are used as sent. `__typename` and introspection fields cost nothing.
- * Returns 0 when the variables do not fit the operation (execution reports that itself).
+ * Estimated cost of running an operation, from @pothos/plugin-complexity with the builder's field
+ * costs (src/builder.ts fieldCost): each object is 1, scalars are free, and what sits below a
+ * connection counts once per item of its page (`first`/`last`, 20 when absent). Variables are
+ * used as sent. Returns 0 when the variables do not fit the operation (execution reports that).
  */
 export function operationCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName?: string | null,
-  rawVariables?: Record<string, unknown> | null,
-  options: CostOptions = {},
+  variables?: Record<string, unknown> | null,
+  context: object = {},
 ): number {
-  const pageSize = options.defaultPageSize ?? DEFAULT_PAGE_SIZE;
-  const listSize = options.defaultListSize ?? 10;
   const operation = getOperationAST(document, operationName ?? undefined);
-  const root = operation && schema.getRootType(operation.operation);
-  if (!operation || !root) return 0;
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {}, { maxErrors: 1 });
-  if (coerced.errors) return 0;
-  const variables = coerced.coerced;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  if (!operation) return 0;
+  // complexityFromQuery reads the document's first operation: hand it the chosen one.
+  const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+  try {
+    const { complexity } = complexityFromQuery(
+      { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] },
+      { schema: costSchema(schema), variables: variables ?? {}, ctx: context },
+    );
+    return complexity;
+  } catch (error) {
+    if (error instanceof GraphQLError || error instanceof PothosValidationError) return 0;
+    throw error;
   }
-  const fragmentCosts = new Map<string, number>();
-
-  const multiplier = (field: GraphQLField<unknown, unknown>, node: FieldNode, parent: GraphQLCompositeType): number => {
-    const returnsList = isListType(getNullableType(field.type));
-    const paged = field.args.some((a) => a.name === 'first' || a.name === 'last');
-    const listArg = field.args.find((a) => isListType(getNullableType(a.type)));
-    if (!paged && !(returnsList && isCompositeType(getNamedType(field.type)))) return 1;
-    let args: Record<string, unknown>;
-    try {
-      args = getArgumentValues(field, node, variables);
-    } catch {
-      return 1; // execution reports the bad argument
-    }
-    if (paged) {
-      const sizes = [args.first, args.last].filter((n): n is number => typeof n === 'number');
-      return sizes.length ? Math.max(0, ...sizes) : pageSize;
-    }
-    // A connection's edges are counted by the connection's page size.
-    if (parent.name.endsWith('Connection') && (field.name === 'edges' || field.name === 'nodes')) return 1;
-    if (listArg && Array.isArray(args[listArg.name])) return (args[listArg.name] as unknown[]).length;
-    return listSize;
-  };
-
-  const selectionCost = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType): number => {
-    let total = 0;
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value.startsWith('__')) continue;
-        if (!isObjectType(parent) && !isInterfaceType(parent)) continue;
-        const field = parent.getFields()[selection.name.value];
-        if (!field) continue;
-        const type = getNamedType(field.type);
-        const children = selection.selectionSet && isCompositeType(type) ? selectionCost(selection.selectionSet, type) : 0;
-        total += ((isCompositeType(type) ? 1 : 0) + children) * multiplier(field, selection, parent);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        if (type && isCompositeType(type)) total += selectionCost(selection.selectionSet, type);
-      } else {
-        const name = selection.name.value;
-        let cost = fragmentCosts.get(name);
-        if (cost === undefined) {
-          fragmentCosts.set(name, 0); // a cycle (refused by validation anyway) adds nothing
-          const fragment = fragments.get(name);
-          const type = fragment && schema.getType(fragment.typeCondition.name.value);
-          cost = fragment && type && isCompositeType(type) ? selectionCost(fragment.selectionSet, type) : 0;
-          fragmentCosts.set(name, cost);
-        }
-        total += cost;
-      }
-    }
-    return total;
-  };
-
-  return selectionCost(operation.selectionSet, root);
 }
 
 /**
  * Refuses, before any resolver runs, an operation whose estimated cost (operationCost, with the
  * variables as sent) is over `maxCost`. Runs for HTTP, SSE and WebSocket operations alike.
  */
-export function useCostLimit(maxCost: number, options?: CostOptions): Plugin {
+export function useCostLimit(maxCost: number): Plugin {
   const check = (args: {
     schema: GraphQLSchema;
     document: DocumentNode;
     operationName?: string | null;
     variableValues?: Record<string, unknown> | null;
+    contextValue?: unknown;
   }): GraphQLError | undefined => {
-    const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues, options);
+    const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues, (args.contextValue ?? {}) as object);
     if (cost <= maxCost) return undefined;
     return limitError(
       `Operation cost limit of ${maxCost} exceeded, found ${cost}. Ask for smaller pages (first/last) or fewer nested connections.`,
@@ -341,102 +288,6 @@ export function useNoIntrospection(): Plugin {
       addValidationRule(NoSchemaIntrospectionCustomRule);
     },
   };
-}
-
-/** Persisted operations: hash (hex sha256, without the "sha256:" prefix) → document. */
-export type PersistedManifest = ReadonlyMap<string, string>;
-
-export interface PersistedOperationsOptions {
-  /** 'only': the server runs only operations from the manifest, sent by hash. */
-  mode: 'off' | 'only';
-  /** The manifest codegen writes (`hash → document`); read at start-up. */
-  manifestPath?: string;
-  /** The manifest itself, instead of a path. */
-  manifest?: Record<string, string>;
-}
-
-export const DEFAULT_PERSISTED_MANIFEST = 'test/generated/persisted-documents.json';
-
-function bareHash(hash: string): string {
-  return hash.startsWith('sha256:') ? hash.slice('sha256:'.length) : hash;
-}
-
-/** Reads a codegen persisted-documents manifest, failing with a message that names the file. */
-export function loadPersistedManifest(options: PersistedOperationsOptions): PersistedManifest {
-  let entries: Record<string, unknown>;
-  if (options.manifest) {
-    entries = options.manifest;
-  } else {
-    const path = options.manifestPath ?? DEFAULT_PERSISTED_MANIFEST;
-    try {
-      entries = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    } catch (error) {
-      throw new Error(
-        `PERSISTED_OPERATIONS=only needs the manifest ${path} (npm run codegen writes it): ${(error as Error).message}`,
-      );
-    }
-  }
-  const manifest = new Map<string, string>();
-  for (const [hash, document] of Object.entries(entries)) {
-    if (typeof document !== 'string') throw new Error(`persisted operation ${hash} is not a string`);
-    manifest.set(bareHash(hash), document);
-  }
-  return manifest;
-}
-
-/**
- * The hash a client sent: Apollo's `extensions.persistedQuery.sha256Hash`, or `documentId`
- * (the GraphQL-over-HTTP persisted documents form; "sha256:" prefix optional).
- */
-export function persistedOperationId(params: { extensions?: unknown; documentId?: unknown }): string | null {
-  const persisted = (params.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery;
-  if (typeof persisted?.sha256Hash === 'string') return bareHash(persisted.sha256Hash);
-  if (typeof params.documentId === 'string') return bareHash(params.documentId);
-  return null;
-}
-
-/** Serves only the manifest's operations over HTTP and SSE; anything else is refused. */
-export function usePersistedOnly(manifest: PersistedManifest): Plugin {
-  return usePersistedOperations({
-    allowArbitraryOperations: false,
-    extractPersistedOperationId: (params) => persistedOperationId(params as never),
-    getPersistedOperation: (hash) => manifest.get(hash) ?? null,
-    customErrors: {
-      persistedQueryOnly: {
-        message: 'Only persisted operations are served here: send the hash (extensions.persistedQuery.sha256Hash or documentId), not the query.',
-        extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } },
-      },
-      keyNotFound: {
-        message: 'Send the hash of a persisted operation (extensions.persistedQuery.sha256Hash or documentId).',
-        extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http: { status: 400 } },
-      },
-      notFound: {
-        message: 'No persisted operation has this hash.',
-        extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 400 } },
-      },
-    },
-  }) as Plugin;
-}
-
-/**
- * The same rule for a graphql-ws subscribe message: the query comes from the manifest by hash,
- * or the operation is refused. Returns the params to run, or the error.
- */
-export function resolvePersistedOperation<P extends { query?: unknown; extensions?: unknown }>(
-  manifest: PersistedManifest,
-  params: P,
-): P | GraphQLError {
-  const hash = persistedOperationId(params as never);
-  if (hash === null) {
-    return new GraphQLError('Only persisted operations are served here: send the hash, not the query.', {
-      extensions: { code: 'PERSISTED_QUERY_ONLY' },
-    });
-  }
-  const query = manifest.get(hash);
-  if (query === undefined) {
-    return new GraphQLError('No persisted operation has this hash.', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
-  }
-  return { ...params, query };
 }
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;

@@ -30,6 +30,7 @@ import {
   useOperationLimits,
   usePersistedOnly,
 } from './hardening.js';
+import { useSseEventIds } from './events/sse-ids.js';
 import type { Logger } from './logger.js';
 import { useOperationLog, useRequestIds, yogaLogger } from './logging.js';
 import { type LiveEventsOptions, createLiveEvents } from './events/live-events.js';
@@ -217,6 +218,8 @@ export async function startServer(
     renderGraphiQL,
     plugins: [
       liveStreams.plugin,
+      // Over SSE, each rosterChanged event carries `id: <sequence>`, so EventSource resumes by Last-Event-ID.
+      useSseEventIds(),
       useRequestIds(),
       useOperationLog(logger),
       useReadOnlyBoards(),

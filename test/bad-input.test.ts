@@ -23,7 +23,7 @@ import { LIMIT_ERROR_CODE } from '../src/hardening.js';
 import { schema } from '../src/schema.js';
 import { CreateSiteDocument, RegisterVolunteerDocument, SiteDocument, SitesDocument, UpdateSiteDocument, VolunteerDocument } from './generated/graphql.js';
 import { bearer } from './support/accounts.js';
-import { expectType, gql, headersFor } from './support/client.js';
+import { expectType, gql } from './support/client.js';
 import { gid, uniquePhone } from './support/fixtures.js';
 import { makeAssignment, makeShift, makeVolunteers, rosterWorld, shanghaiDate } from './support/roster-fixtures.js';
 import { DATABASE_KINDS, startTestServer, type TestServer } from './support/server.js';
@@ -248,10 +248,10 @@ interface Reply {
   text: string;
 }
 
-async function send(url: string, body: string | Uint8Array, contentType = 'application/json', headers?: Record<string, string>): Promise<Reply> {
+async function send(url: string, body: string | Uint8Array, contentType = 'application/json', headers: Record<string, string>): Promise<Reply> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': contentType, accept: 'application/graphql-response+json', ...headersFor(url, headers) },
+    headers: { 'content-type': contentType, accept: 'application/graphql-response+json', ...headers },
     body: body as BodyInit,
   });
   const text = await response.text();
@@ -264,7 +264,7 @@ async function send(url: string, body: string | Uint8Array, contentType = 'appli
   return { status: response.status, body: parsed, text };
 }
 
-const operation = (url: string, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) =>
+const operation = (url: string, query: string, variables: Record<string, unknown> | undefined, headers: Record<string, string>) =>
   send(url, JSON.stringify({ query, variables }), 'application/json', headers);
 
 /**
@@ -489,26 +489,26 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
         for (const arg of field.args) {
           for (const wrong of ['not an object', [1, 2, 3], null, 7]) {
             if (wrong === null && !isNonNullType(arg.type)) continue;
-            const message = expectRefusedUpFront(await operation(t.url, document, { ...base, [arg.name]: wrong }), name);
+            const message = expectRefusedUpFront(await operation(t.url, document, { ...base, [arg.name]: wrong }, t.admin), name);
             expect(message).toMatch(new RegExp(`^Variable "\\$${arg.name}" (got invalid value|of non-null type)`));
             checked++;
           }
           // A literal of the wrong type fails validation.
           const literal = `mutation { ${name}(${arg.name}: 5) ${resultSelection(field)} }`;
-          expectRefusedUpFront(await operation(t.url, literal), name);
+          expectRefusedUpFront(await operation(t.url, literal, undefined, t.admin), name);
         }
         // Every field inside the arguments, one at a time.
         for (const leaf of leaves(field)) {
           if (leaf.path.length < 2) continue;
           for (const wrong of wrongValues(leaf.type)) {
-            const reply = await operation(t.url, document, withValue(base, leaf.path, wrong));
+            const reply = await operation(t.url, document, withValue(base, leaf.path, wrong), t.admin);
             const message = expectRefusedUpFront(reply, name);
             expect(message, `${leaf.path.join('.')} = ${JSON.stringify(wrong)}`).toMatch(/^Variable "\$\w+" got invalid value/);
             checked++;
           }
         }
         if (!field.args.length) {
-          expectRefusedUpFront(await operation(t.url, `mutation { ${name}(input: 5) ${resultSelection(field)} }`), name);
+          expectRefusedUpFront(await operation(t.url, `mutation { ${name}(input: 5) ${resultSelection(field)} }`, undefined, t.admin), name);
           checked++;
         }
         expect(checked).toBeGreaterThan(0);
@@ -518,7 +518,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     itIf(strings.length > 0)('refuses 1 MB strings', async () => {
       await unchanged(async () => {
         for (const leaf of strings) {
-          const reply = await operation(t.url, document, withValue(plausible(), leaf.path, MEGABYTE));
+          const reply = await operation(t.url, document, withValue(plausible(), leaf.path, MEGABYTE), t.admin);
           expect(reply.status, `${leaf.path.join('.')}: ${reply.text.slice(0, 200)}`).not.toBe(413);
           const message = expectRefused(reply, name);
           // Where the input is validated, the refusal names the oversized field.
@@ -548,7 +548,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
         // Without a 50-deep path below the result, nest inline fragments instead (the token limit stops those).
         const resultType = getNamedType(field.type).name;
         const selection = deep ?? `{ ${'... on '.concat(resultType, ' { ').repeat(1000)}__typename${' }'.repeat(1000)} }`;
-        const reply = await operation(t.url, mutationDocument(field, selection), plausible());
+        const reply = await operation(t.url, mutationDocument(field, selection), plausible(), t.admin);
         expectRefusedUpFront(reply, name);
         expect(reply.body.errors[0].extensions?.code).toBe(LIMIT_ERROR_CODE);
         expect(reply.body.errors[0].message).toMatch(deep ? /^Query depth limit of \d+ exceeded/ : /^Token limit of \d+ exceeded/);
@@ -560,7 +560,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
         const nestedArrays = `${'['.repeat(10_000)}"bottom"${']'.repeat(10_000)}`;
         const arg = field.args[0]!;
         const withNested = (variables: Record<string, unknown>, json: string) =>
-          send(t.url, JSON.stringify({ query: document, variables }).replace(placeholder, json));
+          send(t.url, JSON.stringify({ query: document, variables }).replace(placeholder, json), undefined, t.admin);
         const viaArgument = await withNested({ ...plausible(), [arg.name]: '__NESTED__' }, nestedObjects);
         expect(expectRefusedUpFront(viaArgument, name)).toMatch(/^Variables nest more than \d+ levels/);
         expect(viaArgument.body.errors[0].extensions?.code).toBe(LIMIT_ERROR_CODE);
@@ -576,7 +576,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       await unchanged(async () => {
         const selection = resultSelection(field);
         const body = Array.from({ length: 1000 }, (_, i) => `m${i}: ${name}${argumentList(field)} ${selection}`).join(' ');
-        const reply = await operation(t.url, `mutation Aliases${variableDefinitions(field)} { ${body} }`, plausible());
+        const reply = await operation(t.url, `mutation Aliases${variableDefinitions(field)} { ${body} }`, plausible(), t.admin);
         expectRefusedUpFront(reply, name);
         expect(reply.status).toBe(400);
         expect(reply.body.errors[0].extensions?.code).toBe(LIMIT_ERROR_CODE);
@@ -589,18 +589,18 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
         // Every ID input names a row that does not exist, of each node type in turn: for the right
         // type that is an unknown id, for the others an id of the wrong type.
         for (const type of nodeTypes) {
-          const reply = await operation(t.url, document, variablesWith(() => gid(type, 2_000_000_000)));
+          const reply = await operation(t.url, document, variablesWith(() => gid(type, 2_000_000_000)), t.admin);
           const message = expectRefused(reply, name);
           if (!/NotFoundError/.test(message)) wrongType.push(type);
         }
         expect(wrongType.length, 'some type must be the wrong one').toBeGreaterThan(0);
         // Real rows of a type this mutation refused as the wrong type: refused again, not looked up.
         for (const type of wrongType) {
-          expectRefused(await operation(t.url, document, variablesWith(() => real[type])), name);
+          expectRefused(await operation(t.url, document, variablesWith(() => real[type]), t.admin), name);
         }
         // Things that are not global IDs at all.
         for (const bad of ['not-an-id', '', Buffer.from('Site:abc').toString('base64'), Buffer.from('NoSuchType:1').toString('base64'), 1e30, -1]) {
-          expectRefused(await operation(t.url, document, variablesWith(() => bad)), name);
+          expectRefused(await operation(t.url, document, variablesWith(() => bad), t.admin), name);
         }
         // Keys that are not a positive int4 are refused as such, naming the field, never an internal error.
         const asAdmin = bearer(t.adminToken);
@@ -619,7 +619,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     itIf(ids.length > 0)('refuses SQL- and script-looking ids, executing nothing', async () => {
       await unchanged(async () => {
         for (const bad of [SQL, SCRIPT, Buffer.from(`Site:1; DELETE FROM "Site"`).toString('base64'), Buffer.from(`Volunteer:1 OR 1=1`).toString('base64')]) {
-          const reply = await operation(t.url, document, variablesWith(() => bad));
+          const reply = await operation(t.url, document, variablesWith(() => bad), t.admin);
           expectRefused(reply, name);
         }
       });
@@ -631,7 +631,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       await unchanged(async () => {
         const json = JSON.stringify({ query: document, variables: plausible() });
         for (const broken of [json.slice(0, -7), `${json},`, json.replace('"query"', "'query'")]) {
-          const reply = await send(t.url, broken);
+          const reply = await send(t.url, broken, undefined, t.admin);
           expect(reply.status).toBe(400);
           expect(reply.body.errors[0].message).toBe('POST body sent invalid JSON.');
         }
@@ -640,11 +640,11 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
         const cut = at >= 0 ? Buffer.byteLength(json.slice(0, at)) : Buffer.byteLength(json) - 2;
         const raw = Buffer.from(json);
         const invalid = Buffer.concat([raw.subarray(0, cut), Buffer.from([0xe6, 0xb5, 0x28, 0xff]), raw.subarray(cut)]);
-        const utf8 = await send(t.url, invalid);
+        const utf8 = await send(t.url, invalid, undefined, t.admin);
         expect(utf8.status).toBe(400);
         expect(utf8.body.errors[0].message).toBe('Request body is not valid UTF-8.');
         for (const contentType of ['application/json', 'application/graphql+json']) {
-          const empty = await send(t.url, '', contentType);
+          const empty = await send(t.url, '', contentType, t.admin);
           expect(empty.status).toBe(400);
           expect(empty.body.errors[0].message).toMatch(/\S/);
         }
@@ -656,22 +656,22 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     it('is stored as text and returned verbatim (createSite, updateSite)', async () => {
       const volunteers = await t.db.prisma.volunteer.count();
       const site = expectType(
-        (await gql(t.url, CreateSiteDocument, { input: { name: SQL, level: 'CENTER', address: SCRIPT, hostOrganization: `${SQL} ${SCRIPT}`, services: [SQL, SCRIPT] } }))
+        (await gql(t.url, CreateSiteDocument, { input: { name: SQL, level: 'CENTER', address: SCRIPT, hostOrganization: `${SQL} ${SCRIPT}`, services: [SQL, SCRIPT] } }, t.admin))
           .createSite,
         'CreateSitePayload',
       ).site;
       expect(site).toMatchObject({ name: SQL, address: SCRIPT, hostOrganization: `${SQL} ${SCRIPT}`, services: [SQL, SCRIPT] });
-      const read = await gql(t.url, SiteDocument, { id: site.id });
+      const read = await gql(t.url, SiteDocument, { id: site.id }, t.admin);
       expect(read.site?.name).toBe(SQL);
       const row = await t.db.prisma.site.findFirstOrThrow({ where: { name: SQL } });
       expect(row).toMatchObject({ name: SQL, address: SCRIPT, services: [SQL, SCRIPT] });
 
-      const renamed = expectType((await gql(t.url, UpdateSiteDocument, { input: { id: site.id, name: SCRIPT, address: SQL } })).updateSite, 'UpdateSitePayload');
+      const renamed = expectType((await gql(t.url, UpdateSiteDocument, { input: { id: site.id, name: SCRIPT, address: SQL } }, t.admin)).updateSite, 'UpdateSitePayload');
       expect(renamed.site).toMatchObject({ name: SCRIPT, address: SQL });
       // Searching with it is a plain substring match.
-      const found = await gql(t.url, SitesDocument, { filter: { search: SCRIPT } });
+      const found = await gql(t.url, SitesDocument, { filter: { search: SCRIPT } }, t.admin);
       expect(found.sites.edges.map((e) => e.node.name)).toEqual([SCRIPT]);
-      const none = await gql(t.url, SitesDocument, { filter: { search: `' OR '1'='1` } });
+      const none = await gql(t.url, SitesDocument, { filter: { search: `' OR '1'='1` } }, t.admin);
       expect(none.sites.totalCount).toBe(0);
       expect(await t.db.prisma.volunteer.count()).toBe(volunteers);
     });
@@ -680,10 +680,10 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       const volunteers = await t.db.prisma.volunteer.count();
       const home = real.Site!;
       for (const name of [SQL, SCRIPT]) {
-        const result = (await gql(t.url, RegisterVolunteerDocument, { input: { name, phone: uniquePhone(), homeSiteId: home, skills: [SQL, SCRIPT] } })).registerVolunteer;
+        const result = (await gql(t.url, RegisterVolunteerDocument, { input: { name, phone: uniquePhone(), homeSiteId: home, skills: [SQL, SCRIPT] } }, t.admin)).registerVolunteer;
         const volunteer = expectType(result, 'RegisterVolunteerPayload').volunteer;
         expect(volunteer.name).toBe(name);
-        const read = await gql(t.url, VolunteerDocument, { id: volunteer.id });
+        const read = await gql(t.url, VolunteerDocument, { id: volunteer.id }, t.admin);
         expect(read.volunteer?.name).toBe(name);
         const row = await t.db.prisma.volunteer.findFirstOrThrow({ where: { name } });
         expect(row.skills).toEqual([SQL, SCRIPT]);

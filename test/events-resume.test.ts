@@ -142,6 +142,66 @@ describe('rosterChanged resumes after a point', () => {
     await client.dispose();
   });
 
+  it('SSE: each event carries `id: <sequence>` (selected or not), and that id as Last-Event-ID resumes after it', async () => {
+    const x = await stage(4);
+    // Raw SSE, the way a browser EventSource reads it. The selection leaves out `sequence` and `id`:
+    // the id line comes from the event itself.
+    const open = async (headers: Record<string, string>) => {
+      const controller = new AbortController();
+      const response = await fetch(t.url, {
+        method: 'POST',
+        signal: controller.signal,
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...manager.headers, ...headers },
+        body: JSON.stringify({
+          query: 'subscription($f: RosterChangedFilter) { rosterChanged(filter: $f) { kind } }',
+          variables: { f: x.filter },
+        }),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      /** The next `event: next` message, as its fields. */
+      const next = async (): Promise<{ id?: string; data: unknown }> => {
+        for (;;) {
+          const end = buffer.indexOf('\n\n');
+          if (end >= 0) {
+            const message = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const fields = message.split('\n').filter((line) => !line.startsWith(':') && line !== '');
+            if (!fields.includes('event: next')) continue;
+            const id = fields.find((line) => line.startsWith('id: '))?.slice(4);
+            const data = JSON.parse(fields.find((line) => line.startsWith('data: '))!.slice(6));
+            return { id, data };
+          }
+          const chunk = await reader.read();
+          if (chunk.done) throw new Error('the SSE stream ended');
+          buffer += chunk.value;
+        }
+      };
+      return { next, close: () => controller.abort() };
+    };
+
+    const before = t.live.subscriptionsStarted();
+    const stream = await open({});
+    await t.live.waitForSubscriptionsStarted(before + 1);
+    await assign(x.shiftId, x.volunteers[0]!);
+    await assign(x.shiftId, x.volunteers[1]!);
+    const [a, b] = [await stream.next(), await stream.next()];
+    expect([a.data, b.data]).toEqual([{ data: { rosterChanged: { kind: 'ASSIGNED' } } }, { data: { rosterChanged: { kind: 'ASSIGNED' } } }]);
+    expect([a.id, b.id]).toEqual((await stored(x.shiftId)).map(String));
+    stream.close();
+
+    // Reconnecting with the first id as Last-Event-ID (what EventSource sends) brings the second, then live ones.
+    await assign(x.shiftId, x.volunteers[2]!);
+    const resumed = await open({ 'last-event-id': a.id! });
+    const replayed = await resumed.next();
+    expect(replayed.id).toBe(b.id);
+    const missed = await resumed.next();
+    expect(missed.id).toBe(String((await stored(x.shiftId)).at(-1)));
+    resumed.close();
+  });
+
   it('a dutyBoard snapshot carries the sequence it reflects; following it from there misses nothing', async () => {
     const x = await stage(2);
     await assign(x.shiftId, x.volunteers[0]!);

@@ -242,7 +242,7 @@ describe('operation limits on the default server', () => {
   afterAll(() => t?.close());
 
   it('passes real queries, sent the ordinary way', async () => {
-    const data = await gql(t.url, SitesDocument, { first: MAX_PAGE_SIZE });
+    const data = await gql(t.url, SitesDocument, { first: MAX_PAGE_SIZE }, t.admin);
     expect(data.sites.totalCount).toBeGreaterThanOrEqual(0);
     const examples = await post(t.url, { query: GRAPHIQL_EXAMPLES, operationName: 'Sites' });
     expect(examples.status, examples.text).toBe(200);
@@ -284,13 +284,16 @@ describe('operation limits on the default server', () => {
       `query Bomb${first === '$n' ? '($n: Int)' : ''} { sites(first: ${first}) { edges { node { children(first: ${first}) { edges { node { children(first: ${first}) { edges { node { name teams(first: ${first}) { totalCount } } } } } } } } } } }`;
     t.queries.length = 0;
     expect(limitError(await query(t.url, bomb('100'), undefined, ANONYMOUS))).toMatch(
-      /^Operation cost limit of 25000 exceeded, found \d+\. Ask for smaller pages/,
+      new RegExp(`^Operation cost limit of ${DEFAULT_OPERATION_LIMITS.maxCost} exceeded, found \\d+\\. Ask for smaller pages`),
     );
     expect(limitError(await query(t.url, bomb('$n'), { n: 100 }, ANONYMOUS))).toMatch(/^Operation cost limit/);
     expect(t.queries.filter((q) => q.includes('"Site"'))).toEqual([]);
     // Without first, connections count as the default page of 20: four levels are too many.
     const unpaged = '{ sites { edges { node { children { edges { node { children { edges { node { teams { edges { node { name } } } } } } } } } } } } }';
     expect(limitError(await query(t.url, unpaged, undefined, ANONYMOUS))).toMatch(/^Operation cost limit/);
+    // A bad argument elsewhere in the operation does not stop the count (nor let the bomb through).
+    const withBadId = bomb('100').replace(/^query Bomb \{/, '{ bad: site(id: "not-an-id") { name } ');
+    expect(limitError(await query(t.url, withBadId, undefined, ANONYMOUS))).toMatch(/^Operation cost limit/);
     // The same shape with small pages is fine.
     const small = await query(t.url, bomb('$n'), { n: 3 }, ANONYMOUS);
     expect(small.status, small.text).toBe(200);
@@ -320,6 +323,24 @@ describe('operation limits on the default server', () => {
       variables: { n: 100 },
     });
     expect(bomb.errors?.[0]?.message).toMatch(/^Operation cost limit/);
+  });
+
+  it('applies the cost limit over SSE too, and passes the same operation with small pages', async () => {
+    const source = 'query($n: Int) { sites(first: $n) { edges { node { children(first: $n) { edges { node { children(first: $n) { totalCount } } } } } } } }';
+    const overSse = async (n: number) => {
+      const response = await fetch(t.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ query: source, variables: { n } }),
+      });
+      return { status: response.status, text: await response.text() };
+    };
+    const bomb = await overSse(100);
+    expect(bomb.status).toBe(400);
+    expect(bomb.text).toMatch(new RegExp(`Operation cost limit of ${DEFAULT_OPERATION_LIMITS.maxCost} exceeded, found \\d+\\.`));
+    const small = await overSse(3);
+    expect(small.status).toBe(200);
+    expect(small.text).toMatch(/^event: next\ndata: \{"data":\{"sites":/m);
   });
 
   it('refuses a batch over the limit (413) and serves one within it', async () => {

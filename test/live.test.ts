@@ -79,7 +79,7 @@ async function scene(t: TestServer): Promise<Scene> {
 
 const assign = async (t: TestServer, shiftId: number, volunteer: string) =>
   expectType(
-    (await gql(t.url, LiveAssignDocument, { input: { shiftId: gid('Shift', shiftId), volunteerId: volunteer } })).assignVolunteer,
+    (await gql(t.url, LiveAssignDocument, { input: { shiftId: gid('Shift', shiftId), volunteerId: volunteer } }, t.admin)).assignVolunteer,
     'AssignVolunteerPayload',
   ).assignment;
 
@@ -97,8 +97,8 @@ describe.each(CLOCK_SETTINGS)('rosterChanged over graphql-ws and SSE, at %s', (_
   afterAll(() => t?.close());
 
   it.each([
-    ['graphql-ws', (t: TestServer) => wsClient(t.wsUrl)],
-    ['SSE', (t: TestServer) => sseClient(t.url)],
+    ['graphql-ws', (t: TestServer) => wsClient(t.wsUrl, t.admin)],
+    ['SSE', (t: TestServer) => sseClient(t.url, t.admin)],
   ] as const)('%s: assign, waitlist → promote, check-in, check-out, in order; nothing from another site', async (_name, connect) => {
     const client: LiveClient = connect(t);
     const before = t.live.subscriptionsStarted();
@@ -120,9 +120,9 @@ describe.each(CLOCK_SETTINGS)('rosterChanged over graphql-ws and SSE, at %s', (_
     const a1 = await assign(t, shiftA.id, v1!.gid);
     const a2 = await assign(t, shiftA.id, v2!.gid);
     expect([a1.status, a2.status]).toEqual(['ASSIGNED', 'WAITLISTED']);
-    await gql(t.url, LiveCancelAssignmentDocument, { input: { id: a1.id, reason: '临时有事' } });
-    await gql(t.url, LiveCheckInDocument, { input: { id: a2.id } });
-    await gql(t.url, LiveCheckOutDocument, { input: { id: a2.id } });
+    await gql(t.url, LiveCancelAssignmentDocument, { input: { id: a1.id, reason: '临时有事' } }, t.admin);
+    await gql(t.url, LiveCheckInDocument, { input: { id: a2.id } }, t.admin);
+    await gql(t.url, LiveCheckOutDocument, { input: { id: a2.id } }, t.admin);
 
     const seen: string[] = [];
     for (;;) {
@@ -149,7 +149,7 @@ describe.each(CLOCK_SETTINGS)('rosterChanged over graphql-ws and SSE, at %s', (_
   });
 
   it('publishes nothing for a rolled-back mutation', async () => {
-    const client = wsClient(t.wsUrl);
+    const client = wsClient(t.wsUrl, t.admin);
     const before = t.live.subscriptionsStarted();
     const sub = client.subscribe(LiveEventKindsDocument, { filter: { siteId: gid('Site', s.world.sites.center.id) } });
     await t.live.waitForSubscriptionsStarted(before + 1);
@@ -166,7 +166,7 @@ describe.each(CLOCK_SETTINGS)('rosterChanged over graphql-ws and SSE, at %s', (_
           capacity: 2,
           role: '文明引导',
         },
-      })
+      }, t.admin)
     ).createShifts;
     expect(failed.__typename).not.toBe('CreateShiftsPayload');
     expect(await t.db.prisma.shift.count()).toBe(rowsBefore);
@@ -179,7 +179,7 @@ describe.each(CLOCK_SETTINGS)('rosterChanged over graphql-ws and SSE, at %s', (_
   });
 
   it('refuses unknown sites and malformed arguments cleanly; the socket stays usable', async () => {
-    const client = wsClient(t.wsUrl);
+    const client = wsClient(t.wsUrl, t.admin);
     // An open subscription keeps the (lazy) client's one socket up throughout.
     const keeper = client.subscribe(LiveBoardBareDocument, { siteId: gid('Site', s.world.sites.center.id) });
     await keeper.results.next();
@@ -220,7 +220,7 @@ describe.each(CLOCK_SETTINGS)('dutyBoard at %s', (_label, at) => {
   afterAll(() => t?.close());
 
   it('sends a snapshot on subscribe and a fresh one after a check-in', async () => {
-    const client = wsClient(t.wsUrl);
+    const client = wsClient(t.wsUrl, t.admin);
     const sub = client.subscribe(LiveDutyBoardDocument, { siteId: gid('Site', s.world.sites.instituteA.id) });
     const first = (await sub.results.next()).dutyBoard;
     expect(first).toMatchObject({ onDutyNow: 0, expectedNow: 0, site: { name: s.world.sites.instituteA.name } });
@@ -230,7 +230,7 @@ describe.each(CLOCK_SETTINGS)('dutyBoard at %s', (_label, at) => {
     const a = await assign(t, s.shiftA, s.volunteers[0]!.gid);
     const afterAssign = await sub.results.until((d) => d.dutyBoard.understaffedCount === first.understaffedCount - 1);
     expect(afterAssign.data.dutyBoard.openSlotsToday).toBe(first.openSlotsToday - 1);
-    await gql(t.url, LiveCheckInDocument, { input: { id: a.id } });
+    await gql(t.url, LiveCheckInDocument, { input: { id: a.id } }, t.admin);
     const checkedIn = await sub.results.until((d) => d.dutyBoard.onDutyNow === 1);
     expect(checkedIn.data.dutyBoard.onDutyNow).toBe(1);
     sub.stop();
@@ -238,7 +238,7 @@ describe.each(CLOCK_SETTINGS)('dutyBoard at %s', (_label, at) => {
   });
 
   it('coalesces a burst: 720 new shifts give a couple of snapshots, not 720', async () => {
-    const client = wsClient(t.wsUrl);
+    const client = wsClient(t.wsUrl, t.admin);
     const site = s.world.sites.stationA.id;
     const sub = client.subscribe(LiveBoardBareDocument, { siteId: gid('Site', site) });
     const initial = (await sub.results.next()).dutyBoard;
@@ -259,7 +259,7 @@ describe.each(CLOCK_SETTINGS)('dutyBoard at %s', (_label, at) => {
           minimum: 1,
           role: '文明引导',
         },
-      })
+      }, t.admin)
     ).createShifts;
     expect(expectType(created, 'CreateShiftsPayload').count).toBe(720);
 
@@ -286,7 +286,7 @@ describe('live limits and shutdown', () => {
   it('limits subscriptions per connection', async () => {
     const limited = await startTestServer('pglite', { wsMaxSubscriptions: 2 });
     try {
-      const client = wsClient(limited.wsUrl);
+      const client = wsClient(limited.wsUrl, limited.admin);
       const center = gid('Site', (await limited.db.prisma.site.create({ data: { name: '中心', level: 'CENTER', address: 'x', path: 'tmp' } })).id);
       await limited.db.prisma.site.updateMany({ data: { path: String((await limited.db.prisma.site.findFirstOrThrow()).id) } });
       const subs = [1, 2, 3].map(() => client.subscribe(LiveBoardBareDocument, { siteId: center }));
@@ -307,7 +307,7 @@ describe('live limits and shutdown', () => {
 
   it('closes WebSocket clients with 1001 Going Away on shutdown', async () => {
     const other = await startTestServer('pglite');
-    const client = wsClient(other.wsUrl);
+    const client = wsClient(other.wsUrl, other.admin);
     const site = await other.db.prisma.site.create({ data: { name: '中心', level: 'CENTER', address: 'x', path: 'p' } });
     const sub = client.subscribe(LiveBoardBareDocument, { siteId: gid('Site', site.id) });
     await sub.results.next();
@@ -343,8 +343,8 @@ describe('two server instances sharing Redis', () => {
   });
 
   it('a mutation on instance A reaches a subscriber on instance B (WebSocket and SSE)', async () => {
-    const ws = wsClient(b.wsUrl);
-    const sse = sseClient(b.url);
+    const ws = wsClient(b.wsUrl, b.admin);
+    const sse = sseClient(b.url, b.admin);
     const filter = { shiftId: gid('Shift', s.shiftA) };
     const [startedA, startedB] = [a.live.subscriptionsStarted(), b.live.subscriptionsStarted()];
     const viaWs = ws.subscribe(LiveRosterDocument, { filter });
@@ -370,7 +370,7 @@ describe('two server instances sharing Redis', () => {
 
   it('reports Redis in /readyz and resumes after Redis drops the connections', async () => {
     expect(await (await fetch(new URL('/readyz', b.url))).json()).toEqual({ database: 'up', events: 'redis:up' });
-    const ws = wsClient(b.wsUrl);
+    const ws = wsClient(b.wsUrl, b.admin);
     const before = b.live.subscriptionsStarted();
     const sub = ws.subscribe(LiveEventKindsDocument, { filter: { shiftId: gid('Shift', s.shiftB) } });
     await b.live.waitForSubscriptionsStarted(before + 1);

@@ -29,9 +29,9 @@ describe.each(DATABASE_KINDS)('projects on %s', (kind) => {
   const create = async (input: Record<string, unknown>) =>
     (await gql(t.url, CreateProjectDocument, {
       input: { organizerId: teamId, siteId: gid('Site', sites.instituteA.id), description: '', ...input } as never,
-    })).createProject;
+    }, t.admin)).createProject;
   const change = async (id: string, status: string) =>
-    (await gql(t.url, ChangeProjectStatusDocument, { input: { id, status: status as never } })).changeProjectStatus;
+    (await gql(t.url, ChangeProjectStatusDocument, { input: { id, status: status as never } }, t.admin)).changeProjectStatus;
 
   it('creates a DRAFT project under a brand and walks its life cycle', async () => {
     const project = expectType(
@@ -50,7 +50,7 @@ describe.each(DATABASE_KINDS)('projects on %s', (kind) => {
     }
     const final = expectType(await change(project.id, 'CANCELLED'), 'ProjectStatusTransitionError');
     expect(final.allowed).toEqual([]);
-    expect((await gql(t.url, ProjectDocument, { id: project.id })).project?.status).toBe('COMPLETED');
+    expect((await gql(t.url, ProjectDocument, { id: project.id }, t.admin)).project?.status).toBe('COMPLETED');
   });
 
   it('concurrent transitions from the same status: exactly one wins', async () => {
@@ -72,34 +72,34 @@ describe.each(DATABASE_KINDS)('projects on %s', (kind) => {
     expect(await t.db.prisma.project.count()).toBe(before);
 
     const project = expectType(await create({ title: '法律进社区', category: 'LEGAL', startsOn: '2026-05-01', endsOn: '2026-06-01' }), 'CreateProjectPayload').project;
-    const bad = expectType((await gql(t.url, UpdateProjectDocument, { input: { id: project.id, endsOn: '2026-04-01' } })).updateProject, 'ValidationError');
+    const bad = expectType((await gql(t.url, UpdateProjectDocument, { input: { id: project.id, endsOn: '2026-04-01' } }, t.admin)).updateProject, 'ValidationError');
     expect(bad.fields[0]?.path).toBe('input.endsOn');
     const ok = expectType(
-      (await gql(t.url, UpdateProjectDocument, { input: { id: project.id, title: '法律服务进社区', brandId, endsOn: '2026-06-30' } })).updateProject,
+      (await gql(t.url, UpdateProjectDocument, { input: { id: project.id, title: '法律服务进社区', brandId, endsOn: '2026-06-30' } }, t.admin)).updateProject,
       'UpdateProjectPayload',
     );
     expect(ok.project).toMatchObject({ title: '法律服务进社区', brand: { id: brandId }, endsOn: '2026-06-30' });
-    const unbranded = expectType((await gql(t.url, UpdateProjectDocument, { input: { id: project.id, brandId: null } })).updateProject, 'UpdateProjectPayload');
+    const unbranded = expectType((await gql(t.url, UpdateProjectDocument, { input: { id: project.id, brandId: null } }, t.admin)).updateProject, 'UpdateProjectPayload');
     expect(unbranded.project.brand).toBeNull();
   });
 
   it('filters by status, category, site subtree, brand, organizer, search and active day', async () => {
-    const all = await gql(t.url, ProjectsDocument, { first: 100 });
+    const all = await gql(t.url, ProjectsDocument, { first: 100 }, t.admin);
     expect(all.projects.totalCount).toBe(3);
     // Default order: newest start first.
     expect(all.projects.edges.map((e) => e.node.startsOn)).toEqual(['2026-12-20', '2026-07-01', '2026-05-01']);
-    const completed = await gql(t.url, ProjectsDocument, { filter: { status: ['COMPLETED'] } });
+    const completed = await gql(t.url, ProjectsDocument, { filter: { status: ['COMPLETED'] } }, t.admin);
     expect(completed.projects.edges.map((e) => e.node.title)).toEqual(['旅游旺季文明引导行动']);
-    const tourismOrLegal = await gql(t.url, ProjectsDocument, { filter: { category: ['TOURISM', 'LEGAL'] } });
+    const tourismOrLegal = await gql(t.url, ProjectsDocument, { filter: { category: ['TOURISM', 'LEGAL'] } }, t.admin);
     expect(tourismOrLegal.projects.totalCount).toBe(2);
-    expect((await gql(t.url, ProjectsDocument, { filter: { siteId: gid('Site', sites.center.id) } })).projects.totalCount).toBe(3);
-    expect((await gql(t.url, ProjectsDocument, { filter: { siteId: gid('Site', sites.instituteB.id) } })).projects.totalCount).toBe(0);
-    expect((await gql(t.url, ProjectsDocument, { filter: { brandId } })).projects.totalCount).toBe(1);
-    expect((await gql(t.url, ProjectsDocument, { filter: { organizerId: teamId } })).projects.totalCount).toBe(3);
-    expect((await gql(t.url, ProjectsDocument, { filter: { search: '暖冬' } })).projects.edges.map((e) => e.node.title)).toEqual(['浓情年味·暖冬']);
-    const onDay = await gql(t.url, ProjectsDocument, { filter: { activeOn: '2026-07-15' } });
+    expect((await gql(t.url, ProjectsDocument, { filter: { siteId: gid('Site', sites.center.id) } }, t.admin)).projects.totalCount).toBe(3);
+    expect((await gql(t.url, ProjectsDocument, { filter: { siteId: gid('Site', sites.instituteB.id) } }, t.admin)).projects.totalCount).toBe(0);
+    expect((await gql(t.url, ProjectsDocument, { filter: { brandId } }, t.admin)).projects.totalCount).toBe(1);
+    expect((await gql(t.url, ProjectsDocument, { filter: { organizerId: teamId } }, t.admin)).projects.totalCount).toBe(3);
+    expect((await gql(t.url, ProjectsDocument, { filter: { search: '暖冬' } }, t.admin)).projects.edges.map((e) => e.node.title)).toEqual(['浓情年味·暖冬']);
+    const onDay = await gql(t.url, ProjectsDocument, { filter: { activeOn: '2026-07-15' } }, t.admin);
     expect(onDay.projects.edges.map((e) => e.node.title)).toEqual(['旅游旺季文明引导行动']);
-    const byTitle = await gql(t.url, ProjectsDocument, { orderBy: { field: 'STARTS_ON', direction: 'ASC' }, first: 1 });
+    const byTitle = await gql(t.url, ProjectsDocument, { orderBy: { field: 'STARTS_ON', direction: 'ASC' }, first: 1 }, t.admin);
     expect(byTitle.projects.edges[0]?.node.startsOn).toBe('2026-05-01');
     expect(byTitle.projects.pageInfo.hasNextPage).toBe(true);
   });

@@ -51,8 +51,8 @@ describe.each(DATABASE_KINDS)('roster campaigns and queries on %s', (kind) => {
   afterAll(() => t?.close());
 
   const createShifts = async (input: Omit<CreateShiftsInput, 'projectId'> & { projectId?: string }) =>
-    (await gql(t.url, RosterCreateShiftsDocument, { input: { projectId: gid('Project', summerId), ...input } })).createShifts;
-  const roster = async (filter: RosterFilter, first = 100) => (await gql(t.url, RosterListDocument, { filter, first })).roster;
+    (await gql(t.url, RosterCreateShiftsDocument, { input: { projectId: gid('Project', summerId), ...input } }, t.admin)).createShifts;
+  const roster = async (filter: RosterFilter, first = 100) => (await gql(t.url, RosterListDocument, { filter, first }, t.admin)).roster;
   const posts = async (count: number, label: string) => {
     const made = [];
     for (let i = 1; i <= count; i++) made.push(await makePost(t.db.prisma, w.sites.stationA.id, `${label}${i}号岗`));
@@ -102,7 +102,7 @@ describe.each(DATABASE_KINDS)('roster campaigns and queries on %s', (kind) => {
       expect(rows.at(-1)!.endsAt).toEqual(shanghai('2026-08-05', '18:00'));
       expect(new Set(rows.map((r) => r.startsAt.getTime())).size).toBe(60);
 
-      const project = await gql(t.url, RosterProjectShiftsDocument, { id: gid('Project', summerId), first: 2 });
+      const project = await gql(t.url, RosterProjectShiftsDocument, { id: gid('Project', summerId), first: 2 }, t.admin);
       expect(project.project?.shifts.totalCount).toBe(720);
       expect(project.project?.shifts.edges.map((e) => e.node.startsAt)).toEqual(['2026-07-07T00:00:00.000Z', '2026-07-07T00:00:00.000Z']);
     });
@@ -217,7 +217,7 @@ describe.each(DATABASE_KINDS)('roster campaigns and queries on %s', (kind) => {
       const narrowed = await roster({ postId, date: '2026-07-08', from: '2026-07-08T05:00:00+08:00' });
       expect(narrowed.edges.map((e) => e.node.id)).toEqual([ids.early]);
 
-      const api = rosterApi(t.url);
+      const api = rosterApi(t.url, t.admin);
       const moved = expectType(
         await api.updateShift(dbIdOf(ids.early), { startsAt: '2026-07-08T08:00:00+08:00', endsAt: '2026-07-08T10:15:00+08:00' }),
         'UpdateShiftPayload',
@@ -244,7 +244,7 @@ describe.each(DATABASE_KINDS)('roster campaigns and queries on %s', (kind) => {
           (
             await gql(t.url, RosterCreateDutyPostDocument, {
               input: { name: `${key}岗`, kind: 'COMMUNITY', siteId: gid('Site', site.id), address: `${site.name}门口` },
-            })
+            }, t.admin)
           ).createDutyPost,
           'CreateDutyPostPayload',
         );
@@ -258,17 +258,17 @@ describe.each(DATABASE_KINDS)('roster campaigns and queries on %s', (kind) => {
 
     it('dutyPosts(siteId) lists the posts of the site and of every site below it', async () => {
       const under = async (key: keyof typeof tree) =>
-        (await gql(t.url, RosterDutyPostsDocument, { filter: { siteId: gid('Site', tree[key].id) }, first: 100 })).dutyPosts.edges
+        (await gql(t.url, RosterDutyPostsDocument, { filter: { siteId: gid('Site', tree[key].id) }, first: 100 }, t.admin)).dutyPosts.edges
           .map((e) => e.node.id)
           .sort();
       expect(await under('instituteA')).toEqual([postOf.instituteA, postOf.stationA].sort());
       expect(await under('instituteB')).toEqual([postOf.instituteB, postOf.stationB].sort());
       expect(await under('stationA')).toEqual([postOf.stationA]);
       expect(await under('center')).toEqual(Object.values(postOf).sort());
-      const byKind = await gql(t.url, RosterDutyPostsDocument, { filter: { siteId: gid('Site', tree.center.id), kind: ['COMMUNITY'], search: 'station' } });
+      const byKind = await gql(t.url, RosterDutyPostsDocument, { filter: { siteId: gid('Site', tree.center.id), kind: ['COMMUNITY'], search: 'station' } }, t.admin);
       expect(byKind.dutyPosts.totalCount).toBe(2);
       // Site.dutyPosts is only the site's own posts.
-      const own = await gql(t.url, RosterSiteDutyPostsDocument, { id: gid('Site', tree.instituteA.id) });
+      const own = await gql(t.url, RosterSiteDutyPostsDocument, { id: gid('Site', tree.instituteA.id) }, t.admin);
       expect(own.site?.dutyPosts.edges.map((e) => e.node.id)).toEqual([postOf.instituteA]);
     });
 
@@ -295,7 +295,7 @@ describe.each(DATABASE_KINDS)('roster campaigns and queries on %s', (kind) => {
               location: { lat: 30.25, lng: 120.16 },
               instructions: '引导游客有序排队',
             },
-          })
+          }, t.admin)
         ).createDutyPost,
         'CreateDutyPostPayload',
       ).dutyPost;
@@ -310,12 +310,12 @@ describe.each(DATABASE_KINDS)('roster campaigns and queries on %s', (kind) => {
         (
           await gql(t.url, RosterUpdateDutyPostDocument, {
             input: { id: created.id, siteId: gid('Site', tree.stationB.id), location: null, instructions: '' },
-          })
+          }, t.admin)
         ).updateDutyPost,
         'UpdateDutyPostPayload',
       ).dutyPost;
       expect(updated).toMatchObject({ name: '古城东门文明引导岗', location: null, instructions: null, site: { id: gid('Site', tree.stationB.id) } });
-      const fetched = await gql(t.url, RosterDutyPostDocument, { id: created.id });
+      const fetched = await gql(t.url, RosterDutyPostDocument, { id: created.id }, t.admin);
       expect(fetched.dutyPost).toMatchObject({ id: created.id, site: { id: gid('Site', tree.stationB.id) } });
       expect(fetched.dutyPost?.shifts.totalCount).toBe(0);
     });
@@ -349,7 +349,7 @@ describe.each(DATABASE_KINDS)('roster campaigns and queries on %s', (kind) => {
 
       const measure = async (filter: RosterFilter, first: number) => {
         t.queries.length = 0;
-        const page = await gql(t.url, RosterWithVolunteersDocument, { filter, first });
+        const page = await gql(t.url, RosterWithVolunteersDocument, { filter, first }, t.admin);
         return { page: page.roster, statements: t.queries.length };
       };
       const big = await measure({ postId: gid('DutyPost', post.id), date: '2026-07-20' }, 20);

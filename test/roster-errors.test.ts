@@ -56,7 +56,7 @@ describe.each(KINDS_AND_CLOCKS)('roster typed errors on %s at %s', (kind, _label
   beforeAll(async () => {
     t = await startTestServer(kind, { clock: manualClock(at()) });
     w = await rosterWorld(t.db.prisma);
-    api = rosterApi(t.url);
+    api = rosterApi(t.url, t.admin);
     const s = await makeShift(t.db.prisma, { projectId: w.projectId, postId: w.postId, ...futureSlot(3), capacity: 4, minimum: 2 });
     shiftId = s.id;
     const [v] = await makeVolunteers(t.db.prisma, w.sites.stationA.id, 1, '报错');
@@ -90,7 +90,7 @@ describe.each(KINDS_AND_CLOCKS)('roster typed errors on %s at %s', (kind, _label
       (
         await gql(t.url, RosterCreateDutyPostDocument, {
           input: { name: '测试岗', kind: 'OTHER', siteId: gid('Site', w.sites.stationA.id), address: '某地', ...input } as never,
-        })
+        }, t.admin)
       ).createDutyPost;
     expect(expectType(await create({ siteId: gid('Site', MISSING) }), 'NotFoundError')).toMatchObject({ typename: 'Site', id: gid('Site', MISSING) });
     expect(expectType(await create({ siteId: gid('Volunteer', 1) }), 'ValidationError').message).toMatch(/is not of type: Site/);
@@ -102,7 +102,7 @@ describe.each(KINDS_AND_CLOCKS)('roster typed errors on %s at %s', (kind, _label
 
   it('updateDutyPost', async () => {
     const update = async (input: Record<string, unknown>) =>
-      (await gql(t.url, RosterUpdateDutyPostDocument, { input: { id: gid('DutyPost', w.postId), ...input } as never })).updateDutyPost;
+      (await gql(t.url, RosterUpdateDutyPostDocument, { input: { id: gid('DutyPost', w.postId), ...input } as never }, t.admin)).updateDutyPost;
     expect(expectType(await update({ id: gid('DutyPost', MISSING), name: '新名' }), 'NotFoundError').typename).toBe('DutyPost');
     expect(expectType(await update({ siteId: gid('Site', MISSING) }), 'NotFoundError').typename).toBe('Site');
     expectType(await update({ id: gid('Shift', shiftId) }), 'ValidationError');
@@ -127,7 +127,7 @@ describe.each(KINDS_AND_CLOCKS)('roster typed errors on %s at %s', (kind, _label
             role: '文明引导',
             ...input,
           },
-        })
+        }, t.admin)
       ).createShifts;
     expect(expectType(await create({ projectId: gid('Project', MISSING) }), 'NotFoundError')).toMatchObject({ typename: 'Project' });
     expect(expectType(await create({ postIds: [gid('DutyPost', MISSING)] }), 'NotFoundError')).toMatchObject({ typename: 'DutyPost' });
@@ -198,7 +198,7 @@ describe.each(KINDS_AND_CLOCKS)('roster typed errors on %s at %s', (kind, _label
       fieldsOf(await api.updateShift(shiftId, { startsAt: early.toISOString(), endsAt: new Date(early.getTime() + 3_600_000).toISOString() }))[0],
     ).toMatchObject({ path: 'input.startsAt' });
     const wrongType = expectType(
-      (await gql(t.url, RosterUpdateShiftDocument, { input: { id: gid('DutyPost', w.postId), capacity: 3 } })).updateShift,
+      (await gql(t.url, RosterUpdateShiftDocument, { input: { id: gid('DutyPost', w.postId), capacity: 3 } }, t.admin)).updateShift,
       'ValidationError',
     );
     expect(wrongType.message).toMatch(/is not of type: Shift/);
@@ -221,9 +221,9 @@ describe.each(KINDS_AND_CLOCKS)('roster typed errors on %s at %s', (kind, _label
     expect(expectType(await api.cancelShift(MISSING), 'NotFoundError').typename).toBe('Shift');
     expect(fieldsOf(await api.cancelShift(shiftId, '原'.repeat(501)))[0]).toMatchObject({ path: 'input.reason' });
     expect(expectType(await api.closeShift(MISSING), 'NotFoundError').typename).toBe('Shift');
-    const zero = expectType((await gql(t.url, RosterCloseShiftDocument, { input: { id: gid('Shift', 0) } })).closeShift, 'ValidationError');
+    const zero = expectType((await gql(t.url, RosterCloseShiftDocument, { input: { id: gid('Shift', 0) } }, t.admin)).closeShift, 'ValidationError');
     expect(zero.fields[0]).toMatchObject({ path: 'input.id' });
-    expect(expectType((await gql(t.url, RosterCloseShiftDocument, { input: { id: gid('Project', w.projectId) } })).closeShift, 'ValidationError').message).toMatch(
+    expect(expectType((await gql(t.url, RosterCloseShiftDocument, { input: { id: gid('Project', w.projectId) } }, t.admin)).closeShift, 'ValidationError').message).toMatch(
       /is not of type: Shift/,
     );
   });
@@ -234,10 +234,10 @@ describe.each(KINDS_AND_CLOCKS)('roster typed errors on %s at %s', (kind, _label
       expect(expectType(await signUp(shiftId, MISSING), 'NotFoundError')).toMatchObject({ typename: 'Volunteer', id: gid('Volunteer', MISSING) });
     }
     const swapped = { shiftId: gid('Volunteer', volunteerId), volunteerId: gid('Shift', shiftId) };
-    expectType((await gql(t.url, RosterAssignVolunteerDocument, { input: swapped })).assignVolunteer, 'ValidationError');
-    expectType((await gql(t.url, RosterSelfSignUpDocument, { input: swapped })).selfSignUp, 'ValidationError');
+    expectType((await gql(t.url, RosterAssignVolunteerDocument, { input: swapped }, t.admin)).assignVolunteer, 'ValidationError');
+    expectType((await gql(t.url, RosterSelfSignUpDocument, { input: swapped }, t.admin)).selfSignUp, 'ValidationError');
     const negative = expectType(
-      (await gql(t.url, RosterAssignVolunteerDocument, { input: { shiftId: gid('Shift', -1 as never), volunteerId: gid('Volunteer', volunteerId) } })).assignVolunteer,
+      (await gql(t.url, RosterAssignVolunteerDocument, { input: { shiftId: gid('Shift', -1 as never), volunteerId: gid('Volunteer', volunteerId) } }, t.admin)).assignVolunteer,
       'ValidationError',
     );
     expect(negative.fields[0]).toMatchObject({ path: 'input.shiftId' });
@@ -249,10 +249,10 @@ describe.each(KINDS_AND_CLOCKS)('roster typed errors on %s at %s', (kind, _label
     }
     expect(fieldsOf(await api.cancelAssignment(assignmentId, '因'.repeat(501)))[0]).toMatchObject({ path: 'input.reason' });
     const wrong = { id: gid('Shift', shiftId) };
-    expect(expectType((await gql(t.url, RosterCheckInDocument, { input: wrong })).checkIn, 'ValidationError').message).toMatch(/is not of type: ShiftAssignment/);
-    expectType((await gql(t.url, RosterCheckOutDocument, { input: wrong })).checkOut, 'ValidationError');
-    expectType((await gql(t.url, RosterMarkNoShowDocument, { input: wrong })).markNoShow, 'ValidationError');
-    expectType((await gql(t.url, RosterCancelAssignmentDocument, { input: wrong })).cancelAssignment, 'ValidationError');
+    expect(expectType((await gql(t.url, RosterCheckInDocument, { input: wrong }, t.admin)).checkIn, 'ValidationError').message).toMatch(/is not of type: ShiftAssignment/);
+    expectType((await gql(t.url, RosterCheckOutDocument, { input: wrong }, t.admin)).checkOut, 'ValidationError');
+    expectType((await gql(t.url, RosterMarkNoShowDocument, { input: wrong }, t.admin)).markNoShow, 'ValidationError');
+    expectType((await gql(t.url, RosterCancelAssignmentDocument, { input: wrong }, t.admin)).cancelAssignment, 'ValidationError');
     // Valid id, wrong moment: the shift is days away.
     expectType(await api.checkIn(assignmentId), 'CheckInWindowError');
     expectType(await api.markNoShow(assignmentId), 'ShiftNotStartedError');
@@ -273,7 +273,7 @@ describe.each(KINDS_AND_CLOCKS)('roster typed errors on %s at %s', (kind, _label
             description: '关爱空巢老人',
             ...input,
           },
-        })
+        }, t.admin)
       ).recordService;
     expect(expectType(await record({ volunteerId: gid('Volunteer', MISSING) }), 'NotFoundError').typename).toBe('Volunteer');
     expect(expectType(await record({ teamId: gid('Team', MISSING) }), 'NotFoundError').typename).toBe('Team');
@@ -287,7 +287,7 @@ describe.each(KINDS_AND_CLOCKS)('roster typed errors on %s at %s', (kind, _label
 
   it('reviewServiceRecord', async () => {
     const review = async (id: string, decision: 'APPROVED' | 'REJECTED', note?: string) =>
-      (await gql(t.url, RosterReviewServiceRecordDocument, { input: { id, decision, note } })).reviewServiceRecord;
+      (await gql(t.url, RosterReviewServiceRecordDocument, { input: { id, decision, note } }, t.admin)).reviewServiceRecord;
     expect(expectType(await review(gid('ServiceRecord', MISSING), 'APPROVED'), 'NotFoundError').typename).toBe('ServiceRecord');
     expect(fieldsOf(await review(gid('ServiceRecord', recordId), 'APPROVED', '注'.repeat(501)))[0]).toMatchObject({ path: 'input.note' });
     expectType(await review(gid('Team', w.teamId), 'APPROVED'), 'ValidationError');

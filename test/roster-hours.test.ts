@@ -38,7 +38,7 @@ describe.each(KINDS_AND_CLOCKS)('service hours and stars on %s at %s', (kind, _l
   beforeAll(async () => {
     t = await startTestServer(kind, { clock: manualClock(at()) });
     w = await rosterWorld(t.db.prisma);
-    api = rosterApi(t.url);
+    api = rosterApi(t.url, t.admin);
     reviewer = await accountSession(t.url, t.db.prisma, { roles: [{ role: 'ADMIN' }] });
   });
   afterAll(() => t?.close());
@@ -54,7 +54,7 @@ describe.each(KINDS_AND_CLOCKS)('service hours and stars on %s at %s', (kind, _l
       (
         await gql(t.url, RosterRecordServiceDocument, {
           input: { volunteerId: gid('Volunteer', volunteerId), teamId: gid('Team', w.teamId), servedOn, minutes, description: '文明劝导' },
-        })
+        }, t.admin)
       ).recordService,
       'RecordServicePayload',
     ).serviceRecord;
@@ -101,15 +101,15 @@ describe.each(KINDS_AND_CLOCKS)('service hours and stars on %s at %s', (kind, _l
     expect((await t.db.prisma.volunteer.findUniqueOrThrow({ where: { id: v.id } })).serviceMinutes).toBe(150);
 
     const stillPending = await record(v.id, 45);
-    const listed = await gql(t.url, RosterServiceRecordsDocument, { filter: { volunteerId: gid('Volunteer', v.id) }, first: 10 });
+    const listed = await gql(t.url, RosterServiceRecordsDocument, { filter: { volunteerId: gid('Volunteer', v.id) }, first: 10 }, t.admin);
     expect(listed.serviceRecords!.edges.map((e) => [e.node.minutes, e.node.status])).toEqual([
       [45, 'PENDING'],
       [600, 'REJECTED'],
       [150, 'APPROVED'],
     ]);
-    const pendingOnly = await gql(t.url, RosterServiceRecordsDocument, { filter: { volunteerId: gid('Volunteer', v.id), status: 'PENDING' } });
+    const pendingOnly = await gql(t.url, RosterServiceRecordsDocument, { filter: { volunteerId: gid('Volunteer', v.id), status: 'PENDING' } }, t.admin);
     expect(pendingOnly.serviceRecords!.edges.map((e) => e.node.id)).toEqual([stillPending.id]);
-    const team = await gql(t.url, RosterTeamServiceRecordsDocument, { id: gid('Team', w.teamId), status: 'APPROVED' });
+    const team = await gql(t.url, RosterTeamServiceRecordsDocument, { id: gid('Team', w.teamId), status: 'APPROVED' }, t.admin);
     expect(team.team?.serviceRecords!.edges.map((e) => e.node.id)).toContain(approved.id);
     expect(team.team?.serviceRecords!.edges.every((e) => e.node.status === 'APPROVED')).toBe(true);
   });

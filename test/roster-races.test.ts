@@ -30,7 +30,7 @@ describe('roster races on postgres', () => {
   beforeAll(async () => {
     t = await startTestServer('postgres');
     w = await rosterWorld(t.db.prisma);
-    api = rosterApi(t.url);
+    api = rosterApi(t.url, t.admin);
     reviewer = await accountSession(t.url, t.db.prisma, { roles: [{ role: 'ADMIN' }] });
   });
   afterAll(() => t?.close());
@@ -76,12 +76,12 @@ describe('roster races on postgres', () => {
     const fetched = await api.shift(s.id);
     expect(fetched).toMatchObject({ assignedCount: 10, openSlots: 0, staffing: 'FULL' });
     expect(fetched.assignments!.totalCount).toBe(50);
-    const waitlist = await gql(t.url, RosterShiftAssignmentsByStatusDocument, { id: gid('Shift', s.id), status: ['WAITLISTED'] });
+    const waitlist = await gql(t.url, RosterShiftAssignmentsByStatusDocument, { id: gid('Shift', s.id), status: ['WAITLISTED'] }, t.admin);
     expect(waitlist.shift?.assignments?.totalCount).toBe(40);
     // One queue, no ties: places 1 to 40, each once, in the order the list is served.
     expect(waitlist.shift?.assignments?.edges.map((e) => e.node.waitlistPosition)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     const assignedVolunteers = new Set(assignments.filter((a) => a.status === 'ASSIGNED').map((a) => a.volunteer.id));
-    const onShift = await gql(t.url, RosterShiftAssignmentsByStatusDocument, { id: gid('Shift', s.id), status: ['ASSIGNED'] });
+    const onShift = await gql(t.url, RosterShiftAssignmentsByStatusDocument, { id: gid('Shift', s.id), status: ['ASSIGNED'] }, t.admin);
     expect(new Set(onShift.shift?.assignments?.edges.map((e) => e.node.volunteer.id))).toEqual(assignedVolunteers);
   });
 
@@ -165,7 +165,7 @@ describe('roster races on postgres', () => {
     const rows = new Map((await t.db.prisma.shiftAssignment.findMany({ where: { shiftId: s.id } })).map((r) => [r.volunteerId, r]));
     expect(vs.slice(10, 15).map((v) => rows.get(v.id)?.status)).toEqual(Array(5).fill('ASSIGNED'));
     expect(vs.slice(15).map((v) => rows.get(v.id)?.status)).toEqual(Array(5).fill('WAITLISTED'));
-    const waitlist = await gql(t.url, RosterShiftAssignmentsByStatusDocument, { id: gid('Shift', s.id), status: ['WAITLISTED'] });
+    const waitlist = await gql(t.url, RosterShiftAssignmentsByStatusDocument, { id: gid('Shift', s.id), status: ['WAITLISTED'] }, t.admin);
     expect(waitlist.shift?.assignments?.edges.map((e) => [dbIdOf(e.node.volunteer.id), e.node.waitlistPosition])).toEqual(
       vs.slice(15).map((v, i) => [v.id, i + 1]),
     );
@@ -243,7 +243,7 @@ describe('roster races on postgres', () => {
         (
           await gql(t.url, RosterRecordServiceDocument, {
             input: { volunteerId: gid('Volunteer', v.id), teamId: gid('Team', w.teamId), servedOn: '2025-06-15', minutes: 90, description: '社区义诊' },
-          })
+          }, t.admin)
         ).recordService,
         'RecordServicePayload',
       ).serviceRecord;

@@ -37,7 +37,7 @@ describe.each(KINDS_AND_CLOCKS)('roster rules on %s at %s', (kind, _label, at) =
   beforeAll(async () => {
     t = await startTestServer(kind, { clock: manualClock(at()) });
     w = await rosterWorld(t.db.prisma);
-    api = rosterApi(t.url);
+    api = rosterApi(t.url, t.admin);
   });
   afterAll(() => t?.close());
 
@@ -54,7 +54,7 @@ describe.each(KINDS_AND_CLOCKS)('roster rules on %s at %s', (kind, _label, at) =
     return Object.fromEntries(rows.map((r) => [r.volunteerId, r.status]));
   };
   const waitlistOf = async (shiftId: number) => {
-    const { shift } = await gql(t.url, RosterShiftAssignmentsByStatusDocument, { id: gid('Shift', shiftId), status: ['WAITLISTED'] });
+    const { shift } = await gql(t.url, RosterShiftAssignmentsByStatusDocument, { id: gid('Shift', shiftId), status: ['WAITLISTED'] }, t.admin);
     return shift!.assignments!.edges.map((e) => [dbIdOf(e.node.volunteer.id), e.node.waitlistPosition]);
   };
 
@@ -519,7 +519,7 @@ describe.each(KINDS_AND_CLOCKS)('roster rules on %s at %s', (kind, _label, at) =
       expectType(await api.markNoShow(dbIdOf(a.id)), 'MarkNoShowPayload');
       const response = await request(t.url, RosterAssignVolunteerDocument, {
         input: { shiftId: gid('Shift', s.id), volunteerId: gid('Volunteer', v.id) },
-      });
+      }, t.admin);
       expect(response.errors).toBeUndefined();
       expect(response.data?.assignVolunteer.__typename).toBe('InvalidAssignmentStateError');
       expect((await t.db.prisma.shiftAssignment.findUniqueOrThrow({ where: { id: dbIdOf(a.id) } })).status).toBe('NO_SHOW');

@@ -189,13 +189,13 @@ describe('city-scale seed at 1% on postgres', () => {
            JOIN "Site" p ON p.id = st."parentId"
           WHERE (s."startsAt" AT TIME ZONE 'Asia/Shanghai')::date = '2026-12-01' GROUP BY p.id ORDER BY p.id LIMIT 1`,
       );
-      const roster = await gql(server.url, HotRosterPageDocument, { date: '2026-12-01', siteId: gid('Site', institute!.id) });
+      const roster = await gql(server.url, HotRosterPageDocument, { date: '2026-12-01', siteId: gid('Site', institute!.id) }, server.admin);
       expect(roster.roster!.totalCount).toBe(institute!.today);
-      const board = await gql(server.url, HotDutyBoardDocument, { siteId: gid('Site', 1) });
+      const board = await gql(server.url, HotDutyBoardDocument, { siteId: gid('Site', 1) }, server.admin);
       const onDuty = await one<number>(`SELECT count(*)::int AS n FROM "ShiftAssignment" WHERE status = 'CHECKED_IN'`);
       expect(board.dutyBoard!.onDutyNow).toBe(onDuty.n);
       expect(board.dutyBoard!.onDutyNow).toBeGreaterThan(0);
-      const search = await gql(server.url, HotVolunteerSearchDocument, { filter: { search: 'wang' }, first: 10 });
+      const search = await gql(server.url, HotVolunteerSearchDocument, { filter: { search: 'wang' }, first: 10 }, server.admin);
       expect(search.volunteers!.edges.every((e) => e.node.name.startsWith('王') || e.node.name.startsWith('汪'))).toBe(true);
       expect(search.volunteers!.totalCount).toBeGreaterThan(10);
     } finally {

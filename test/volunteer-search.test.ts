@@ -33,7 +33,7 @@ describe.each(DATABASE_KINDS)('volunteer search on %s', (kind) => {
     for (const name of ['王小明', '李小明', '王晓', '欧阳建国', '张建国', 'Anna Li', '小王']) {
       const result = await gql(t.url, RegisterVolunteerDocument, {
         input: { name, phone: uniquePhone(), homeSiteId: gid('Site', stationA.id) },
-      });
+      }, t.admin);
       ids[name] = expectType(result.registerVolunteer, 'RegisterVolunteerPayload').volunteer.id;
     }
   });
@@ -42,7 +42,7 @@ describe.each(DATABASE_KINDS)('volunteer search on %s', (kind) => {
   });
 
   async function names(filter: VolunteerFilter): Promise<string[]> {
-    const data = await gql(t.url, VolunteersDocument, { filter, first: 100 });
+    const data = await gql(t.url, VolunteersDocument, { filter, first: 100 }, t.admin);
     expect(data.volunteers!.totalCount).toBe(data.volunteers!.edges.length);
     return data.volunteers!.edges.map((e) => e.node.name).sort();
   }
@@ -73,7 +73,7 @@ describe.each(DATABASE_KINDS)('volunteer search on %s', (kind) => {
   });
 
   it('pages a search in name order, forwards, backwards and descending, like any list', async () => {
-    const page = (variables: Record<string, unknown>) => gql(t.url, VolunteerSearchPageDocument, { filter: { search: '王' }, ...variables });
+    const page = (variables: Record<string, unknown>) => gql(t.url, VolunteerSearchPageDocument, { filter: { search: '王' }, ...variables }, t.admin);
     const all = ['小王', '王小明', '王晓']; // code-point order: 小 U+5C0F < 王 U+738B; 小 < 晓
     const seen: string[] = [];
     let after: string | null | undefined;
@@ -101,12 +101,12 @@ describe.each(DATABASE_KINDS)('volunteer search on %s', (kind) => {
   });
 
   it('keeps the pinyin columns current when the name changes', async () => {
-    const result = await gql(t.url, UpdateVolunteerDocument, { input: { id: ids['王小明']!, name: '周小明' } });
+    const result = await gql(t.url, UpdateVolunteerDocument, { input: { id: ids['王小明']!, name: '周小明' } }, t.admin);
     expectType(result.updateVolunteer, 'UpdateVolunteerPayload');
     expect(await names({ search: 'wxm' })).toEqual([]);
     expect(await names({ search: 'zxm' })).toEqual(['周小明']);
     expect(await names({ search: 'zhou' })).toEqual(['周小明']);
-    await gql(t.url, UpdateVolunteerDocument, { input: { id: ids['王小明']!, name: '王小明' } });
+    await gql(t.url, UpdateVolunteerDocument, { input: { id: ids['王小明']!, name: '王小明' } }, t.admin);
     expect(await names({ search: 'wxm' })).toEqual(['王小明']);
   });
 
@@ -134,17 +134,17 @@ describe.each(DATABASE_KINDS)('volunteer search on %s', (kind) => {
       return { name, ...nameSearchColumns(name), phone: `+86188${String(i).padStart(8, '0')}`, gender: 'MALE' as const, homeSiteId: site.id };
     });
     await t.db.prisma.volunteer.createMany({ data: many });
-    const search = await gql(t.url, VolunteersDocument, { filter: { search: '钱' }, first: 5 });
+    const search = await gql(t.url, VolunteersDocument, { filter: { search: '钱' }, first: 5 }, t.admin);
     expect(search.volunteers!.totalCount).toBe(SEARCH_COUNT_LIMIT);
     expect(search.volunteers!.edges).toHaveLength(5);
-    const prefix = await gql(t.url, VolunteersDocument, { filter: { namePrefix: '钱' }, first: 5 });
+    const prefix = await gql(t.url, VolunteersDocument, { filter: { namePrefix: '钱' }, first: 5 }, t.admin);
     expect(prefix.volunteers!.totalCount).toBe(SEARCH_COUNT_LIMIT + 5);
     // The merged search pages agree with the plain query's pages.
     expect(search.volunteers!.edges.map((e) => e.node.id)).toEqual(prefix.volunteers!.edges.map((e) => e.node.id));
     const after = search.volunteers!.pageInfo.endCursor;
     const [more, morePrefix] = await Promise.all([
-      gql(t.url, VolunteersDocument, { filter: { search: '钱' }, first: 50, after }),
-      gql(t.url, VolunteersDocument, { filter: { namePrefix: '钱' }, first: 50, after }),
+      gql(t.url, VolunteersDocument, { filter: { search: '钱' }, first: 50, after }, t.admin),
+      gql(t.url, VolunteersDocument, { filter: { namePrefix: '钱' }, first: 50, after }, t.admin),
     ]);
     expect(more.volunteers!.edges.map((e) => e.node.id)).toEqual(morePrefix.volunteers!.edges.map((e) => e.node.id));
   });

@@ -7,6 +7,7 @@ import type { Context } from '../context.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { ResumePointError, checkResumePoint, eventsAfter } from '../events/outbox.js';
 import { whileSessionLasts } from '../auth/live-sessions.js';
+import { markEventId } from '../events/sse-ids.js';
 import { forbidden } from '../auth/errors.js';
 import { boardCovers } from '../boards/service.js';
 import { SiteRef } from '../sites/schema.js';
@@ -90,7 +91,10 @@ builder.subscriptionFields((t) => ({
         ),
       ));
     },
-    resolve: (event: RosterEvent) => event,
+    resolve: (event: RosterEvent, _args, ctx) => {
+      markEventId(ctx, event.sequence);
+      return event;
+    },
   }),
   dutyBoard: t.field({
     type: DutyBoardRef,

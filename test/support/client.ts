@@ -5,35 +5,24 @@ export interface GraphQLResponse<T> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
-/**
- * Headers sent to a server when a test gives none. startTestServer registers an admin's
- * Authorization here, so tests about other things run as the city office; tests about access
- * pass their own headers (`{}` for anonymous).
+/*
+ * Every request says who acts: its headers carry that role's token (`t.admin`, `await t.as(…)`, a
+ * session's `headers`), or are `{}` / `t.anonymous` for nobody. Nothing is sent by default.
  */
-const defaultHeaders = new Map<string, Record<string, string>>();
-
-export function setDefaultHeaders(url: string, headers: Record<string, string> | undefined): void {
-  if (headers) defaultHeaders.set(url, headers);
-  else defaultHeaders.delete(url);
-}
-
-export function headersFor(url: string, headers?: Record<string, string>): Record<string, string> {
-  return headers ?? defaultHeaders.get(url) ?? {};
-}
 
 /** Sends one typed operation over HTTP and returns the raw GraphQL response. */
 export async function request<TResult, TVariables>(
   url: string,
   document: TypedDocumentString<TResult, TVariables>,
-  variables?: TVariables,
-  headers?: Record<string, string>,
+  variables: TVariables | undefined,
+  headers: Record<string, string>,
 ): Promise<GraphQLResponse<TResult>> {
   const response = await fetch(url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       accept: 'application/graphql-response+json',
-      ...headersFor(url, headers),
+      ...headers,
     },
     body: JSON.stringify({ query: document.toString(), variables }),
   });
@@ -44,8 +33,8 @@ export async function request<TResult, TVariables>(
 export async function gql<TResult, TVariables>(
   url: string,
   document: TypedDocumentString<TResult, TVariables>,
-  variables?: TVariables,
-  headers?: Record<string, string>,
+  variables: TVariables | undefined,
+  headers: Record<string, string>,
 ): Promise<TResult> {
   const result = await request(url, document, variables, headers);
   if (result.errors?.length || !result.data) {

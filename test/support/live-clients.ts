@@ -2,7 +2,6 @@ import { type Client as SseClient, createClient as createSseClient } from 'graph
 import { type Client as WsClient, createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { TypedDocumentString } from '../generated/graphql.js';
-import { headersFor } from './client.js';
 
 /**
  * One subscription's results as a queue: `next()` waits for the next result. The wait has a
@@ -85,14 +84,17 @@ export interface LiveClient {
   dispose(): Promise<void>;
 }
 
-/** A graphql-ws client over a real WebSocket. `closes` records the close codes it sees. */
-export function wsClient(url: string, connectionParams?: Record<string, unknown>) {
+/**
+ * A graphql-ws client over a real WebSocket, acting as whoever `connectionParams` names (a role's
+ * headers, e.g. `t.admin`, or `{}` for anonymous). `closes` records the close codes it sees.
+ */
+export function wsClient(url: string, connectionParams: Record<string, unknown> | (() => Record<string, unknown> | Promise<Record<string, unknown>>)) {
   const closes: number[] = [];
   let opened = 0;
   const client: WsClient = createWsClient({
     url,
     webSocketImpl: WebSocket,
-    connectionParams: connectionParams ?? headersFor(url),
+    connectionParams,
     retryAttempts: 0,
     lazy: true,
     on: {
@@ -123,9 +125,9 @@ export function wsClient(url: string, connectionParams?: Record<string, unknown>
   } satisfies LiveClient & Record<string, unknown>;
 }
 
-/** A graphql-sse client in distinct-connections mode (one HTTP stream per subscription). */
-export function sseClient(url: string, headers?: Record<string, string>): LiveClient {
-  const client: SseClient = createSseClient({ url, singleConnection: false, retryAttempts: 0, headers: headersFor(url, headers) });
+/** A graphql-sse client in distinct-connections mode (one HTTP stream per subscription), acting as `headers` (`{}`: anonymous). */
+export function sseClient(url: string, headers: Record<string, string>): LiveClient {
+  const client: SseClient = createSseClient({ url, singleConnection: false, retryAttempts: 0, headers });
   return {
     subscribe<T, V>(document: TypedDocumentString<T, V>, variables: V) {
       const results = new ResultQueue<T>();

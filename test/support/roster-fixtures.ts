@@ -228,37 +228,37 @@ export async function rosterRowCounts(prisma: PrismaClient) {
 }
 
 /**
- * The roster's mutations and queries over HTTP, taking database ids (turned into global IDs here)
- * and returning the mutation's result union.
+ * The roster's mutations and queries over HTTP as the role whose `headers` are given, taking
+ * database ids (turned into global IDs here) and returning the mutation's result union.
  */
-export function rosterApi(url: string) {
+export function rosterApi(url: string, headers: Record<string, string>) {
   const shiftGid = (id: number) => gid('Shift', id);
   const assignmentGid = (id: number) => gid('ShiftAssignment', id);
   return {
     assign: async (shiftId: number, volunteerId: number) =>
-      (await gql(url, RosterAssignVolunteerDocument, { input: { shiftId: shiftGid(shiftId), volunteerId: gid('Volunteer', volunteerId) } }))
+      (await gql(url, RosterAssignVolunteerDocument, { input: { shiftId: shiftGid(shiftId), volunteerId: gid('Volunteer', volunteerId) } }, headers))
         .assignVolunteer,
     selfSignUp: async (shiftId: number, volunteerId: number) =>
-      (await gql(url, RosterSelfSignUpDocument, { input: { shiftId: shiftGid(shiftId), volunteerId: gid('Volunteer', volunteerId) } }))
+      (await gql(url, RosterSelfSignUpDocument, { input: { shiftId: shiftGid(shiftId), volunteerId: gid('Volunteer', volunteerId) } }, headers))
         .selfSignUp,
     cancelAssignment: async (assignmentId: number, reason?: string) =>
-      (await gql(url, RosterCancelAssignmentDocument, { input: { id: assignmentGid(assignmentId), reason } })).cancelAssignment,
-    checkIn: async (assignmentId: number) => (await gql(url, RosterCheckInDocument, { input: { id: assignmentGid(assignmentId) } })).checkIn,
-    checkOut: async (assignmentId: number) => (await gql(url, RosterCheckOutDocument, { input: { id: assignmentGid(assignmentId) } })).checkOut,
+      (await gql(url, RosterCancelAssignmentDocument, { input: { id: assignmentGid(assignmentId), reason } }, headers)).cancelAssignment,
+    checkIn: async (assignmentId: number) => (await gql(url, RosterCheckInDocument, { input: { id: assignmentGid(assignmentId) } }, headers)).checkIn,
+    checkOut: async (assignmentId: number) => (await gql(url, RosterCheckOutDocument, { input: { id: assignmentGid(assignmentId) } }, headers)).checkOut,
     markNoShow: async (assignmentId: number) =>
-      (await gql(url, RosterMarkNoShowDocument, { input: { id: assignmentGid(assignmentId) } })).markNoShow,
+      (await gql(url, RosterMarkNoShowDocument, { input: { id: assignmentGid(assignmentId) } }, headers)).markNoShow,
     updateShift: async (shiftId: number, changes: Omit<UpdateShiftInput, 'id'>) =>
-      (await gql(url, RosterUpdateShiftDocument, { input: { id: shiftGid(shiftId), ...changes } })).updateShift,
+      (await gql(url, RosterUpdateShiftDocument, { input: { id: shiftGid(shiftId), ...changes } }, headers)).updateShift,
     cancelShift: async (shiftId: number, reason?: string) =>
-      (await gql(url, RosterCancelShiftDocument, { input: { id: shiftGid(shiftId), reason } })).cancelShift,
-    closeShift: async (shiftId: number) => (await gql(url, RosterCloseShiftDocument, { input: { id: shiftGid(shiftId) } })).closeShift,
+      (await gql(url, RosterCancelShiftDocument, { input: { id: shiftGid(shiftId), reason } }, headers)).cancelShift,
+    closeShift: async (shiftId: number) => (await gql(url, RosterCloseShiftDocument, { input: { id: shiftGid(shiftId) } }, headers)).closeShift,
     shift: async (shiftId: number) => {
-      const { shift } = await gql(url, RosterShiftDocument, { id: shiftGid(shiftId) });
+      const { shift } = await gql(url, RosterShiftDocument, { id: shiftGid(shiftId) }, headers);
       if (!shift) throw new Error(`no shift ${shiftId}`);
       return shift;
     },
     volunteer: async (volunteerId: number) => {
-      const { volunteer } = await gql(url, RosterVolunteerTotalsDocument, { id: gid('Volunteer', volunteerId) });
+      const { volunteer } = await gql(url, RosterVolunteerTotalsDocument, { id: gid('Volunteer', volunteerId) }, headers);
       if (!volunteer) throw new Error(`no volunteer ${volunteerId}`);
       return volunteer;
     },
