@@ -1,5 +1,4 @@
-import { decodeGlobalID } from '@pothos/plugin-relay';
-import { type DecodedId, dbKey } from '../common/ids.js';
+import type { KeyedId } from '../common/ids.js';
 import { cached, requestLoader } from '../common/loaders.js';
 import type { Context } from '../context.js';
 import { isPublicShift } from '../roster/open-shifts.js';
@@ -115,20 +114,13 @@ export interface OrderScope {
   status: string;
 }
 
-/** An ID as a scope receives it: a database id, a raw global ID, or one the relay plugin decoded (id parsed by keyedNode, a string for the roster's). */
-export type IdParam = number | string | DecodedId;
+/** An ID as a scope receives it: a database id, or a global ID the relay plugin decoded (and parsed, see keyedNode). */
+export type IdParam = number | KeyedId;
 
 /** A database id from an ID of the expected type, or null when it is not one. */
 function idOf(value: IdParam, typename: string): number | null {
   if (typeof value === 'number') return value;
-  let decoded: DecodedId;
-  try {
-    decoded = typeof value === 'string' ? decodeGlobalID(value) : value;
-  } catch {
-    return null;
-  }
-  if (decoded.typename !== typename) return null;
-  return typeof decoded.id === 'number' ? decoded.id : dbKey(decoded.id);
+  return value.typename === typename ? value.id : null;
 }
 
 const leads = (viewer: Viewer, teamId: number) => viewer.ledTeamIds.includes(teamId);

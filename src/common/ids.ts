@@ -1,16 +1,6 @@
 import { decodeBase64 } from '@pothos/core';
 import { ValidationError } from './errors.js';
 
-/**
- * A decoded global ID as Pothos's relay plugin hands it to resolvers: `id` is a number for the
- * nodes declared with `keyedNode` (their `parse`), a string for the rest (the roster's, until it
- * moves to `keyedNode` too).
- */
-export interface DecodedId {
-  id: string | number;
-  typename: string;
-}
-
 /** A global ID as decoded by the relay plugin for a keyedNode type: the key is the number. */
 export interface KeyedId {
   id: number;
@@ -40,21 +30,6 @@ export const KEYED_ID = { field: 'id', parse: parseDbKey } as const;
  */
 export function keyedNode<Ref extends object>(ref: Ref): Ref & { parseId: (key: string) => number } {
   return Object.assign(ref, { parseId: parseDbKey });
-}
-
-/**
- * The database key inside a decoded global ID. Our keys are positive integers; anything else
- * (e.g. a hand-made "Site:abc") is a ValidationError on the given input path. `expectedType`
- * checks the type where the argument cannot name it with `for:` (a ref defined later).
- */
-export function dbId(value: DecodedId, path: string, expectedType?: string): number {
-  if (expectedType && value.typename !== expectedType) {
-    throw ValidationError.field(path, `expected a ${expectedType} ID, got a ${value.typename} ID`);
-  }
-  if (typeof value.id === 'number') return value.id;
-  const n = dbKey(value.id);
-  if (n === null) throw ValidationError.field(path, `"${value.typename}:${value.id}" is not a valid ${value.typename} ID.`);
-  return n;
 }
 
 /** The largest key an `Int` (int4) primary key holds. */
@@ -99,11 +74,3 @@ export function isIdCursor(cursor: string): boolean {
   }
 }
 
-/** Like dbId, for optional inputs: undefined and null pass through unchanged. */
-export function optionalDbId(
-  value: DecodedId | null | undefined,
-  path: string,
-  expectedType?: string,
-): number | null | undefined {
-  return value == null ? value : dbId(value, path, expectedType);
-}

@@ -1,7 +1,7 @@
+import { KEYED_ID, keyedNode } from '../common/ids.js';
 import { builder } from '../builder.js';
 import { command } from '../common/command.js';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.js';
-import { dbId } from '../common/ids.js';
 import { COMMON_ERRORS, ErrorInterface } from '../common/schema-base.js';
 import type { Context } from '../context.js';
 import type { Broadcast } from '../generated/prisma/client.js';
@@ -47,9 +47,9 @@ const NotificationDeliveryRef = builder.prismaObject('NotificationDelivery', {
 });
 void NotificationDeliveryRef;
 
-export const NotificationRef = builder.prismaNode('Notification', {
+export const NotificationRef = keyedNode(builder.prismaNode('Notification', {
   description: 'One message to one volunteer, in Chinese. Only its recipient may see it.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   authScopes: (n, ctx: Context) => n.recipientId === ctx.viewer?.volunteerId,
   fields: (t) => ({
     kind: t.expose('kind', { type: NotificationKindEnum, description: 'What it is about.' }),
@@ -66,7 +66,7 @@ export const NotificationRef = builder.prismaNode('Notification', {
       query: { orderBy: { channel: 'asc' } },
     }),
   }),
-});
+}));
 
 const NotificationPreferenceRef = builder.objectRef<PreferenceRow>('NotificationPreference').implement({
   description: 'Whether the volunteer receives one kind of notification on one channel.',
@@ -143,7 +143,7 @@ builder.mutationField('markNotificationsRead', (t) =>
       return markNotificationsRead(
         ctx.prisma,
         viewer.volunteerId,
-        { ids: input.ids?.map((id, i) => dbId(id, `input.ids.${i}`)), all: input.all },
+        { ids: input.ids?.map((id, i) => id.id), all: input.all },
         ctx.clock.now(),
       );
     },
@@ -221,7 +221,7 @@ builder.mutationField('setProjectReminderOffsets', (t) =>
     args: { input: t.arg({ type: SetOffsetsInput, required: true, description: 'The project and its offsets.' }) },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: 'SetProjectReminderOffsetsResult', description: 'The offsets, or why they were not saved.' } },
     resolve: async (_root, { input }, ctx) => {
-      const projectId = dbId(input.projectId, 'input.projectId');
+      const projectId = input.projectId.id;
       const offsets = await setReminderOffsets(ctx.prisma, projectId, input.offsetsMinutes, ctx.clock.now());
       // Rescheduled jobs may fall due sooner than the worker expects.
       ctx.notifications.kick();
@@ -264,7 +264,7 @@ builder.mutationField('confirmAttendance', (t) =>
     },
     resolve: async (_root, { input }, ctx) => {
       const viewer = requireViewer(ctx.viewer);
-      const assignmentId = dbId(input.assignmentId, 'input.assignmentId');
+      const assignmentId = input.assignmentId.id;
       if (viewer.volunteerId == null) throw new NotFoundError('ShiftAssignment', assignmentId);
       const volunteerId = viewer.volunteerId;
       return command(ctx, (tx) => confirmAttendance(tx, { assignmentId, volunteerId, attending: input.attending }, ctx.clock.now()));
@@ -361,6 +361,6 @@ builder.mutationField('broadcastToProject', (t) =>
     type: BroadcastPayload,
     args: { input: t.arg({ type: BroadcastToProjectInput, required: true, description: 'The project and the message.' }) },
     errors: { types: [...COMMON_ERRORS, BroadcastRateLimitError], directResult: true, union: { name: 'BroadcastToProjectResult', description: 'The broadcast, or why it was not sent.' } },
-    resolve: (_root, { input }, ctx) => send(ctx, { projectId: dbId(input.projectId, 'input.projectId') }, input),
+    resolve: (_root, { input }, ctx) => send(ctx, { projectId: input.projectId.id }, input),
   }),
 );

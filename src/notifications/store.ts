@@ -76,7 +76,13 @@ export async function storeNotifications(tx: Tx, drafts: readonly NotificationDr
     // The city's webhook endpoints, for recipients who did not turn the kind off there.
     const webhook = await wants(tx, rows.map((r) => r.recipientId), kind, 'WEBHOOK');
     const forWebhooks = rows.filter((r) => webhook.get(r.recipientId));
-    await enqueueWebhookDeliveries(tx, forWebhooks.map((r) => ({ ...r, links: r.targetIds })), now);
+    const queued = await enqueueWebhookDeliveries(tx, forWebhooks.map((r) => ({ ...r, links: r.targetIds })), now);
+    // Endpoints are chosen by kind, so a batch of one kind reaches the same endpoints or none.
+    if (queued > 0) {
+      await tx.notificationDelivery.createMany({
+        data: forWebhooks.map((r) => ({ notificationId: r.id, channel: 'WEBHOOK' as const, status: 'PENDING' as const, updatedAt: now })),
+      });
+    }
     made.push(...rows.map((r) => r.id));
   }
   return made.sort((a, b) => a - b);

@@ -2,7 +2,6 @@ import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { filter, pipe, Repeater } from 'graphql-yoga';
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
-import { dbId, optionalDbId } from '../common/ids.js';
 import type { Context } from '../context.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { ResumePointError, checkResumePoint, eventsAfter } from '../events/outbox.js';
@@ -65,11 +64,11 @@ builder.subscriptionFields((t) => ({
     },
     subscribe: async (_root, args, ctx) => {
       const f = args.filter;
-      const siteId = optionalDbId(f?.siteId, 'filter.siteId');
+      const siteId = f?.siteId?.id;
       const site = siteId == null ? null : await requireSite(ctx, siteId);
-      const postId = optionalDbId(f?.postId, 'filter.postId');
-      const projectId = optionalDbId(f?.projectId, 'filter.projectId');
-      const shiftId = optionalDbId(f?.shiftId, 'filter.shiftId');
+      const postId = f?.postId?.id;
+      const projectId = f?.projectId?.id;
+      const shiftId = f?.shiftId?.id;
       const inSite = site ? underSite(site.path) : () => true;
       const inScope = staffScope(ctx);
       const after = await resumePoint(ctx, args.after ?? ctx.lastEventId);
@@ -101,7 +100,7 @@ builder.subscriptionFields((t) => ({
     description: `A duty-board snapshot of a site and everything below it: one at once, then a fresh one after changes there, at most one every ${DUTY_BOARD_MIN_INTERVAL_MS} ms (bursts are coalesced).`,
     args: { siteId: t.arg.globalID({ for: SiteRef, required: true, description: 'The site.' }) },
     subscribe: async (_root, args, ctx) => {
-      const site = await requireSite(ctx, dbId(args.siteId, 'siteId'));
+      const site = await requireSite(ctx, args.siteId.id);
       requireBoardCovers(ctx, site);
       return whileSessionLasts(ctx, sharedBoard(ctx, site, underSite(site.path)));
     },
@@ -233,7 +232,7 @@ builder.queryField('dutyBoard', (t) =>
     description: 'The duty board of a site now, once (subscribe to `dutyBoard` for live updates). Null for an unknown site.',
     args: { siteId: t.arg.globalID({ for: SiteRef, required: true, description: 'The site.' }) },
     resolve: async (_root, args, ctx) => {
-      const site = await ctx.prisma.site.findUnique({ where: { id: dbId(args.siteId, 'siteId') }, select: { id: true, path: true } });
+      const site = await ctx.prisma.site.findUnique({ where: { id: args.siteId.id }, select: { id: true, path: true } });
       if (site) requireBoardCovers(ctx, site);
       return site ? boardSnapshot(ctx, site) : null;
     },

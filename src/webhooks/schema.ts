@@ -1,7 +1,7 @@
+import { KEYED_ID, keyedNode } from '../common/ids.js';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
 import { ConflictError } from '../common/errors.js';
-import { dbId } from '../common/ids.js';
 import { COMMON_ERRORS } from '../common/schema-base.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { NotificationKindEnum, type NotificationKind } from '../notifications/kinds.js';
@@ -24,10 +24,10 @@ const WebhookDeliveryStatusEnum = builder.enumType('WebhookDeliveryStatus', {
   } as const,
 });
 
-export const WebhookEndpointRef = builder.prismaNode('WebhookEndpoint', {
+export const WebhookEndpointRef = keyedNode(builder.prismaNode('WebhookEndpoint', {
   description:
     'An HTTP(S) endpoint that receives notifications of chosen kinds as signed POSTs (JSON body; headers `X-Signature: sha256=<hex HMAC-SHA256(secret, "<X-Signature-Timestamp>.<body>")>`, `X-Signature-Timestamp` in Unix seconds, `Idempotency-Key` the same on every attempt). ADMIN only.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   authScopes: { admin: true },
   fields: (t) => ({
     url: t.exposeString('url', { description: 'Where deliveries are POSTed (http or https).' }),
@@ -53,11 +53,11 @@ export const WebhookEndpointRef = builder.prismaNode('WebhookEndpoint', {
       { name: 'WebhookEndpointDeliveriesEdge', description: 'One of an endpoint’s deliveries on a page.' },
     ),
   }),
-});
+}));
 
-export const WebhookDeliveryRef = builder.prismaNode('WebhookDelivery', {
+export const WebhookDeliveryRef = keyedNode(builder.prismaNode('WebhookDelivery', {
   description: 'One notification sent (or being sent) to one webhook endpoint: its log. ADMIN only.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   authScopes: { admin: true },
   fields: (t) => ({
     endpoint: t.relation('endpoint', { description: 'The endpoint it goes to.' }),
@@ -75,7 +75,7 @@ export const WebhookDeliveryRef = builder.prismaNode('WebhookDelivery', {
     deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true, description: 'When the endpoint accepted it.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was queued.' }),
   }),
-});
+}));
 
 const WebhookDeliveryFilter = builder.inputType('WebhookDeliveryFilter', {
   description: 'Narrows the delivery log.',
@@ -102,7 +102,7 @@ builder.queryField('webhookEndpoints', (t) =>
 
 function deliveryWhere(filter: typeof WebhookDeliveryFilter.$inferInput | null | undefined): Prisma.WebhookDeliveryWhereInput {
   return {
-    ...(filter?.endpointId ? { endpointId: dbId(filter.endpointId, 'filter.endpointId') } : {}),
+    ...(filter?.endpointId ? { endpointId: filter.endpointId.id } : {}),
     ...(filter?.status ? { status: filter.status } : {}),
   };
 }
@@ -188,7 +188,7 @@ builder.mutationField('updateWebhookEndpoint', (t) =>
     args: { input: t.arg({ type: UpdateWebhookEndpointInput, required: true, description: 'The endpoint and its changes.' }) },
     errors: errors('UpdateWebhookEndpointResult', 'The changed endpoint, or why not.'),
     resolve: async (_root, { input }, ctx) => ({
-      endpoint: await updateWebhookEndpoint(ctx.prisma, dbId(input.id, 'input.id'), input, ctx.clock.now()),
+      endpoint: await updateWebhookEndpoint(ctx.prisma, input.id.id, input, ctx.clock.now()),
     }),
   }),
 );
@@ -211,7 +211,7 @@ builder.mutationField('deleteWebhookEndpoint', (t) =>
     args: { input: t.arg({ type: WebhookEndpointIdInput, required: true, description: 'The endpoint.' }) },
     errors: errors('DeleteWebhookEndpointResult', 'The deleted endpoint’s ID, or why not.'),
     resolve: async (_root, { input }, ctx) => {
-      await deleteWebhookEndpoint(ctx.prisma, dbId(input.id, 'input.id'));
+      await deleteWebhookEndpoint(ctx.prisma, input.id.id);
       return { id: encodeGlobalID('WebhookEndpoint', input.id.id) };
     },
   }),
@@ -232,7 +232,7 @@ builder.mutationField('rotateWebhookEndpointSecret', (t) =>
     type: endpointPayload('RotateWebhookEndpointSecretPayload', 'The secret is replaced. Copy it now: it is not shown again.', true),
     args: { input: t.arg({ type: RotateWebhookEndpointSecretInput, required: true, description: 'The endpoint (and optionally the new secret).' }) },
     errors: errors('RotateWebhookEndpointSecretResult', 'The endpoint and its new secret, or why not.'),
-    resolve: (_root, { input }, ctx) => rotateWebhookEndpointSecret(ctx.prisma, dbId(input.id, 'input.id'), input, ctx.clock.now()),
+    resolve: (_root, { input }, ctx) => rotateWebhookEndpointSecret(ctx.prisma, input.id.id, input, ctx.clock.now()),
   }),
 );
 
@@ -260,6 +260,6 @@ builder.mutationField('replayWebhookDelivery', (t) =>
     }),
     args: { input: t.arg({ type: ReplayWebhookDeliveryInput, required: true, description: 'The delivery.' }) },
     errors: errors('ReplayWebhookDeliveryResult', 'The queued delivery, or why not.', [ConflictError]),
-    resolve: (_root, { input }, ctx) => replayWebhookDelivery(ctx.prisma, dbId(input.id, 'input.id'), ctx.clock.now()),
+    resolve: (_root, { input }, ctx) => replayWebhookDelivery(ctx.prisma, input.id.id, ctx.clock.now()),
   }),
 );

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { encodeGlobalID } from '@pothos/plugin-relay';
+import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../common/errors.js';
 import { optionalText, parseInput } from '../common/validation.js';
@@ -220,4 +220,36 @@ export async function enqueueWebhookDeliveries(
   if (!data.length) return 0;
   const { count } = await tx.webhookDelivery.createMany({ data, skipDuplicates: true });
   return count;
+}
+
+/**
+ * Mirrors a notification's webhook deliveries (one per endpoint) into its WEBHOOK channel row,
+ * which `Notification.deliveries` shows: PENDING while any is still being tried, FAILED when one
+ * gave up, DELIVERED when all arrived. A notification with no such row (a delivery queued by hand)
+ * is left alone.
+ */
+export async function settleWebhookChannel(prisma: PrismaClient, notificationGlobalId: string, now: Date): Promise<void> {
+  let notificationId: number;
+  try {
+    notificationId = Number(decodeGlobalID(notificationGlobalId).id);
+  } catch {
+    return;
+  }
+  if (!Number.isSafeInteger(notificationId)) return;
+  const rows = await prisma.webhookDelivery.findMany({
+    where: { notificationId: notificationGlobalId },
+    select: { status: true, attempts: true, lastError: true },
+    orderBy: { id: 'asc' },
+  });
+  if (!rows.length) return;
+  const status = rows.some((r) => r.status === 'PENDING') ? 'PENDING' : rows.some((r) => r.status === 'FAILED') ? 'FAILED' : 'DELIVERED';
+  await prisma.notificationDelivery.updateMany({
+    where: { notificationId, channel: 'WEBHOOK' },
+    data: {
+      status,
+      attempts: rows.reduce((sum, r) => sum + r.attempts, 0),
+      lastError: rows.findLast((r) => r.lastError != null)?.lastError ?? null,
+      updatedAt: now,
+    },
+  });
 }

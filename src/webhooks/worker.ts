@@ -1,7 +1,7 @@
 import type { Clock } from '../common/clock.js';
 import type { PrismaClient } from '../db/index.js';
 import type { Logger } from '../logger.js';
-import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signPayload } from './service.js';
+import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, settleWebhookChannel, signPayload } from './service.js';
 
 /*
  * The delivery worker: takes due delivery rows, POSTs them, and records each attempt.
@@ -58,6 +58,8 @@ interface Claimed {
   endpointId: number;
   url: string;
   secret: string;
+  /** The notification's global ID (its WEBHOOK channel row mirrors this delivery). */
+  notificationId: string;
   body: string;
   idempotencyKey: string;
   attempts: number;
@@ -121,7 +123,7 @@ export function createWebhookWorker(
     if (returned.length) await prisma.webhookDelivery.updateMany({ where: { id: { in: returned } }, data: { leaseUntil: null } });
     const deliveries = await prisma.webhookDelivery.findMany({
       where: { id: { in: taken } },
-      select: { id: true, endpointId: true, body: true, idempotencyKey: true, attempts: true, giveUpAt: true, endpoint: { select: { url: true, secret: true } } },
+      select: { id: true, endpointId: true, notificationId: true, body: true, idempotencyKey: true, attempts: true, giveUpAt: true, endpoint: { select: { url: true, secret: true } } },
       orderBy: { id: 'asc' },
     });
     return deliveries.map((d) => ({ ...d, url: d.endpoint.url, secret: d.endpoint.secret }));
@@ -173,6 +175,7 @@ export function createWebhookWorker(
         where: { id: delivery.id },
         data: { status: 'DELIVERED', attempts: attempt, lastStatusCode: statusCode, lastError: null, lastAttemptAt: attemptAt, deliveredAt: now, nextAttemptAt: null, leaseUntil: null },
       });
+      await settleWebhookChannel(prisma, delivery.notificationId, now);
       return;
     }
     const next = new Date(now.getTime() + backoffMs(attempt, base, max));
@@ -189,6 +192,7 @@ export function createWebhookWorker(
         leaseUntil: null,
       },
     });
+    await settleWebhookChannel(prisma, delivery.notificationId, now);
     logger.warn({ deliveryId: delivery.id, endpointId: delivery.endpointId, attempt, error, givesUp }, 'webhook delivery failed');
   }
 

@@ -1,6 +1,5 @@
 import { builder } from '../../builder.js';
 import { command } from '../../common/command.js';
-import { dbId } from '../../common/ids.js';
 import { payloadType } from '../../common/payload.js';
 import { COMMON_ERRORS } from '../../common/schema-base.js';
 import { VolunteerRef } from '../../volunteers/schema.js';
@@ -22,8 +21,7 @@ import { ShiftAssignmentRef } from './schema.js';
 
 /*
  * A volunteer's actions on a shift: assignVolunteer, selfSignUp, cancelAssignment, checkIn,
- * checkOut, markNoShow. (Volunteer IDs are another domain's; they are decoded with dbId until
- * VolunteerRef parses its own.)
+ * checkOut, markNoShow.
  */
 
 const AssignmentPayload = (name: string, description: string) =>
@@ -58,7 +56,7 @@ builder.mutationField('assignVolunteer', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { assignment } = await command(
         ctx,
-        (tx) => assignVolunteer(tx, { shiftId: input.shiftId.id, volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock),
+        (tx) => assignVolunteer(tx, { shiftId: input.shiftId.id, volunteerId: input.volunteerId.id }, ctx.clock),
       );
       return { assignment };
     },
@@ -84,7 +82,7 @@ builder.mutationField('selfSignUp', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { assignment } = await command(
         ctx,
-        (tx) => selfSignUp(tx, { shiftId: input.shiftId.id, volunteerId: dbId(input.volunteerId, 'input.volunteerId') }, ctx.clock),
+        (tx) => selfSignUp(tx, { shiftId: input.shiftId.id, volunteerId: input.volunteerId.id }, ctx.clock),
       );
       return { assignment };
     },

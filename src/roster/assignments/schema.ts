@@ -1,8 +1,8 @@
+import { KEYED_ID, keyedNode } from '../../common/ids.js';
 import { builder } from '../../builder.js';
 import { requestLoader } from '../../common/loaders.js';
 import { OrderDirection } from '../../common/schema-base.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { withNumericIds } from '../node-ids.js';
 import { waitlistsOf } from './waitlist.js';
 
 /** Assignments in GraphQL: the type, its filter and order, and a volunteer's assignments. Actions are ./mutations.ts. */
@@ -37,9 +37,9 @@ export function assignmentWhere(filter: typeof AssignmentFilter.$inferInput | nu
   };
 }
 
-export const ShiftAssignmentRef = withNumericIds(builder.prismaNode('ShiftAssignment', {
+export const ShiftAssignmentRef = keyedNode(builder.prismaNode('ShiftAssignment', {
   description: 'A volunteer on a shift, from sign-up to check-out. Needs a login.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   authScopes: { authenticated: true },
   fields: (t) => ({
     shift: t.relation('shift', { description: 'The shift.' }),
@@ -71,7 +71,7 @@ export const ShiftAssignmentRef = withNumericIds(builder.prismaNode('ShiftAssign
     cancelledAt: t.expose('cancelledAt', { type: 'DateTime', nullable: true, description: 'When the assignment was cancelled.' }),
     cancelReason: t.exposeString('cancelReason', { nullable: true, description: 'Why it was cancelled.' }),
   }),
-}), 'ShiftAssignment');
+}));
 
 const AssignmentOrderField = builder.enumType('AssignmentOrderField', {
   description: 'What assignments can be sorted by.',

@@ -1,6 +1,6 @@
 import { builder } from '../../builder.js';
 import { command } from '../../common/command.js';
-import { dbId, optionalDbId } from '../../common/ids.js';
+import { KEYED_ID, keyedNode } from '../../common/ids.js';
 import { payloadType } from '../../common/payload.js';
 import { COMMON_ERRORS, OrderDirection } from '../../common/schema-base.js';
 import { searchTerm } from '../../common/validation.js';
@@ -8,13 +8,11 @@ import type { Context } from '../../context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { SiteRef } from '../../sites/schema.js';
 import { subtreeFilter } from '../../sites/service.js';
-import { withNumericIds } from '../node-ids.js';
 import { ShiftConnection, ShiftOrder, ShiftRangeFilter, rangeWhere, shiftOrderBy } from '../shifts/schema.js';
 import { createDutyPost, updateDutyPost } from './rules.js';
 
 /*
  * Duty posts in GraphQL: the type, the lists of posts, and setting one up or changing it.
- * (Site IDs are another domain's; they are decoded with dbId until SiteRef parses its own.)
  */
 
 export const DutyPostKindEnum = builder.enumType('DutyPostKind', {
@@ -45,9 +43,9 @@ export const LocationInput = builder.inputType('LocationInput', {
   }),
 });
 
-export const DutyPostRef = withNumericIds(builder.prismaNode('DutyPost', {
+export const DutyPostRef = keyedNode(builder.prismaNode('DutyPost', {
   description: 'A duty post (岗位): a place where volunteers serve, such as a scenic spot or an intersection.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Name, e.g. 古城南门文明引导岗.' }),
     kind: t.expose('kind', { type: DutyPostKindEnum, description: 'What kind of place it is.' }),
@@ -77,7 +75,7 @@ export const DutyPostRef = withNumericIds(builder.prismaNode('DutyPost', {
     ),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the post was set up.' }),
   }),
-}), 'DutyPost');
+}));
 
 builder.prismaObjectFields('Site', (t) => ({
   dutyPosts: t.relatedConnection(
@@ -130,7 +128,7 @@ const DutyPostFilter = builder.inputType('DutyPostFilter', {
 async function dutyPostWhere(ctx: Context, filter: typeof DutyPostFilter.$inferInput | null | undefined): Promise<Prisma.DutyPostWhereInput> {
   if (!filter) return {};
   const term = searchTerm(filter.search);
-  const siteId = optionalDbId(filter.siteId, 'filter.siteId');
+  const siteId = filter.siteId?.id;
   return {
     ...(siteId != null && { site: await subtreeFilter(ctx.prisma, siteId) }),
     ...(filter.kind?.length && { kind: { in: filter.kind } }),
@@ -193,7 +191,7 @@ builder.mutationField('createDutyPost', (t) =>
     args: { input: t.arg({ type: CreateDutyPostInput, required: true, description: 'The new post.' }) },
     errors: { types: [...COMMON_ERRORS], directResult: true, union: { name: 'CreateDutyPostResult', description: 'The new post, or why it was refused.' } },
     resolve: async (_root, { input }, ctx) => {
-      const { post } = await command(ctx, (tx) => createDutyPost(tx, { ...input, siteId: dbId(input.siteId, 'input.siteId') }));
+      const { post } = await command(ctx, (tx) => createDutyPost(tx, { ...input, siteId: input.siteId.id }));
       return { dutyPost: post };
     },
   }),
@@ -226,7 +224,7 @@ builder.mutationField('updateDutyPost', (t) =>
       const { post } = await command(ctx, (tx) => updateDutyPost(tx, input.id.id, {
         name: input.name ?? undefined,
         kind: input.kind ?? undefined,
-        siteId: optionalDbId(input.siteId, 'input.siteId') ?? undefined,
+        siteId: input.siteId?.id ?? undefined,
         address: input.address ?? undefined,
         location: input.location,
         instructions: input.instructions,

@@ -2,7 +2,7 @@ import { requireViewer } from '../../auth/viewer.js';
 import { builder } from '../../builder.js';
 import { command } from '../../common/command.js';
 import { ConflictError, InvalidStatusTransitionError } from '../../common/errors.js';
-import { dbId } from '../../common/ids.js';
+import { KEYED_ID, keyedNode } from '../../common/ids.js';
 import { payloadType } from '../../common/payload.js';
 import { COMMON_ERRORS } from '../../common/schema-base.js';
 import type { Prisma } from '../../generated/prisma/client.js';
@@ -10,12 +10,10 @@ import { TeamRef } from '../../teams/schema.js';
 import { VolunteerRef } from '../../volunteers/schema.js';
 import { DailyServiceLimitError } from '../credit.js';
 import { FourEyesError } from '../errors.js';
-import { withNumericIds } from '../node-ids.js';
 import { recordService, reviewServiceRecord } from './rules.js';
 
 /*
- * Service records in GraphQL: the type, the lists of records, recording and reviewing. (Team and
- * volunteer IDs are other domains'; they are decoded with dbId until their refs parse their own.)
+ * Service records in GraphQL: the type, the lists of records, recording and reviewing.
  */
 
 export const ServiceRecordStatusEnum = builder.enumType('ServiceRecordStatus', {
@@ -27,10 +25,10 @@ export const ServiceRecordStatusEnum = builder.enumType('ServiceRecordStatus', {
   } as const,
 });
 
-export const ServiceRecordRef = withNumericIds(builder.prismaNode('ServiceRecord', {
+export const ServiceRecordRef = keyedNode(builder.prismaNode('ServiceRecord', {
   description:
     'Service time outside the roster (e.g. a one-off event), entered by a team leader; counts once APPROVED. Needs a login.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   authScopes: { authenticated: true },
   fields: (t) => ({
     volunteer: t.relation('volunteer', { description: 'Who served.' }),
@@ -43,7 +41,7 @@ export const ServiceRecordRef = withNumericIds(builder.prismaNode('ServiceRecord
     reviewedAt: t.expose('reviewedAt', { type: 'DateTime', nullable: true, description: 'When it was reviewed.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was entered.' }),
   }),
-}), 'ServiceRecord');
+}));
 
 builder.prismaObjectFields('Volunteer', (t) => ({
   serviceRecords: t.relatedConnection(
@@ -87,8 +85,8 @@ const ServiceRecordFilter = builder.inputType('ServiceRecordFilter', {
 
 function serviceRecordWhere(filter: typeof ServiceRecordFilter.$inferInput | null | undefined): Prisma.ServiceRecordWhereInput {
   return {
-    ...(filter?.teamId && { teamId: dbId(filter.teamId, 'filter.teamId') }),
-    ...(filter?.volunteerId && { volunteerId: dbId(filter.volunteerId, 'filter.volunteerId') }),
+    ...(filter?.teamId && { teamId: filter.teamId.id }),
+    ...(filter?.volunteerId && { volunteerId: filter.volunteerId.id }),
     ...(filter?.status && { status: filter.status }),
   };
 }
@@ -144,8 +142,8 @@ builder.mutationField('recordService', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { record } = await command(ctx, (tx) => recordService(tx, {
         ...input,
-        volunteerId: dbId(input.volunteerId, 'input.volunteerId'),
-        teamId: dbId(input.teamId, 'input.teamId'),
+        volunteerId: input.volunteerId.id,
+        teamId: input.teamId.id,
       }, ctx.clock.now(), requireViewer(ctx.viewer)));
       return { serviceRecord: record };
     },

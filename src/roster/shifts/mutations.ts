@@ -1,7 +1,6 @@
 import { builder } from '../../builder.js';
 import { command } from '../../common/command.js';
 import { ConflictError } from '../../common/errors.js';
-import { dbId } from '../../common/ids.js';
 import { payloadType } from '../../common/payload.js';
 import { COMMON_ERRORS } from '../../common/schema-base.js';
 import { ProjectRef } from '../../projects/schema.js';
@@ -12,8 +11,7 @@ import { ShiftConnection, ShiftRef } from './schema.js';
 import { cancelShift, closeShift } from './settle.js';
 
 /*
- * Planning and ending shifts: createShifts, updateShift, cancelShift, closeShift. (Project IDs
- * are another domain's; they are decoded with dbId until ProjectRef parses its own.)
+ * Planning and ending shifts: createShifts, updateShift, cancelShift, closeShift.
  */
 
 /** Why an action on a shift can be refused by the shift's or its project's state. */
@@ -82,7 +80,7 @@ builder.mutationField('createShifts', (t) =>
       const result = await command(
         ctx,
         (tx) => createShifts(tx, {
-          projectId: dbId(input.projectId, 'input.projectId'),
+          projectId: input.projectId.id,
           postIds: input.postIds.map((id) => id.id),
           startDate: input.startDate ?? undefined,
           days: input.days ?? undefined,

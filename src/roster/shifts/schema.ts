@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import { optionalDbId } from '../../common/ids.js';
+import { KEYED_ID, keyedNode } from '../../common/ids.js';
 import { OrderDirection } from '../../common/schema-base.js';
 import type { Context } from '../../context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
@@ -8,7 +8,6 @@ import { SiteRef } from '../../sites/schema.js';
 import { subtreeOf } from '../../sites/service.js';
 import { type AssignmentPage, shiftAssignmentsPage } from '../assignment-pages.js';
 import { AssignmentFilter, ShiftAssignmentRef, assignmentWhere } from '../assignments/schema.js';
-import { withNumericIds } from '../node-ids.js';
 import { publicShiftWhere } from '../open-shifts.js';
 import { DutyPostRef } from '../posts/schema.js';
 import { checkInWindow, openSlots, staffingOf } from '../rules.js';
@@ -17,8 +16,7 @@ import { type RosterFilter, rosterWhere } from './query.js';
 
 /*
  * Shifts in GraphQL: the type, the one shift connection, the roster query and its filter and
- * order. Planning and ending shifts is ./mutations.ts. (Site and project IDs are other domains';
- * they are decoded with optionalDbId until their refs parse their own.)
+ * order. Planning and ending shifts is ./mutations.ts.
  */
 
 export const ShiftStatusEnum = builder.enumType('ShiftStatus', {
@@ -58,10 +56,10 @@ export function rangeWhere(ctx: Context, filter: typeof ShiftRangeFilter.$inferI
   return ctx.viewer ? where : { AND: [where, publicShiftWhere(ctx.prisma)] };
 }
 
-export const ShiftRef = withNumericIds(builder.prismaNode('Shift', {
+export const ShiftRef = keyedNode(builder.prismaNode('Shift', {
   description:
     'One stretch of duty at a post for a project, e.g. 08:00–12:00 at the old town’s south gate. Open shifts with free places are public; others need a login.',
-  id: { field: 'id' },
+  id: KEYED_ID,
   authScopes: (shift) => ({ $any: { authenticated: true, publicShift: shift, boardShift: shift } }),
   fields: (t) => ({
     project: t.relation('project', { description: 'The project the shift serves.' }),
@@ -116,7 +114,7 @@ export const ShiftRef = withNumericIds(builder.prismaNode('Shift', {
       { name: 'ShiftAssignmentsEdge', description: 'An assignment on a page.' },
     ),
   }),
-}), 'Shift');
+}));
 
 const ShiftOrderField = builder.enumType('ShiftOrderField', {
   description: 'What shifts can be sorted by.',
@@ -206,9 +204,9 @@ const RosterFilterInput = builder.inputType('RosterFilter', {
 async function rosterFilterWhere(ctx: Context, filter: typeof RosterFilterInput.$inferInput | null | undefined) {
   const day = filter?.date ? shanghaiDayRange(filter.date) : null;
   const criteria: RosterFilter = {
-    siteId: optionalDbId(filter?.siteId, 'filter.siteId'),
+    siteId: filter?.siteId?.id,
     postId: filter?.postId?.id,
-    projectId: optionalDbId(filter?.projectId, 'filter.projectId'),
+    projectId: filter?.projectId?.id,
     from: laterOf(filter?.from, day?.start),
     to: earlierOf(filter?.to, day?.end),
     staffing: filter?.staffing,
