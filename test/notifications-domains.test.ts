@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../src/common/clock.js';
+import { pruneOutbox } from '../src/events/outbox.js';
 import { OrdersDispatchDocument, OrdersPlaceDocument, ReportsChangeStatusDocument, ReportsSubmitDocument } from './generated/graphql.js';
 import { expectType, gql } from './support/client.js';
 import { gid, uniquePhone } from './support/fixtures.js';
@@ -134,6 +135,23 @@ describe.each(DATABASE_KINDS)('notifications from orders and reports on %s', (ki
       expect(row.attempts).toBe(2);
     } finally {
       await t.db.prisma.webhookEndpoint.delete({ where: { id: endpoint.id } });
+    }
+  });
+
+  it('pruning keeps what the notification worker has yet to read, however old', async () => {
+    const prisma = t.db.prisma;
+    const cursor = await prisma.notificationCursor.findFirstOrThrow();
+    const last = (await prisma.outboxEvent.aggregate({ _max: { sequence: true } }))._max.sequence!;
+    const behind = last - 2n;
+    await prisma.notificationCursor.update({ where: { name: cursor.name }, data: { position: behind } });
+    try {
+      // Everything is older than a cutoff a year ahead, and the relay has nothing unsent (no Redis).
+      await pruneOutbox(prisma, new Date(clock.now().getTime() + 365 * 24 * 3600_000));
+      const kept = await prisma.outboxEvent.findMany({ select: { sequence: true }, orderBy: { sequence: 'asc' } });
+      expect(kept.map((r) => r.sequence)).toEqual([behind + 1n, behind + 2n]);
+      expect((await prisma.outboxCounter.findFirstOrThrow()).prunedThrough).toBe(behind);
+    } finally {
+      await prisma.notificationCursor.update({ where: { name: cursor.name }, data: { position: cursor.position } });
     }
   });
 });

@@ -251,7 +251,7 @@ export async function markSent(tx: Tx, sequences: readonly number[], at: Date): 
 
 /**
  * Deletes events recorded before `cutoff`, as a prefix of the order and never past the first
- * unsent one, and records how far the log is pruned. Returns how many rows went.
+ * unsent one or what a consumer has yet to read, and records how far the log is pruned. Returns how many rows went.
  */
 export async function pruneOutbox(prisma: PrismaClient, cutoff: Date): Promise<number> {
   return prisma.$transaction(async (tx) => {
@@ -260,6 +260,9 @@ export async function pruneOutbox(prisma: PrismaClient, cutoff: Date): Promise<n
     if (through == null) return 0;
     const unsent = await tx.outboxEvent.aggregate({ _min: { sequence: true }, where: { sentAt: null } });
     if (unsent._min.sequence != null && unsent._min.sequence <= through) through = unsent._min.sequence - 1n;
+    // Nor what a consumer (the notification worker) has yet to read, however old.
+    const consumers = await tx.notificationCursor.aggregate({ _min: { position: true } });
+    if (consumers._min.position != null && consumers._min.position < through) through = consumers._min.position;
     const { count } = await tx.outboxEvent.deleteMany({ where: { sequence: { lte: through } } });
     await tx.$executeRaw`
       UPDATE "outbox_counter" SET "prunedThrough" = GREATEST("prunedThrough", ${through}::bigint) WHERE "id" = 1`;
