@@ -70,14 +70,14 @@ describe.each(DATABASE_KINDS)('notifications from orders and reports on %s', (ki
     expect((await inbox(t, w.as.resident)).items.filter((n) => n.kind === 'ORDER_UPDATE')).toEqual([]);
 
     const dispatched = (
-      await gql(t.url, OrdersDispatchDocument, { input: { id: placed.serviceOrder.id, teamId: gid('Team', w.teams.teamA.id) } }, w.as.managerA)
+      await gql(t.url, OrdersDispatchDocument, { input: { id: placed.serviceOrder!.id, teamId: gid('Team', w.teams.teamA.id) } }, w.as.managerA)
     ).dispatchServiceOrder;
     expect(dispatched.__typename).toBe('DispatchServiceOrderPayload');
     await tick();
 
     const mine = (await inbox(t, w.as.resident)).items.filter((n) => n.kind === 'ORDER_UPDATE');
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ title: '服务工单进展', targetIds: [placed.serviceOrder.id] });
+    expect(mine[0]).toMatchObject({ title: '服务工单进展', targetIds: [placed.serviceOrder!.id] });
     expect(mine[0]!.body).toContain('已派单');
     expect((await inbox(t, w.as.stranger)).items.filter((n) => n.kind === 'ORDER_UPDATE')).toEqual([]);
     expect((await inbox(t, w.as.leaderA)).items.filter((n) => n.kind === 'ORDER_UPDATE')).toEqual([]);

@@ -1,10 +1,11 @@
-import type { KeyedId } from '../common/ids.js';
 import { cached, requestLoader } from '../common/loaders.js';
 import type { Context } from '../context.js';
 import { isPublicShift } from '../roster/open-shifts.js';
 import { trackingCodeHash } from '../orders/rules.js';
 import { ledTeamSitePathsOf, orderVisibleTo } from './order-visibility.js';
 import { type Viewer, managesPath } from './viewer.js';
+import { careScopes, certificateScopes } from './care-scopes.js';
+import { type IdParam, idOf, leads } from './scope-rules.js';
 import { boardCovers } from '../boards/service.js';
 
 /**
@@ -113,17 +114,6 @@ export interface OrderScope {
   requesterAccountId: number | null;
   status: string;
 }
-
-/** An ID as a scope receives it: a database id, or a global ID the relay plugin decoded (and parsed, see keyedNode). */
-export type IdParam = number | KeyedId;
-
-/** A database id from an ID of the expected type, or null when it is not one. */
-function idOf(value: IdParam, typename: string): number | null {
-  if (typeof value === 'number') return value;
-  return value.typename === typename ? value.id : null;
-}
-
-const leads = (viewer: Viewer, teamId: number) => viewer.ledTeamIds.includes(teamId);
 
 /** Whether the site with this path is the site at `root` or below it. */
 const isWithin = (path: string, root: string) => path === root || path.startsWith(`${root}.`);
@@ -354,90 +344,5 @@ export function scopesFor(ctx: Context) {
     },
   } satisfies {
     [K in keyof AuthScopes]: AuthScopes[K] extends boolean ? boolean : (param: AuthScopes[K]) => Promise<boolean>;
-  };
-}
-
-// ---- care (src/care) ------------------------------------------------------------------------------
-
-type Rule = (typename: string, check: (viewer: Viewer, id: number) => Promise<boolean>) => (value: IdParam) => Promise<boolean>;
-
-/** Who may see and act on a beneficiary: judged on its site and its caring team, batched per request. */
-function careScopes(ctx: Context, rule: Rule) {
-  const beneficiaries = requestLoader<number, { sitePath: string; careTeamId: number | null } | null>(
-    ctx,
-    'policy:beneficiary',
-    async (ids) => {
-      const rows = await ctx.prisma.beneficiary.findMany({
-        where: { id: { in: [...ids] } },
-        select: { id: true, careTeamId: true, site: { select: { path: true } } },
-      });
-      const byId = new Map(rows.map((r) => [r.id, { sitePath: r.site.path, careTeamId: r.careTeamId }]));
-      return ids.map((id) => byId.get(id) ?? null);
-    },
-  );
-  // The viewer's own team memberships, once per request.
-  const myTeams = (v: Viewer) =>
-    cached(ctx, 'care:myTeams', async () =>
-      v.volunteerId == null
-        ? new Set<number>()
-        : new Set(
-            (await ctx.prisma.teamMembership.findMany({ where: { volunteerId: v.volunteerId }, select: { teamId: true } })).map(
-              (m) => m.teamId,
-            ),
-          ),
-    );
-  return {
-    manageBeneficiary: rule('Beneficiary', async (v, id) => {
-      const b = await beneficiaries.load(id);
-      return !!b && managesPath(v, b.sitePath);
-    }),
-    careForBeneficiary: rule('Beneficiary', async (v, id) => {
-      const b = await beneficiaries.load(id);
-      return !!b && (managesPath(v, b.sitePath) || (b.careTeamId != null && leads(v, b.careTeamId)));
-    }),
-    seeBeneficiaryPersonalData: rule('Beneficiary', async (v, id) => {
-      const b = await beneficiaries.load(id);
-      if (!b) return false;
-      if (managesPath(v, b.sitePath)) return true;
-      if (b.careTeamId == null) return false;
-      return leads(v, b.careTeamId) || (await myTeams(v)).has(b.careTeamId);
-    }),
-  };
-}
-
-// ---- certificates and star levels (src/certificates) ---------------------------------------------
-
-function certificateScopes(ctx: Context, rule: Rule) {
-  const certificate = (id: number) =>
-    cached(ctx, `certificate:${id}`, () =>
-      ctx.prisma.serviceCertificate.findUnique({
-        where: { id },
-        select: { volunteerId: true, teamId: true, team: { select: { site: { select: { path: true } } } } },
-      }),
-    );
-  return {
-    seeCertificate: rule('ServiceCertificate', async (v, id) => {
-      const c = await certificate(id);
-      return !!c && (c.volunteerId === v.volunteerId || leads(v, c.teamId) || managesPath(v, c.team.site.path));
-    }),
-    issueCertificate: async (value: IdParam) => {
-      const id = idOf(value, 'ServiceCertificate');
-      const v = ctx.viewer;
-      if (!v || id == null) return !!v?.admin;
-      const c = await certificate(id);
-      if (!c) return v.admin;
-      return c.volunteerId !== v.volunteerId && (v.admin || leads(v, c.teamId) || managesPath(v, c.team.site.path));
-    },
-    reviewStarApplication: async (value: IdParam) => {
-      const id = idOf(value, 'StarLevelApplication');
-      const v = ctx.viewer;
-      if (!v || id == null) return !!v?.admin;
-      const a = await ctx.prisma.starLevelApplication.findUnique({
-        where: { id },
-        select: { volunteerId: true, volunteer: { select: { homeSite: { select: { path: true } } } } },
-      });
-      if (!a) return v.admin;
-      return a.volunteerId !== v.volunteerId && managesPath(v, a.volunteer.homeSite.path);
-    },
   };
 }
