@@ -6,12 +6,11 @@ import { GraphQLError } from 'graphql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, useReadinessCheck } from 'graphql-yoga';
-import { useServer } from 'graphql-ws/use/ws';
-import { type WebSocket, WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
 import { useReadOnlyBoards } from './boards/schema.js';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/service.js';
 import type { TokenSettings } from './auth/tokens.js';
-import { authenticatePrincipal, connectionOf, openConnection } from './auth/connections.js';
+import { authenticatePrincipal, connectionOf } from './auth/connections.js';
 import { createLiveSessions } from './auth/live-sessions.js';
 import { createSessionCache, useSessionCacheEviction } from './auth/session-cache.js';
 import { type Clock, systemClock } from './common/clock.js';
@@ -24,7 +23,6 @@ import {
   limitRequestBodies,
   loadPersistedManifest,
   resolveOperationLimits,
-  resolvePersistedOperation,
   useHiddenSuggestions,
   useNoIntrospection,
   useOperationLimits,
@@ -37,7 +35,8 @@ import { type LiveEventsOptions, createLiveEvents } from './events/live-events.j
 import { type AppBus, createEventBus } from './events/topics.js';
 import { schema } from './schema.js';
 import { streamsEndOnShutdown } from './shutdown.js';
-import { type WsLimiter, type WsLimits, limitWebSockets } from './ws-limits.js';
+import type { WsLimiter, WsLimits } from './ws-limits.js';
+import { serveWebSockets } from './ws-server.js';
 import { useCertificateRoutes } from './certificates/routes.js';
 import { useBoardPage } from './boards/page.js';
 import { useCalendarRoutes } from './calendar/routes.js';
@@ -111,8 +110,6 @@ export interface RunningServer {
    */
   close(drainMs?: number): Promise<void>;
 }
-
-const WS_KEEPALIVE_MS = 12_000;
 
 /** Builds the Yoga app and serves it (HTTP, SSE and WebSocket) on host:port. Port 0 picks a free port. */
 export async function startServer(
@@ -258,80 +255,16 @@ export async function startServer(
     { requestTimeout, headersTimeout: Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout), connectionsCheckingInterval: 1_000 },
     limitRequestBodies(yoga, maxBodyBytes),
   );
-  const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint, maxPayload: maxBodyBytes });
-  const maxOperations = options.wsMaxSubscriptions ?? 20;
-  // Sockets per address and in total, slow consumers, operations per second (before useServer).
-  const wsLimiter = limitWebSockets(wsServer, options.wsLimits, logger);
-  const wsDisposable = useServer(
-    {
-      // Run WebSocket operations through Yoga's envelop, so its plugins and context apply too.
-      execute: (args: any) => args.rootValue.execute(args),
-      subscribe: (args: any) => args.rootValue.subscribe(args),
-      // A token that is present but bad closes the socket with 4401 Unauthorized; a good one is
-      // leased (src/auth/live-sessions.ts) until it expires or is revoked, unless renewed in-band.
-      onConnect: async (ctx) => {
-        try {
-          await openConnection(services, ctx.extra.socket, ctx.connectionParams);
-        } catch {
-          ctx.extra.socket.close(4401, 'Unauthorized');
-          return false;
-        }
-        return true;
-      },
-      onSubscribe: async (ctx, _id, params) => {
-        const rateLimited = wsLimiter.checkOperation(ctx.extra.socket);
-        if (rateLimited) return [rateLimited];
-        if (persisted) {
-          const resolved = resolvePersistedOperation(persisted, params);
-          if (resolved instanceof GraphQLError) return [resolved];
-          params = resolved;
-        }
-        // graphql-ws registers each operation (this one included) in ctx.subscriptions on arrival
-        // and removes it when the client completes it, so this count is exact and race-free.
-        if (Object.keys(ctx.subscriptions).length > maxOperations) {
-          return [
-            new GraphQLError(`At most ${maxOperations} subscriptions may run on one connection.`, {
-              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
-            }),
-          ];
-        }
-        const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } =
-          yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
-        let document;
-        try {
-          document = parse(params.query);
-        } catch (error) {
-          // A syntax error fails this operation only; the socket stays open.
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
-        }
-        let contextValue;
-        try {
-          contextValue = await contextFactory();
-        } catch (error) {
-          // The token expired or was revoked since the connection opened.
-          if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') {
-            ctx.extra.socket.close(4401, 'Unauthorized');
-            return [error];
-          }
-          throw error;
-        }
-        const args = {
-          schema: envelopedSchema,
-          operationName: params.operationName,
-          document,
-          variableValues: params.variables,
-          contextValue,
-          rootValue: { execute, subscribe },
-        };
-        const errors = validate(args.schema, args.document);
-        if (errors.length) return errors;
-        return args;
-      },
-    },
-    wsServer,
-    // Keep-alive: a WebSocket ping every 12 s; a client that stops answering is dropped.
-    WS_KEEPALIVE_MS,
-  );
+  const { wsServer, wsLimiter, wsDisposable } = serveWebSockets({
+    httpServer,
+    yoga,
+    services,
+    persisted,
+    maxPayload: maxBodyBytes,
+    maxOperations: options.wsMaxSubscriptions ?? 20,
+    limits: options.wsLimits,
+    logger,
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
