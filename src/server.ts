@@ -15,6 +15,7 @@ import { createLiveSessions } from './auth/live-sessions.js';
 import { createSessionCache, useSessionCacheEviction } from './auth/session-cache.js';
 import { type Clock, systemClock } from './common/clock.js';
 import { type AppServices, createContext } from './context.js';
+import { useFreshCachesPerEvent } from './common/loaders.js';
 import type { Database } from './db/index.js';
 import { graphiqlOptions } from './graphiql.js';
 import {
@@ -217,6 +218,8 @@ export async function startServer(
       liveStreams.plugin,
       // Over SSE, each rosterChanged event carries `id: <sequence>`, so EventSource resumes by Last-Event-ID.
       useSseEventIds(),
+      // Each subscription event is resolved with fresh loaders (a subscription keeps one context).
+      useFreshCachesPerEvent(),
       useRequestIds(),
       useOperationLog(logger),
       useReadOnlyBoards(),

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 
 const loaders = new WeakMap<Context, Map<string, DataLoader<unknown, unknown>>>();
@@ -30,4 +31,26 @@ export function cached<T>(ctx: Context, key: string, load: () => Promise<T>): Pr
   const cache = (ctx.authCache ??= new Map());
   if (!cache.has(key)) cache.set(key, load());
   return cache.get(key) as Promise<T>;
+}
+
+/** Forgets the request's loaders and memos, so what is read next is read afresh. */
+export function resetRequestCaches(ctx: Context): void {
+  loaders.delete(ctx);
+  ctx.authCache?.clear();
+}
+
+/**
+ * A subscription keeps one context for all its events, so a loader or memo filled while one
+ * event was resolved would answer the next with old rows (counts that go backwards, a shift still
+ * public after it filled). Each event is resolved with fresh ones: the caches are dropped as each
+ * result leaves, before the next event is executed.
+ */
+export function useFreshCachesPerEvent(): Plugin<Context> {
+  return {
+    onSubscribe: () => ({
+      onSubscribeResult: ({ args }) => ({
+        onNext: () => resetRequestCaches(args.contextValue as Context),
+      }),
+    }),
+  };
 }
