@@ -87,7 +87,7 @@ describe.each(KINDS_AND_CLOCKS)('service hours and stars on %s at %s', (kind, _l
 
     // A decided record cannot be decided again, either way, and the minutes count once.
     for (const decision of ['REJECTED', 'APPROVED'] as const) {
-      const again = expectType(await review(pending.id, decision), 'InvalidStatusTransitionError');
+      const again = expectType(await review(pending.id, decision), 'ServiceRecordStatusTransitionError');
       expect(again).toMatchObject({ from: 'APPROVED', to: decision, allowed: [] });
       expect(again.message).toBe(`A service record cannot go from APPROVED to ${decision}; allowed next: none.`);
     }
@@ -96,7 +96,7 @@ describe.each(KINDS_AND_CLOCKS)('service hours and stars on %s at %s', (kind, _l
     const rejectedRecord = await record(v.id, 600);
     const rejected = expectType(await review(rejectedRecord.id, 'REJECTED', '无活动记录'), 'ReviewServiceRecordPayload').serviceRecord;
     expect(rejected).toMatchObject({ status: 'REJECTED', reviewNote: '无活动记录', volunteer: { serviceMinutes: 150 } });
-    expect(expectType(await review(rejectedRecord.id, 'APPROVED'), 'InvalidStatusTransitionError')).toMatchObject({ from: 'REJECTED', to: 'APPROVED' });
+    expect(expectType(await review(rejectedRecord.id, 'APPROVED'), 'ServiceRecordStatusTransitionError')).toMatchObject({ from: 'REJECTED', to: 'APPROVED' });
     expect((await api.volunteer(v.id)).serviceMinutes).toBe(150);
     expect((await t.db.prisma.volunteer.findUniqueOrThrow({ where: { id: v.id } })).serviceMinutes).toBe(150);
 

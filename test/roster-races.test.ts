@@ -253,7 +253,7 @@ describe('roster races on postgres', () => {
       );
       const winners = reviews.filter((r) => r.__typename === 'ReviewServiceRecordPayload');
       expect(winners).toHaveLength(1);
-      expect(reviews.filter((r) => r.__typename === 'InvalidStatusTransitionError')).toHaveLength(1);
+      expect(reviews.filter((r) => r.__typename === 'ServiceRecordStatusTransitionError')).toHaveLength(1);
       const final = await t.db.prisma.serviceRecord.findUniqueOrThrow({ where: { id: dbIdOf(recorded.id) } });
       const after = (await t.db.prisma.volunteer.findUniqueOrThrow({ where: { id: v.id } })).serviceMinutes;
       expect(after).toBe(before + (final.status === 'APPROVED' ? 90 : 0));

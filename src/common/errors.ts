@@ -93,14 +93,6 @@ export function statusTransitionError<S extends string>(name: string, machine: s
   };
 }
 
-/**
- * The String-typed transition error, left only for the roster's service-record review until it
- * moves to its own ServiceRecordStatusTransitionError (src/roster/ is being split; see the report).
- */
-export class InvalidStatusTransitionError extends StatusTransitionError<string> {
-  override name = 'InvalidStatusTransitionError';
-}
-
 /** A request that conflicts with the current state in a way no other error type describes. */
 export class ConflictError extends DomainError {
   override name = 'ConflictError';

@@ -7,7 +7,6 @@ import {
   DuplicateNameError,
   DuplicatePhoneError,
   type FieldError,
-  InvalidStatusTransitionError,
   NotFoundError,
   type StatusTransitionError,
   ValidationError,
@@ -118,18 +117,6 @@ builder.objectType(DuplicateNameError, {
   interfaces: [ErrorInterface],
   fields: (t) => ({
     name: t.exposeString('duplicateName', { description: 'The name in conflict.' }),
-  }),
-});
-
-builder.objectType(InvalidStatusTransitionError, {
-  name: 'InvalidStatusTransitionError',
-  description:
-    'A service record cannot move from its current review status to the one requested. (Every other status machine has its own error with typed statuses, e.g. ProjectStatusTransitionError; this one follows when the roster does.)',
-  interfaces: [ErrorInterface],
-  fields: (t) => ({
-    from: t.exposeString('from', { description: 'The current status.' }),
-    to: t.exposeString('to', { description: 'The requested status.' }),
-    allowed: t.exposeStringList('allowed', { description: 'The statuses reachable from `from`.' }),
   }),
 });
 

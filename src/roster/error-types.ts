@@ -93,11 +93,11 @@ builder.objectType(ProjectNotRecruitingError, {
   description: 'The shift’s project is not RECRUITING or ACTIVE, so it takes no sign-ups (or changes).',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    status: t.field({ type: ProjectStatusEnum, description: 'The project’s current status.', resolve: (e) => e.status as never }),
+    status: t.field({ type: ProjectStatusEnum, description: 'The project’s current status.', resolve: (e) => e.status }),
     allowed: t.field({
       type: [ProjectStatusEnum],
       description: 'The statuses that would allow it.',
-      resolve: (e) => [...e.allowed] as never,
+      resolve: (e) => [...e.allowed],
     }),
   }),
 });

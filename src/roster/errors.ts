@@ -1,4 +1,5 @@
 import { DomainError } from '../common/errors.js';
+import type { ProjectStatus } from '../generated/prisma/client.js';
 import { formatShanghai } from './time.js';
 
 /** "A", "A or B", "A, B or C". */
@@ -20,7 +21,7 @@ const ACTION_TEXT: Record<AssignmentAction, string> = {
 
 /**
  * Refusals of the duty-roster rules. Besides these the roster throws the common NotFoundError,
- * ValidationError, InvalidStatusTransitionError and ConflictError from src/common/errors.ts.
+ * ValidationError and ConflictError from src/common/errors.ts (each status machine has its own transition error).
  * Times in messages are Asia/Shanghai wall-clock; the fields hold the instants.
  */
 
@@ -124,9 +125,9 @@ export class ProjectNotRecruitingError extends DomainError {
   constructor(
     readonly projectId: number,
     /** The project's current status. */
-    readonly status: string,
+    readonly status: ProjectStatus,
     /** The statuses in which the action is allowed. */
-    readonly allowed: readonly string[],
+    readonly allowed: readonly ProjectStatus[],
   ) {
     super(`The project is ${status}; this is only possible while it is ${orList(allowed)}.`);
   }

@@ -1,14 +1,17 @@
 import { z } from 'zod';
 import type { Actor } from '../../auth/viewer.js';
-import { ConflictError, InvalidStatusTransitionError, NotFoundError, ValidationError } from '../../common/errors.js';
+import { ConflictError, NotFoundError, ValidationError, statusTransitionError } from '../../common/errors.js';
 import { optionalText, parseInput, text } from '../../common/validation.js';
-import type { ServiceRecord } from '../../generated/prisma/client.js';
+import type { ServiceRecord, ServiceRecordStatus } from '../../generated/prisma/client.js';
 import { creditRecord, requireWithinDailyLimit } from '../credit.js';
 import { FourEyesError } from '../errors.js';
 import type { RosterChange } from '../events.js';
 import { lockVolunteerRow } from '../locks.js';
 import { type Tx, calendarDay, id } from '../rules.js';
 import { shanghaiDateOf } from '../time.js';
+
+/** A review of a service record that is no longer PENDING (reviews happen once). */
+export class ServiceRecordStatusTransitionError extends statusTransitionError<ServiceRecordStatus>('ServiceRecordStatusTransitionError', 'service record') {}
 
 /*
  * Service records: hours served outside the roster, entered by a team leader and counted once
@@ -76,7 +79,7 @@ export async function recordService(
 }
 
 /**
- * Approves or rejects a PENDING service record (InvalidStatusTransitionError otherwise).
+ * Approves or rejects a PENDING service record (ServiceRecordStatusTransitionError otherwise).
  * - Four eyes: the reviewer is neither the volunteer who served nor whoever entered the record
  *   (FourEyesError), so a leader's own hours go to another leader of the team or to a manager.
  * - Approval adds the minutes to Volunteer.serviceMinutes in the same transaction, under the
@@ -95,7 +98,7 @@ export async function reviewServiceRecord(
     if (!current) throw new NotFoundError('ServiceRecord', input.recordId);
     if (reviewer.volunteerId === current.volunteerId) throw new FourEyesError(current.id, 'VOLUNTEER');
     if (reviewer.accountId === current.recordedByAccountId) throw new FourEyesError(current.id, 'RECORDER');
-    if (current.status !== 'PENDING') throw new InvalidStatusTransitionError('service record', current.status, input.decision, []);
+    if (current.status !== 'PENDING') throw new ServiceRecordStatusTransitionError(current.status, input.decision, []);
     if (input.decision === 'APPROVED') {
       await lockVolunteerRow(tx, current.volunteerId);
       await requireWithinDailyLimit(tx, current.volunteerId, current.servedOn, current.minutes);
@@ -106,7 +109,7 @@ export async function reviewServiceRecord(
     });
     if (count === 0) {
       const latest = await tx.serviceRecord.findUniqueOrThrow({ where: { id: current.id }, select: { status: true } });
-      throw new InvalidStatusTransitionError('service record', latest.status, input.decision, []);
+      throw new ServiceRecordStatusTransitionError(latest.status, input.decision, []);
     }
     if (input.decision === 'APPROVED') await creditRecord(tx, current.volunteerId, current.minutes);
     const record = await tx.serviceRecord.findUniqueOrThrow({ where: { id: current.id } });

@@ -1,16 +1,16 @@
 import { requireViewer } from '../../auth/viewer.js';
 import { builder } from '../../builder.js';
 import { command } from '../../common/command.js';
-import { ConflictError, InvalidStatusTransitionError } from '../../common/errors.js';
+import { ConflictError } from '../../common/errors.js';
 import { KEYED_ID, keyedNode } from '../../common/ids.js';
 import { payloadType } from '../../common/payload.js';
-import { COMMON_ERRORS } from '../../common/schema-base.js';
+import { COMMON_ERRORS, statusTransitionErrorType } from '../../common/schema-base.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { TeamRef } from '../../teams/schema.js';
 import { VolunteerRef } from '../../volunteers/schema.js';
 import { DailyServiceLimitError } from '../credit.js';
 import { FourEyesError } from '../errors.js';
-import { recordService, reviewServiceRecord } from './rules.js';
+import { ServiceRecordStatusTransitionError, recordService, reviewServiceRecord } from './rules.js';
 
 /*
  * Service records in GraphQL: the type, the lists of records, recording and reviewing.
@@ -24,6 +24,8 @@ export const ServiceRecordStatusEnum = builder.enumType('ServiceRecordStatus', {
     REJECTED: { description: 'Rejected; does not count.' },
   } as const,
 });
+
+statusTransitionErrorType(ServiceRecordStatusTransitionError, 'ServiceRecordStatusTransitionError', 'A service record', ServiceRecordStatusEnum);
 
 export const ServiceRecordRef = keyedNode(builder.prismaNode('ServiceRecord', {
   description:
@@ -63,7 +65,8 @@ builder.prismaObjectFields('Team', (t) => ({
     {
       cursor: 'id',
       totalCount: true,
-      description: 'Service records entered for this team, newest first.',
+      // Refusable (README, Nullability): teams are public, their records are not.
+      description: 'Service records entered for this team, newest first. Needs a login (null with a FORBIDDEN error for anonymous callers).',
       nullable: true,
       authScopes: { authenticated: true },
       args: { status: t.arg({ type: ServiceRecordStatusEnum, description: 'Only records in this review state.' }) },
@@ -96,9 +99,10 @@ builder.queryFields((t) => ({
     {
       type: 'ServiceRecord',
       cursor: 'id',
+      // Refusable (README, Nullability): a root field that needs a login.
       nullable: true,
       authScopes: { authenticated: true },
-      description: 'Service records, newest first.',
+      description: 'Service records, newest first. Needs a login (null with a FORBIDDEN error for anonymous callers).',
       args: { filter: t.arg({ type: ServiceRecordFilter, description: 'Conditions the records must meet.' }) },
       totalCount: (_parent, args, ctx) => ctx.prisma.serviceRecord.count({ where: serviceRecordWhere(args.filter) }),
       resolve: (query, _root, args, ctx) =>
@@ -175,7 +179,7 @@ builder.mutationField('reviewServiceRecord', (t) =>
     type: ServiceRecordPayload('ReviewServiceRecordPayload', 'The record was reviewed.'),
     args: { input: t.arg({ type: ReviewServiceRecordInput, required: true, description: 'The record and the decision.' }) },
     errors: {
-      types: [...COMMON_ERRORS, InvalidStatusTransitionError, FourEyesError, DailyServiceLimitError],
+      types: [...COMMON_ERRORS, ServiceRecordStatusTransitionError, FourEyesError, DailyServiceLimitError],
       directResult: true,
       union: { name: 'ReviewServiceRecordResult', description: 'The reviewed record, or why the review was refused.' },
     },

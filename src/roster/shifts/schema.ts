@@ -99,7 +99,9 @@ export const ShiftRef = keyedNode(builder.prismaNode('Shift', {
         type: ShiftAssignmentRef,
         nullable: true,
         authScopes: { authenticated: true },
-        description: 'The volunteers on this shift, in sign-up order (the waitlist in its order). Needs a login.',
+        // Refusable (README, Nullability): the shift is public for open projects, its volunteers are not.
+        description:
+          'The volunteers on this shift, in sign-up order (the waitlist in its order). Needs a login (null with a FORBIDDEN error for anonymous callers; the shift is public for open projects).',
         args: { filter: t.arg({ type: AssignmentFilter, description: 'Which assignments.' }) },
         // One windowed query per page of shifts (src/roster/assignment-pages.ts).
         resolve: (shift, args, ctx, info) => shiftAssignmentsPage(shift, args, ctx, info),
