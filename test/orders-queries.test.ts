@@ -157,6 +157,27 @@ describe.each(DATABASE_KINDS)('service-order queries on %s', (kind) => {
     expect(expectType(foreign.placeServiceOrder, 'ValidationError').fields[0]?.path).toBe('input.menuItemId');
   });
 
+  it('a civilised family’s talk (文明家庭宣讲) is a menu item residents order; the family must be at the site or below', async () => {
+    const prisma = t.db.prisma;
+    const here = await prisma.family.create({ data: { name: '宣讲周家', story: '', siteId: w.sites.stationA.id } });
+    const elsewhere = await prisma.family.create({ data: { name: '宣讲钱家', story: '', siteId: w.sites.stationB.id } });
+    const input = { siteId: station(), name: '文明家庭宣讲', category: 'CIVIC_EDUCATION' as const, familyId: gid('Family', here.id) };
+    const created = expectType((await gql(t.url, OrdersCreateMenuItemDocument, { input }, w.as.managerA)).createServiceMenuItem, 'CreateServiceMenuItemPayload');
+    expect(created.menuItem.family).toEqual({ id: gid('Family', here.id), name: '宣讲周家' });
+    const before = await prisma.serviceMenuItem.count();
+    const outside = await gql(t.url, OrdersCreateMenuItemDocument, { input: { ...input, name: '家风故事会', familyId: gid('Family', elsewhere.id) } }, w.as.managerA);
+    expect(expectType(outside.createServiceMenuItem, 'ValidationError').fields[0]?.path).toBe('input.familyId');
+    expect(await prisma.serviceMenuItem.count()).toBe(before);
+    // A resident orders the talk like any other item.
+    const placed = await gql(
+      t.url,
+      OrdersPlaceDocument,
+      { input: { siteId: station(), menuItemId: created.menuItem.id, address: '东门社区活动室', requesterName: '社区主任', requesterPhone: uniquePhone() } },
+      w.as.anonymous,
+    );
+    expect(placed.placeServiceOrder.__typename).toBe('PlaceServiceOrderPayload');
+  });
+
   it('a page of orders with their histories, teams and contacts costs the same statements for 5 or 25 orders', async () => {
     for (const status of ['DISPATCHED', 'ACCEPTED', 'IN_SERVICE', 'COMPLETED', 'OPEN_FOR_CLAIM'] as const) {
       for (let i = 0; i < 5; i++) await orderIn(t, w, status, clock.now());
