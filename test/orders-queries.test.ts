@@ -193,7 +193,7 @@ describe.each(DATABASE_KINDS)('service-order queries on %s', (kind) => {
     expect(few).toBeLessThan(20);
   });
 
-  it('anonymous placement is limited per phone and per address; logged-in placement is not', async () => {
+  it('anonymous placement is limited per phone and per address; a logged-in resident is not held to those (their own limits are in orders-links)', async () => {
     clock.set('2026-12-03T04:00:00Z');
     const phone = uniquePhone();
     const place = (overrides: Record<string, unknown>, headers = w.as.anonymous) =>
@@ -211,7 +211,7 @@ describe.each(DATABASE_KINDS)('service-order queries on %s', (kind) => {
     for (let i = 0; i < 5; i++) expect((await place({ requesterPhone: uniquePhone(), address: i % 2 ? '幸福里 5 号' : '幸福里5号' })).__typename).toBe('PlaceServiceOrderPayload');
     expect(expectType(await place({ requesterPhone: uniquePhone(), address: '幸福里5号 ' }), 'ServiceOrderRateLimitError').limitedBy).toBe('ADDRESS');
     expect(await t.db.prisma.serviceOrder.count()).toBe(count + 5);
-    // A logged-in resident is not limited, and places as themselves.
+    // A logged-in resident is not held to the anonymous limits (per account, see orders-links), and places as themselves.
     const own = expectType(await place({ address: '幸福里5号', requesterPhone: null, requesterName: null }, w.as.resident), 'PlaceServiceOrderPayload');
     expect(own.serviceOrder?.requester).toEqual({ name: w.people.resident.name, phone: w.people.resident.phone });
     // A day later the phone may order again.
