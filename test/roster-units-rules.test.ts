@@ -130,9 +130,9 @@ describe('duty posts', () => {
 describe('shifts', () => {
   it('createShifts takes a window ending at 24:00 on the last day and refuses one running past it', async () => {
     const input = { projectId, postIds: [postId], startDate: D, capacity: 2, role: '文明引导' };
-    const made = await tx((t) => createShifts(t, { ...input, windows: [{ start: '22:00', end: '24:00' }] }));
+    const made = await tx((t) => createShifts(t, { ...input, windows: [{ start: '22:00', end: '24:00' }] }, shanghai(D, '08:00')));
     expect(made).toMatchObject({ count: 1, firstStartsAt: shanghai(D, '22:00'), lastEndsAt: shanghai(D1, '00:00') });
-    const refused = await failure(tx((t) => createShifts(t, { ...input, windows: [{ start: '23:00', end: '00:01' }] })));
+    const refused = await failure(tx((t) => createShifts(t, { ...input, windows: [{ start: '23:00', end: '00:01' }] }, shanghai(D, '08:00'))));
     expect(refused).toBeInstanceOf(ValidationError);
     expect(await db.prisma.shift.count({ where: { id: { in: made.shiftIds } } })).toBe(1);
   });

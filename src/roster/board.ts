@@ -26,7 +26,7 @@ export interface DutyBoardSnapshot {
 export async function dutyBoard(
   prisma: PrismaClient | Prisma.TransactionClient,
   site: { id: number; path: string },
-  now: Date = new Date(),
+  now: Date,
 ): Promise<DutyBoardSnapshot> {
   const today = shanghaiDayRange(now);
   const atSite: Prisma.ShiftWhereInput = { post: { site: subtreeOf(site) } };

@@ -72,51 +72,51 @@ async function signUp(
   clock: Clock,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignInput, raw);
-    const shift = await lockShift(tx, input.shiftId);
-  // Stamped under the shift's lock (so the clock is read here, not by the caller), so sign-up
-  // times (the waitlist order) follow the order in which places are decided, even when many
-  // requests arrive at once.
-  const now = clock.now();
-    const volunteer = await lockVolunteer(tx, input.volunteerId);
-    requireOpenShift(shift, now);
-    if (volunteer.status !== 'ACTIVE') throw new VolunteerSuspendedError(volunteer.id);
-    await requireOpenProject(tx, shift.projectId);
-    const existing = await tx.shiftAssignment.findUnique({
-      where: { shiftId_volunteerId: { shiftId: shift.id, volunteerId: volunteer.id } },
-    });
-    if (existing && isActive(existing.status)) {
-      throw new AlreadyAssignedError(existing.id, shift.id, volunteer.id, existing.status);
-    }
-    if (existing && existing.status !== 'CANCELLED') {
-      // COMPLETED or NO_SHOW: the volunteer's record on this shift is final.
-      throw new InvalidAssignmentStateError(existing.id, existing.status, 'ASSIGN', ['CANCELLED']);
-    }
-    const clash = await findOverlap(tx, [volunteer.id], shift.id, shift.startsAt, shift.endsAt);
-    if (clash) {
-      throw new DoubleBookingError(volunteer.id, shift.id, clash.id, clash.shift.id, clash.shift.startsAt, clash.shift.endsAt);
-    }
+  const shift = await lockShift(tx, input.shiftId);
+// Stamped under the shift's lock (so the clock is read here, not by the caller), so sign-up
+// times (the waitlist order) follow the order in which places are decided, even when many
+// requests arrive at once.
+const now = clock.now();
+  const volunteer = await lockVolunteer(tx, input.volunteerId);
+  requireOpenShift(shift, now);
+  if (volunteer.status !== 'ACTIVE') throw new VolunteerSuspendedError(volunteer.id);
+  await requireOpenProject(tx, shift.projectId);
+  const existing = await tx.shiftAssignment.findUnique({
+    where: { shiftId_volunteerId: { shiftId: shift.id, volunteerId: volunteer.id } },
+  });
+  if (existing && isActive(existing.status)) {
+    throw new AlreadyAssignedError(existing.id, shift.id, volunteer.id, existing.status);
+  }
+  if (existing && existing.status !== 'CANCELLED') {
+    // COMPLETED or NO_SHOW: the volunteer's record on this shift is final.
+    throw new InvalidAssignmentStateError(existing.id, existing.status, 'ASSIGN', ['CANCELLED']);
+  }
+  const clash = await findOverlap(tx, [volunteer.id], shift.id, shift.startsAt, shift.endsAt);
+  if (clash) {
+    throw new DoubleBookingError(volunteer.id, shift.id, clash.id, clash.shift.id, clash.shift.startsAt, clash.shift.endsAt);
+  }
 
-    const status: AssignmentStatus = shift.assignedCount < shift.capacity ? 'ASSIGNED' : 'WAITLISTED';
-    const fields = {
-      status,
-      assignedAt: now,
-      promotedAt: null,
-      checkedInAt: null,
-      checkedOutAt: null,
-      serviceMinutes: null,
-      cancelledAt: null,
-      cancelReason: null,
-    };
-    // The (shiftId, volunteerId) pair is unique: a cancelled row is reused for the new sign-up.
-    const assignment = existing
-      ? await tx.shiftAssignment.update({ where: { id: existing.id }, data: fields })
-      : await tx.shiftAssignment.create({ data: { shiftId: shift.id, volunteerId: volunteer.id, ...fields } });
-    const events: RosterChange[] = [assignmentChange(status, assignment, now)];
-    if (status === 'ASSIGNED') {
-      const after = await tx.shift.update({ where: { id: shift.id }, data: { assignedCount: { increment: 1 } } });
-      events.push(...staffingEvents(shift, after, now));
-    }
-    return { assignment, events };
+  const status: AssignmentStatus = shift.assignedCount < shift.capacity ? 'ASSIGNED' : 'WAITLISTED';
+  const fields = {
+    status,
+    assignedAt: now,
+    promotedAt: null,
+    checkedInAt: null,
+    checkedOutAt: null,
+    serviceMinutes: null,
+    cancelledAt: null,
+    cancelReason: null,
+  };
+  // The (shiftId, volunteerId) pair is unique: a cancelled row is reused for the new sign-up.
+  const assignment = existing
+    ? await tx.shiftAssignment.update({ where: { id: existing.id }, data: fields })
+    : await tx.shiftAssignment.create({ data: { shiftId: shift.id, volunteerId: volunteer.id, ...fields } });
+  const events: RosterChange[] = [assignmentChange(status, assignment, now)];
+  if (status === 'ASSIGNED') {
+    const after = await tx.shift.update({ where: { id: shift.id }, data: { assignedCount: { increment: 1 } } });
+    events.push(...staffingEvents(shift, after, now));
+  }
+  return { assignment, events };
 }
 
 /**
@@ -151,56 +151,56 @@ export function selfSignUp(
 export async function cancelAssignment(
   tx: Tx,
   raw: CancelAssignmentInput,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(CancelAssignmentInput, raw);
-    const { shift: before, assignment: current } = await lockAssignmentFor(
-      tx,
-      input.assignmentId,
-      now,
-      'CANCEL',
-      ['ASSIGNED', 'WAITLISTED'],
-    );
-    const assignment = await tx.shiftAssignment.update({
-      where: { id: current.id },
-      data: { status: 'CANCELLED', cancelledAt: now, cancelReason: input.reason ?? null },
-    });
-    const events: RosterChange[] = [assignmentChange('UNASSIGNED', assignment, now)];
-    let shift = before;
-    if (current.status === 'ASSIGNED') {
-      shift = await tx.shift.update({ where: { id: before.id }, data: { assignedCount: { decrement: 1 } } });
-      const filled = await fillFromWaitlist(tx, shift, now);
-      shift = filled.shift;
-      events.push(...filled.events);
-    }
-    events.push(...staffingEvents(before, shift, now));
-    return { assignment, events };
+  const { shift: before, assignment: current } = await lockAssignmentFor(
+    tx,
+    input.assignmentId,
+    now,
+    'CANCEL',
+    ['ASSIGNED', 'WAITLISTED'],
+  );
+  const assignment = await tx.shiftAssignment.update({
+    where: { id: current.id },
+    data: { status: 'CANCELLED', cancelledAt: now, cancelReason: input.reason ?? null },
+  });
+  const events: RosterChange[] = [assignmentChange('UNASSIGNED', assignment, now)];
+  let shift = before;
+  if (current.status === 'ASSIGNED') {
+    shift = await tx.shift.update({ where: { id: before.id }, data: { assignedCount: { decrement: 1 } } });
+    const filled = await fillFromWaitlist(tx, shift, now);
+    shift = filled.shift;
+    events.push(...filled.events);
+  }
+  events.push(...staffingEvents(before, shift, now));
+  return { assignment, events };
 }
 
 /** Checks a volunteer in: only from ASSIGNED, from 30 minutes before the start until the end. */
 export async function checkIn(
   tx: Tx,
   raw: AssignmentActionInput,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignmentActionInput, raw);
-    const { shift, assignment: current } = await lockAssignmentFor(
-      tx,
-      input.assignmentId,
-      now,
-      'CHECK_IN',
-      ['ASSIGNED'],
-      { allowEnded: true },
-    );
-    await requireOpenProject(tx, shift.projectId);
-    const { opensAt, closesAt } = checkInWindow(shift);
-    if (now < opensAt || now >= closesAt) throw new CheckInWindowError(opensAt, closesAt, now);
-    const assignment = await tx.shiftAssignment.update({
-      where: { id: current.id },
-      data: { status: 'CHECKED_IN', checkedInAt: now },
-    });
-    await tx.shift.update({ where: { id: shift.id }, data: { checkedInCount: { increment: 1 } } });
-    return { assignment, events: [assignmentChange('CHECKED_IN', assignment, now)] };
+  const { shift, assignment: current } = await lockAssignmentFor(
+    tx,
+    input.assignmentId,
+    now,
+    'CHECK_IN',
+    ['ASSIGNED'],
+    { allowEnded: true },
+  );
+  await requireOpenProject(tx, shift.projectId);
+  const { opensAt, closesAt } = checkInWindow(shift);
+  if (now < opensAt || now >= closesAt) throw new CheckInWindowError(opensAt, closesAt, now);
+  const assignment = await tx.shiftAssignment.update({
+    where: { id: current.id },
+    data: { status: 'CHECKED_IN', checkedInAt: now },
+  });
+  await tx.shift.update({ where: { id: shift.id }, data: { checkedInCount: { increment: 1 } } });
+  return { assignment, events: [assignmentChange('CHECKED_IN', assignment, now)] };
 }
 
 /**
@@ -211,26 +211,26 @@ export async function checkIn(
 export async function checkOut(
   tx: Tx,
   raw: AssignmentActionInput,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignmentActionInput, raw);
-    const { shift, assignment: current } = await lockAssignmentFor(
-      tx,
-      input.assignmentId,
-      now,
-      'CHECK_OUT',
-      ['CHECKED_IN'],
-      { allowEnded: true },
-    );
-    await requireOpenProject(tx, shift.projectId);
-    const checkedInAt = current.checkedInAt ?? shift.startsAt;
-    const minutes = await creditDuty(tx, current.volunteerId, checkedInAt, serviceMinutesFor(shift, checkedInAt, now));
-    const assignment = await tx.shiftAssignment.update({
-      where: { id: current.id },
-      data: { status: 'COMPLETED', checkedOutAt: now, serviceMinutes: minutes },
-    });
-    await tx.shift.update({ where: { id: shift.id }, data: { checkedInCount: { decrement: 1 } } });
-    return { assignment, events: [assignmentChange('CHECKED_OUT', assignment, now)] };
+  const { shift, assignment: current } = await lockAssignmentFor(
+    tx,
+    input.assignmentId,
+    now,
+    'CHECK_OUT',
+    ['CHECKED_IN'],
+    { allowEnded: true },
+  );
+  await requireOpenProject(tx, shift.projectId);
+  const checkedInAt = current.checkedInAt ?? shift.startsAt;
+  const minutes = await creditDuty(tx, current.volunteerId, checkedInAt, serviceMinutesFor(shift, checkedInAt, now));
+  const assignment = await tx.shiftAssignment.update({
+    where: { id: current.id },
+    data: { status: 'COMPLETED', checkedOutAt: now, serviceMinutes: minutes },
+  });
+  await tx.shift.update({ where: { id: shift.id }, data: { checkedInCount: { decrement: 1 } } });
+  return { assignment, events: [assignmentChange('CHECKED_OUT', assignment, now)] };
 }
 
 /**
@@ -241,25 +241,25 @@ export async function checkOut(
 export async function markNoShow(
   tx: Tx,
   raw: AssignmentActionInput,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
   const input = parseInput(AssignmentActionInput, raw);
-    const { shift: before, assignment: current } = await lockAssignmentFor(
-      tx,
-      input.assignmentId,
-      now,
-      'MARK_NO_SHOW',
-      ['ASSIGNED'],
-      { allowEnded: true },
-    );
-    if (now < before.startsAt) throw new ShiftNotStartedError(before.id, before.startsAt);
-    const assignment = await tx.shiftAssignment.update({
-      where: { id: current.id },
-      data: { status: 'NO_SHOW' },
-    });
-    const shift = await tx.shift.update({ where: { id: before.id }, data: { assignedCount: { decrement: 1 } } });
-    return {
-      assignment,
-      events: [assignmentChange('NO_SHOW', assignment, now), ...staffingEvents(before, shift, now)],
-    };
+  const { shift: before, assignment: current } = await lockAssignmentFor(
+    tx,
+    input.assignmentId,
+    now,
+    'MARK_NO_SHOW',
+    ['ASSIGNED'],
+    { allowEnded: true },
+  );
+  if (now < before.startsAt) throw new ShiftNotStartedError(before.id, before.startsAt);
+  const assignment = await tx.shiftAssignment.update({
+    where: { id: current.id },
+    data: { status: 'NO_SHOW' },
+  });
+  const shift = await tx.shift.update({ where: { id: before.id }, data: { assignedCount: { decrement: 1 } } });
+  return {
+    assignment,
+    events: [assignmentChange('NO_SHOW', assignment, now), ...staffingEvents(before, shift, now)],
+  };
 }

@@ -94,24 +94,24 @@ export async function reviewServiceRecord(
   reviewer: Actor,
 ): Promise<{ record: ServiceRecord; events: RosterChange[] }> {
   const input = parseInput(ReviewServiceRecordInput, raw);
-    const current = await tx.serviceRecord.findUnique({ where: { id: input.recordId } });
-    if (!current) throw new NotFoundError('ServiceRecord', input.recordId);
-    if (reviewer.volunteerId === current.volunteerId) throw new FourEyesError(current.id, 'VOLUNTEER');
-    if (reviewer.accountId === current.recordedByAccountId) throw new FourEyesError(current.id, 'RECORDER');
-    if (current.status !== 'PENDING') throw new ServiceRecordStatusTransitionError(current.status, input.decision, []);
-    if (input.decision === 'APPROVED') {
-      await lockVolunteerRow(tx, current.volunteerId);
-      await requireWithinDailyLimit(tx, current.volunteerId, current.servedOn, current.minutes);
-    }
-    const { count } = await tx.serviceRecord.updateMany({
-      where: { id: current.id, status: 'PENDING' },
-      data: { status: input.decision, reviewNote: input.note ?? null, reviewedAt: now, reviewedByAccountId: reviewer.accountId },
-    });
-    if (count === 0) {
-      const latest = await tx.serviceRecord.findUniqueOrThrow({ where: { id: current.id }, select: { status: true } });
-      throw new ServiceRecordStatusTransitionError(latest.status, input.decision, []);
-    }
-    if (input.decision === 'APPROVED') await creditRecord(tx, current.volunteerId, current.minutes);
-    const record = await tx.serviceRecord.findUniqueOrThrow({ where: { id: current.id } });
-    return { record, events: [] };
+  const current = await tx.serviceRecord.findUnique({ where: { id: input.recordId } });
+  if (!current) throw new NotFoundError('ServiceRecord', input.recordId);
+  if (reviewer.volunteerId === current.volunteerId) throw new FourEyesError(current.id, 'VOLUNTEER');
+  if (reviewer.accountId === current.recordedByAccountId) throw new FourEyesError(current.id, 'RECORDER');
+  if (current.status !== 'PENDING') throw new ServiceRecordStatusTransitionError(current.status, input.decision, []);
+  if (input.decision === 'APPROVED') {
+    await lockVolunteerRow(tx, current.volunteerId);
+    await requireWithinDailyLimit(tx, current.volunteerId, current.servedOn, current.minutes);
+  }
+  const { count } = await tx.serviceRecord.updateMany({
+    where: { id: current.id, status: 'PENDING' },
+    data: { status: input.decision, reviewNote: input.note ?? null, reviewedAt: now, reviewedByAccountId: reviewer.accountId },
+  });
+  if (count === 0) {
+    const latest = await tx.serviceRecord.findUniqueOrThrow({ where: { id: current.id }, select: { status: true } });
+    throw new ServiceRecordStatusTransitionError(latest.status, input.decision, []);
+  }
+  if (input.decision === 'APPROVED') await creditRecord(tx, current.volunteerId, current.minutes);
+  const record = await tx.serviceRecord.findUniqueOrThrow({ where: { id: current.id } });
+  return { record, events: [] };
 }

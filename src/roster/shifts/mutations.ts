@@ -90,7 +90,7 @@ builder.mutationField('createShifts', (t) =>
           minimum: input.minimum ?? undefined,
           role: input.role,
           notes: input.notes,
-        }),
+        }, ctx.clock.now()),
       );
       return { count: result.count, shiftIds: result.shiftIds, firstStartsAt: result.firstStartsAt, lastEndsAt: result.lastEndsAt };
     },

@@ -126,7 +126,7 @@ export interface CreateShiftsResult {
  * and one multi-row INSERT. Days and windows are Asia/Shanghai wall-clock; all shifts must fall
  * within the project's dates.
  */
-export async function createShifts(tx: Tx, raw: CreateShiftsInput): Promise<CreateShiftsResult> {
+export async function createShifts(tx: Tx, raw: CreateShiftsInput, now: Date): Promise<CreateShiftsResult> {
   const input = parseInput(CreateShiftsInput, raw);
   const days =
     input.dates !== undefined
@@ -166,37 +166,36 @@ export async function createShifts(tx: Tx, raw: CreateShiftsInput): Promise<Crea
   const lastEndsAt = rows.reduce((max, r) => ((r.endsAt as Date) > max ? (r.endsAt as Date) : max), rows[0].endsAt as Date);
   const datePath = input.dates !== undefined ? 'input.dates' : 'input.startDate';
 
-    // FOR SHARE keeps the project's status and dates stable until the shifts are in.
-    await shareLockProject(tx, input.projectId);
-    const project = await tx.project.findUniqueOrThrow({
-      where: { id: input.projectId },
-      select: { id: true, status: true, startsOn: true, endsOn: true },
-    });
-    if (!(SHIFT_PLANNING_PROJECT_STATUSES as readonly string[]).includes(project.status)) {
-      throw new ProjectNotRecruitingError(project.id, project.status, SHIFT_PLANNING_PROJECT_STATUSES);
-    }
-    const span = projectSpan(project);
-    if (firstStartsAt < span.from || lastEndsAt > span.to) {
-      throw ValidationError.field(
-        datePath,
-        `shifts must fall within the project's dates, ${formatCalendarDate(project.startsOn)} to ${formatCalendarDate(project.endsOn)} (Asia/Shanghai)`,
-      );
-    }
-    const posts = await tx.dutyPost.findMany({ where: { id: { in: postIds } }, select: { id: true } });
-    if (posts.length !== postIds.length) {
-      const found = new Set(posts.map((p) => p.id));
-      throw new NotFoundError('DutyPost', postIds.find((p) => !found.has(p))!);
-    }
-    const created = await tx.shift.createManyAndReturn({ data: rows, select: { id: true } });
-    const shiftIds = created.map((s) => s.id).sort((a, b) => a - b);
-    const now = new Date();
-    return {
-      count: shiftIds.length,
-      shiftIds,
-      firstStartsAt,
-      lastEndsAt,
-      events: shiftIds.map((shiftId) => shiftChange('SHIFT_CREATED', shiftId, now)),
-    };
+  // FOR SHARE keeps the project's status and dates stable until the shifts are in.
+  await shareLockProject(tx, input.projectId);
+  const project = await tx.project.findUniqueOrThrow({
+    where: { id: input.projectId },
+    select: { id: true, status: true, startsOn: true, endsOn: true },
+  });
+  if (!(SHIFT_PLANNING_PROJECT_STATUSES as readonly string[]).includes(project.status)) {
+    throw new ProjectNotRecruitingError(project.id, project.status, SHIFT_PLANNING_PROJECT_STATUSES);
+  }
+  const span = projectSpan(project);
+  if (firstStartsAt < span.from || lastEndsAt > span.to) {
+    throw ValidationError.field(
+      datePath,
+      `shifts must fall within the project's dates, ${formatCalendarDate(project.startsOn)} to ${formatCalendarDate(project.endsOn)} (Asia/Shanghai)`,
+    );
+  }
+  const posts = await tx.dutyPost.findMany({ where: { id: { in: postIds } }, select: { id: true } });
+  if (posts.length !== postIds.length) {
+    const found = new Set(posts.map((p) => p.id));
+    throw new NotFoundError('DutyPost', postIds.find((p) => !found.has(p))!);
+  }
+  const created = await tx.shift.createManyAndReturn({ data: rows, select: { id: true } });
+  const shiftIds = created.map((s) => s.id).sort((a, b) => a - b);
+  return {
+    count: shiftIds.length,
+    shiftIds,
+    firstStartsAt,
+    lastEndsAt,
+    events: shiftIds.map((shiftId) => shiftChange('SHIFT_CREATED', shiftId, now)),
+  };
 }
 
 /**
@@ -213,81 +212,81 @@ export async function updateShift(
   tx: Tx,
   shiftId: number,
   raw: UpdateShiftInput,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<{ shift: Shift; events: RosterChange[] }> {
   const input = parseInput(UpdateShiftInput, raw);
-    const before = await lockShift(tx, shiftId);
-    requireOpenShift(before, now, { allowEnded: true });
-    const project = await tx.project.findUniqueOrThrow({
-      where: { id: before.projectId },
-      select: { id: true, status: true, startsOn: true, endsOn: true },
-    });
-    if (!(SHIFT_PLANNING_PROJECT_STATUSES as readonly string[]).includes(project.status)) {
-      throw new ProjectNotRecruitingError(project.id, project.status, SHIFT_PLANNING_PROJECT_STATUSES);
-    }
+  const before = await lockShift(tx, shiftId);
+  requireOpenShift(before, now, { allowEnded: true });
+  const project = await tx.project.findUniqueOrThrow({
+    where: { id: before.projectId },
+    select: { id: true, status: true, startsOn: true, endsOn: true },
+  });
+  if (!(SHIFT_PLANNING_PROJECT_STATUSES as readonly string[]).includes(project.status)) {
+    throw new ProjectNotRecruitingError(project.id, project.status, SHIFT_PLANNING_PROJECT_STATUSES);
+  }
 
-    const startsAt = input.startsAt ?? before.startsAt;
-    const endsAt = input.endsAt ?? before.endsAt;
-    const timesChanged =
-      startsAt.getTime() !== before.startsAt.getTime() || endsAt.getTime() !== before.endsAt.getTime();
-    if (timesChanged) {
-      if (endsAt <= startsAt) throw ValidationError.field('input.endsAt', 'endsAt must be after startsAt');
-      if (endsAt.getTime() - startsAt.getTime() > MAX_SHIFT_MINUTES * MINUTE_MS) {
-        throw ValidationError.field('input.endsAt', 'a shift may last at most 24 hours');
-      }
-      if (startsAt.getTime() !== before.startsAt.getTime()) {
-        const started = await tx.shiftAssignment.count({
-          where: { shiftId, status: { in: ['CHECKED_IN', 'COMPLETED'] } },
-        });
-        if (started > 0) {
-          throw new ConflictError('Volunteers have already checked in to this shift; its start time can no longer change.');
-        }
-      }
-      const span = projectSpan(project);
-      if (startsAt < span.from || endsAt > span.to) {
-        throw ValidationError.field(
-          input.startsAt && startsAt < span.from ? 'input.startsAt' : 'input.endsAt',
-          `the shift must fall within the project's dates, ${formatCalendarDate(project.startsOn)} to ${formatCalendarDate(project.endsOn)} (Asia/Shanghai)`,
-        );
-      }
-      const onShift = await tx.shiftAssignment.findMany({
-        where: { shiftId, status: { in: [...ACTIVE_ASSIGNMENT_STATUSES] } },
-        select: { volunteerId: true },
+  const startsAt = input.startsAt ?? before.startsAt;
+  const endsAt = input.endsAt ?? before.endsAt;
+  const timesChanged =
+    startsAt.getTime() !== before.startsAt.getTime() || endsAt.getTime() !== before.endsAt.getTime();
+  if (timesChanged) {
+    if (endsAt <= startsAt) throw ValidationError.field('input.endsAt', 'endsAt must be after startsAt');
+    if (endsAt.getTime() - startsAt.getTime() > MAX_SHIFT_MINUTES * MINUTE_MS) {
+      throw ValidationError.field('input.endsAt', 'a shift may last at most 24 hours');
+    }
+    if (startsAt.getTime() !== before.startsAt.getTime()) {
+      const started = await tx.shiftAssignment.count({
+        where: { shiftId, status: { in: ['CHECKED_IN', 'COMPLETED'] } },
       });
-      const volunteerIds = onShift.map((a) => a.volunteerId);
-      await lockVolunteers(tx, volunteerIds);
-      const clash = await findOverlap(tx, volunteerIds, shiftId, startsAt, endsAt);
-      if (clash) {
-        throw new DoubleBookingError(clash.volunteerId, shiftId, clash.id, clash.shift.id, clash.shift.startsAt, clash.shift.endsAt);
+      if (started > 0) {
+        throw new ConflictError('Volunteers have already checked in to this shift; its start time can no longer change.');
       }
     }
-
-    const capacityValue = input.capacity ?? before.capacity;
-    if (capacityValue < before.assignedCount) {
+    const span = projectSpan(project);
+    if (startsAt < span.from || endsAt > span.to) {
       throw ValidationError.field(
-        'input.capacity',
-        `capacity cannot be below the ${before.assignedCount} volunteers already holding a place`,
+        input.startsAt && startsAt < span.from ? 'input.startsAt' : 'input.endsAt',
+        `the shift must fall within the project's dates, ${formatCalendarDate(project.startsOn)} to ${formatCalendarDate(project.endsOn)} (Asia/Shanghai)`,
       );
     }
-    const minimumValue = input.minimum ?? Math.min(before.minimum, capacityValue);
-    if (minimumValue > capacityValue) {
-      throw ValidationError.field('input.minimum', 'minimum must not exceed capacity');
-    }
-
-    const updated = await tx.shift.update({
-      where: { id: shiftId },
-      data: {
-        startsAt,
-        endsAt,
-        capacity: capacityValue,
-        minimum: minimumValue,
-        role: input.role,
-        notes: input.notes,
-      },
+    const onShift = await tx.shiftAssignment.findMany({
+      where: { shiftId, status: { in: [...ACTIVE_ASSIGNMENT_STATUSES] } },
+      select: { volunteerId: true },
     });
-    const events: RosterChange[] = [shiftChange('SHIFT_UPDATED', shiftId, now)];
-    // No promotions once the shift is over: closeShift settles the waitlist.
-    const filled = now < updated.endsAt ? await fillFromWaitlist(tx, updated, now) : { shift: updated, events: [] };
-    events.push(...filled.events, ...staffingEvents(before, filled.shift, now));
-    return { shift: filled.shift, events };
+    const volunteerIds = onShift.map((a) => a.volunteerId);
+    await lockVolunteers(tx, volunteerIds);
+    const clash = await findOverlap(tx, volunteerIds, shiftId, startsAt, endsAt);
+    if (clash) {
+      throw new DoubleBookingError(clash.volunteerId, shiftId, clash.id, clash.shift.id, clash.shift.startsAt, clash.shift.endsAt);
+    }
+  }
+
+  const capacityValue = input.capacity ?? before.capacity;
+  if (capacityValue < before.assignedCount) {
+    throw ValidationError.field(
+      'input.capacity',
+      `capacity cannot be below the ${before.assignedCount} volunteers already holding a place`,
+    );
+  }
+  const minimumValue = input.minimum ?? Math.min(before.minimum, capacityValue);
+  if (minimumValue > capacityValue) {
+    throw ValidationError.field('input.minimum', 'minimum must not exceed capacity');
+  }
+
+  const updated = await tx.shift.update({
+    where: { id: shiftId },
+    data: {
+      startsAt,
+      endsAt,
+      capacity: capacityValue,
+      minimum: minimumValue,
+      role: input.role,
+      notes: input.notes,
+    },
+  });
+  const events: RosterChange[] = [shiftChange('SHIFT_UPDATED', shiftId, now)];
+  // No promotions once the shift is over: closeShift settles the waitlist.
+  const filled = now < updated.endsAt ? await fillFromWaitlist(tx, updated, now) : { shift: updated, events: [] };
+  events.push(...filled.events, ...staffingEvents(before, filled.shift, now));
+  return { shift: filled.shift, events };
 }

@@ -106,7 +106,7 @@ async function settleShift(
 export async function cancelShift(
   tx: Tx,
   raw: CancelShiftInput,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<{ shift: Shift; events: RosterChange[] }> {
   const input = parseInput(CancelShiftInput, raw);
   const before = await lockShift(tx, input.shiftId);
@@ -134,7 +134,7 @@ async function cancelLockedShift(tx: Tx, before: Shift, now: Date, reason: strin
 export async function closeShift(
   tx: Tx,
   raw: ShiftActionInput,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<{ shift: Shift; events: RosterChange[] }> {
   const input = parseInput(ShiftActionInput, raw);
   const before = await lockShift(tx, input.shiftId);
