@@ -138,6 +138,10 @@ export async function startServer(
         options.events?.afterCommit?.(committed);
         if (wakesWorker(committed)) notifications.kick();
       },
+      beforePrune: async () => {
+        await options.events?.beforePrune?.();
+        await notifications.tick();
+      },
     },
   );
   await events.start();

@@ -23,6 +23,11 @@ export interface LiveEventsOptions {
   listeners?: ListenerHooks;
   /** Runs after a command's commit, before its events go anywhere (a test makes the process exit here). */
   afterCommit?: (events: readonly LiveEvent[]) => void;
+  /**
+   * Runs before each prune: the outbox's consumers (the notification worker) catch up, so the prune
+   * may take what they have read. It never takes what they have not (src/events/outbox.ts).
+   */
+  beforePrune?: () => Promise<unknown>;
 }
 
 /**
@@ -55,6 +60,7 @@ export function createLiveEvents(
   let remote: AsyncIterator<LiveEvent[]> | undefined;
 
   const prune = async () => {
+    await options.beforePrune?.();
     const removed = await pruneOutbox(prisma, new Date(clock.now().getTime() - retentionHours * 3_600_000));
     if (removed > 0) logger.info({ removed }, 'outbox pruned');
     return removed;
