@@ -8,6 +8,24 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  * (sha256 hash → document) that `PERSISTED_OPERATIONS=only` serves; each typed document carries
  * its hash as `__meta__.hash`, for clients that send only the hash.
  */
+/** Typed string documents with their persisted hashes: the same for the tests' and the board's output. */
+const typedDocuments = {
+  preset: 'client',
+  presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
+  config: {
+    documentMode: 'string',
+    enumsAsTypes: true,
+    useTypeImports: true,
+    // Every custom scalar, typed as it travels in JSON (DateTime: ISO 8601, Date: YYYY-MM-DD).
+    scalars: {
+      DateTime: { input: 'string', output: 'string' },
+      Date: { input: 'string', output: 'string' },
+      ID: { input: 'string', output: 'string' },
+    },
+    strictScalars: true,
+  },
+} as const;
+
 const config: CodegenConfig = {
   schema: 'schema/schema.graphql',
   ignoreNoDocuments: false,
@@ -18,38 +36,13 @@ const config: CodegenConfig = {
       // The duty board's operations (web/board/operations) are here too, so they are in the
       // persisted-operations manifest and the page works with PERSISTED_OPERATIONS=only.
       documents: ['test/operations/**/*.graphql', 'examples/**/*.graphql', 'web/board/operations/**/*.graphql'],
-      preset: 'client',
-      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
-      config: {
-        documentMode: 'string',
-        enumsAsTypes: true,
-        useTypeImports: true,
-        // Every custom scalar, typed as it travels in JSON (DateTime: ISO 8601, Date: YYYY-MM-DD).
-        scalars: {
-          DateTime: { input: 'string', output: 'string' },
-          Date: { input: 'string', output: 'string' },
-          ID: { input: 'string', output: 'string' },
-        },
-        strictScalars: true,
-      },
+      ...typedDocuments,
     },
     // The duty board's own typed documents (web/board/src/generated), from its operations only, so
     // the bundle carries just what the page sends; each has its persisted hash as `__meta__.hash`.
     'web/board/src/generated/': {
       documents: ['web/board/operations/**/*.graphql'],
-      preset: 'client',
-      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
-      config: {
-        documentMode: 'string',
-        enumsAsTypes: true,
-        useTypeImports: true,
-        scalars: {
-          DateTime: { input: 'string', output: 'string' },
-          Date: { input: 'string', output: 'string' },
-          ID: { input: 'string', output: 'string' },
-        },
-        strictScalars: true,
-      },
+      ...typedDocuments,
     },
     // Apollo Client's `possibleTypes` (InMemoryCache({ possibleTypes })): without it Apollo cannot
     // match fragments on interfaces and unions, e.g. `... on Error { message }`. Committed with
