@@ -293,7 +293,7 @@ describe('a crash between commit and publish', () => {
     const [event] = await take(sub.results, 1);
     expect(event).toMatchObject({ kind: 'ASSIGNED', sequence: row!.sequence, shift: { id: gid('Shift', x.shiftId), assignedCount: 1 } });
     restarted.run.child.kill('SIGTERM');
-    expect((await restarted.run.exited).code).toBe(0);
+    expect(await restarted.run.exited, restarted.run.output()).toEqual({ code: 0, signal: null });
     sub.stop();
     await ws.dispose();
   });

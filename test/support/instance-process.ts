@@ -16,6 +16,22 @@ import { developmentTokens, startServer } from '../../src/server.js';
 
 const CRASH_EXIT_CODE = 70;
 
+// SIGTERM stops the instance cleanly (exit 0) whenever it arrives, even while it is still starting:
+// the handler is in place before anything else runs.
+let stopping: Promise<never> | undefined;
+let running: { close(): Promise<void> } | undefined;
+process.on('SIGTERM', () => {
+  stopping ??= (async () => {
+    try {
+      await running?.close();
+      process.exit(0);
+    } catch (error) {
+      console.error('instance-process: closing failed:', error);
+      process.exit(1);
+    }
+  })();
+});
+
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL });
 const bus = createEventBus({
@@ -36,14 +52,12 @@ const server = await startServer(
   },
   { port: 0, host: '127.0.0.1' },
 );
-await bus.ready;
-console.log(`listening ${server.url}`);
-
-process.on('SIGTERM', () => {
-  void (async () => {
+running = {
+  async close() {
     await server.close(1_000);
     await bus.close();
     await db.close();
-    process.exit(0);
-  })();
-});
+  },
+};
+await bus.ready;
+console.log(`listening ${server.url}`);
