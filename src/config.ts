@@ -90,6 +90,7 @@ const EnvSchema = z.object({
     .min(1, 'WS_MAX_SUBSCRIPTIONS must be at least 1')
     .max(10_000)
     .default(20),
+  WS_GROUP_SUBSCRIPTIONS: z.enum(['true', 'false'], { error: 'WS_GROUP_SUBSCRIPTIONS must be true or false' }).default('true'),
 });
 
 export type Config = {
@@ -105,6 +106,8 @@ export type Config = {
   redisChannelPrefix: string;
   /** Most concurrent subscriptions one WebSocket connection may hold. */
   wsMaxSubscriptions: number;
+  /** WS_GROUP_SUBSCRIPTIONS: identical live subscriptions share one execution per event. */
+  groupSubscriptions: boolean;
   /** WebSocket caps (src/ws-limits.ts). */
   wsLimits: { maxConnectionsPerIp: number; maxConnections: number; maxBufferedBytes: number; maxOperationsPerSecond: number };
   /** Slow-request limits of the HTTP server. */
@@ -168,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisChannelPrefix: e.REDIS_CHANNEL_PREFIX,
     wsMaxSubscriptions: e.WS_MAX_SUBSCRIPTIONS,
+    groupSubscriptions: e.WS_GROUP_SUBSCRIPTIONS === 'true',
     wsLimits: {
       maxConnectionsPerIp: e.WS_MAX_CONNECTIONS_PER_IP,
       maxConnections: e.WS_MAX_CONNECTIONS,

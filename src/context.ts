@@ -44,6 +44,11 @@ export interface Context extends AppServices {
   clientIp: string;
   /** Per-request memo of authorization lookups (src/auth/policy.ts). */
   authCache?: Map<string, Promise<unknown>>;
+  /**
+   * Set on the context a subscription group executes with (src/events/subscription-groups.ts): no
+   * connection owns it, and each member's own connection ends that member's stream.
+   */
+  liveGroup?: boolean;
   /** The SSE `Last-Event-ID` header: where a reconnecting stream resumes when `after` is not given. */
   lastEventId?: string;
 }

@@ -50,6 +50,7 @@ async function main() {
       env: config.env,
       pubsub,
       wsMaxSubscriptions: config.wsMaxSubscriptions,
+      groupSubscriptions: config.groupSubscriptions,
       wsLimits: config.wsLimits,
       requestTimeoutMs: config.requestTimeoutMs,
       headersTimeoutMs: config.headersTimeoutMs,

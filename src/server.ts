@@ -38,6 +38,7 @@ import { schema } from './schema.js';
 import { streamsEndOnShutdown } from './shutdown.js';
 import type { WsLimiter, WsLimits } from './ws-limits.js';
 import { serveWebSockets } from './ws-server.js';
+import { type SubscriptionGroups, createSubscriptionGroups } from './events/subscription-groups.js';
 import { useCertificateRoutes } from './certificates/routes.js';
 import { useBoardPage } from './boards/page.js';
 import { useCalendarRoutes } from './calendar/routes.js';
@@ -57,6 +58,11 @@ export interface ServerOptions {
   loginLimits?: LoginLimits;
   /** Most concurrent operations one WebSocket connection may run (default 20). */
   wsMaxSubscriptions?: number;
+  /**
+   * Whether identical live WebSocket subscriptions share one execution per event (default true;
+   * src/events/subscription-groups.ts); `npm start` reads WS_GROUP_SUBSCRIPTIONS.
+   */
+  groupSubscriptions?: boolean;
   /** Production masks unexpected errors; development and test show them. */
   env?: 'development' | 'production' | 'test';
   /** Whether `__schema`/`__type` are answered; by default yes, except in production. */
@@ -97,6 +103,8 @@ export interface RunningServer {
   services: AppServices;
   /** What the WebSocket limits have refused or closed so far. */
   wsLimits: WsLimiter['stats'];
+  /** Shared live subscriptions: groups, members and executions (null when grouping is off). */
+  subscriptionGroups: SubscriptionGroups | null;
   /** Sends queued webhook deliveries (ticks by itself unless started with webhooks.pollMs: 0). */
   webhooks: WebhookWorker;
   /**
@@ -262,6 +270,7 @@ export async function startServer(
     { requestTimeout, headersTimeout: Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout), connectionsCheckingInterval: 1_000 },
     limitRequestBodies(yoga, maxBodyBytes),
   );
+  const subscriptionGroups = options.groupSubscriptions === false ? null : createSubscriptionGroups();
   const { wsServer, wsLimiter, wsDisposable } = serveWebSockets({
     httpServer,
     yoga,
@@ -270,6 +279,7 @@ export async function startServer(
     maxPayload: maxBodyBytes,
     maxOperations: options.wsMaxSubscriptions ?? 20,
     limits: options.wsLimits,
+    groups: subscriptionGroups,
     logger,
   });
 
@@ -302,6 +312,7 @@ export async function startServer(
     httpServer,
     services,
     wsLimits: wsLimiter.stats,
+    subscriptionGroups,
     cutWebSockets() {
       const sockets = [...wsServer.clients];
       for (const socket of sockets) socket.terminate();

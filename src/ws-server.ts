@@ -5,6 +5,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { openConnection } from './auth/connections.js';
 import type { AppServices } from './context.js';
+import type { GroupMemberTarget, SubscriptionGroups } from './events/subscription-groups.js';
 import { type PersistedManifest, resolvePersistedOperation } from './hardening.js';
 import type { Logger } from './logger.js';
 import { type WsLimits, limitWebSockets } from './ws-limits.js';
@@ -25,9 +26,11 @@ export function serveWebSockets(options: {
   /** Operations at once on one connection (WS_MAX_SUBSCRIPTIONS). */
   maxOperations: number;
   limits: Partial<WsLimits> | undefined;
+  /** Shared execution of identical live subscriptions (src/events/subscription-groups.ts); none: each runs alone. */
+  groups: SubscriptionGroups | null;
   logger: Logger;
 }) {
-  const { httpServer, yoga, services, persisted, maxPayload, maxOperations, limits, logger } = options;
+  const { httpServer, yoga, services, persisted, maxPayload, maxOperations, limits, groups, logger } = options;
   const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint, maxPayload });
   // Sockets per address and in total, slow consumers, operations per second (before useServer).
   const wsLimiter = limitWebSockets(wsServer, limits, logger);
@@ -35,7 +38,12 @@ export function serveWebSockets(options: {
     {
       // Run WebSocket operations through Yoga's envelop, so its plugins and context apply too.
       execute: (args: any) => args.rootValue.execute(args),
-      subscribe: (args: any) => args.rootValue.subscribe(args),
+      // A subscription that belongs to a group joins it instead of running alone.
+      subscribe: (args: any) => {
+        const grouping = args.grouping as { key: string; target: GroupMemberTarget } | undefined;
+        if (!grouping || !groups) return args.rootValue.subscribe(args);
+        return groups.join(grouping.key, args, grouping.target, args.rootValue.subscribe);
+      },
       // A token that is present but bad closes the socket with 4401 Unauthorized; a good one is
       // leased (src/auth/live-sessions.ts) until it expires or is revoked, unless renewed in-band.
       onConnect: async (ctx) => {
@@ -47,7 +55,7 @@ export function serveWebSockets(options: {
         }
         return true;
       },
-      onSubscribe: async (ctx, _id, params) => {
+      onSubscribe: async (ctx, id, params) => {
         const rateLimited = wsLimiter.checkOperation(ctx.extra.socket);
         if (rateLimited) return [rateLimited];
         if (persisted) {
@@ -94,7 +102,8 @@ export function serveWebSockets(options: {
         };
         const errors = validate(args.schema, args.document);
         if (errors.length) return errors;
-        return args;
+        const key = groups?.keyOf(args, params.query) ?? null;
+        return key === null ? args : { ...args, grouping: { key, target: { socket: ctx.extra.socket, operationId: id } } };
       },
     },
     wsServer,

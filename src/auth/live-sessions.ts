@@ -136,9 +136,12 @@ export const boardRevocationKey = (credentialId: number) => `board:${credentialI
 /**
  * Ends a subscription's stream with a clean UNAUTHENTICATED error when its credential expires or
  * is revoked. Over WebSocket the stream follows its connection's lease, which in-band renewal
- * extends; over SSE it holds a lease of its own. Anonymous streams pass through.
+ * extends; over SSE it holds a lease of its own. Anonymous streams pass through, and so do the
+ * shared streams of subscription groups, whose members each follow their own connection's lease.
  */
 export function whileSessionLasts<T>(ctx: Context, source: AsyncIterable<T>): AsyncIterable<T> {
+  // A subscription group's stream: each member follows its own connection's lease instead.
+  if (ctx.liveGroup) return source;
   const shared = ctx.connection?.lease;
   const credential = shared ? null : credentialOf(ctx);
   if (!shared && !credential) return source;

@@ -97,6 +97,23 @@ export function isScopedStaff(viewer: Viewer | null): viewer is Viewer {
   return !!viewer && !viewer.admin && (viewer.managedSitePaths.length > 0 || viewer.ledTeamIds.length > 0);
 }
 
+/**
+ * Two principals with the same key are allowed to see exactly the same things, so one execution
+ * of a subscription can serve both (src/events/subscription-groups.ts). Logged-in accounts are
+ * never merged with one another: besides roles and scopes, some rules depend on the account itself
+ * (its own orders, its own volunteer's personal data) and reads of personal data are logged per
+ * reading account. A board credential sees by its site subtree; every anonymous client alike.
+ */
+export function visibilityKey(principal: { viewer: Viewer | null; board: { sitePath: string } | null }): string {
+  const { viewer, board } = principal;
+  if (viewer) {
+    const { accountId, volunteerId, admin, roles, managedSitePaths, ledTeamIds } = viewer;
+    return JSON.stringify(['account', accountId, volunteerId, admin, [...roles].sort(), [...managedSitePaths].sort(), [...ledTeamIds].sort((a, b) => a - b)]);
+  }
+  if (board) return JSON.stringify(['board', board.sitePath]);
+  return '["anonymous"]';
+}
+
 /** Who performs an action, as the rules that record it need it: the account and its volunteer. */
 export type Actor = Pick<Viewer, 'accountId' | 'volunteerId'>;
 

@@ -67,16 +67,32 @@ export class EventFeed {
     return this.enqueue(() => this.readThrough(Number.MAX_SAFE_INTEGER));
   }
 
-  /** Opens a listener: it receives every event delivered from now on. */
-  listen(): FeedListener {
+  /**
+   * Opens a listener: it receives every event delivered from now on. It counts as a subscriber
+   * (ListenerHooks) unless `shared`: a subscription group's one listener, whose members are
+   * counted one by one with track().
+   */
+  listen(options: { shared?: boolean } = {}): FeedListener {
     if (this.closed) throw unavailable('The server is shutting down; reconnect to another instance.');
+    const counted = !options.shared;
     const listener = new Listener(() => {
       this.listeners.delete(listener);
-      this.hooks?.stopped();
+      if (counted) this.hooks?.stopped();
     });
     this.listeners.add(listener);
-    this.hooks?.started();
+    if (counted) this.hooks?.started();
     return listener;
+  }
+
+  /** Counts a subscriber that hears the feed through a shared listener; call the result when it stops. */
+  track(): () => void {
+    this.hooks?.started();
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      this.hooks?.stopped();
+    };
   }
 
   /** Ends every listener (their subscriptions complete) and takes no more input. */

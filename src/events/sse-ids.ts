@@ -16,6 +16,11 @@ export function markEventId(ctx: object, id: string | number): void {
   (ctx as { [EVENT_ID]?: string })[EVENT_ID] = String(id);
 }
 
+/** The event id a subscription result was built from (see markEventId), if any. */
+export function eventIdOf(result: object): string | undefined {
+  return (result as { [EVENT_ID]?: string })[EVENT_ID];
+}
+
 /** Moves the id recorded while resolving onto the result it became. */
 function tagResult(ctx: object, result: object) {
   const holder = ctx as { [EVENT_ID]?: string };

@@ -148,7 +148,8 @@ const REPLAY_BATCH = 500;
  */
 function rosterEvents(ctx: Context, after: number | null, where: Prisma.OutboxEventWhereInput): AsyncIterable<RosterEvent> {
   return new Repeater<RosterEvent>(async (push, stop) => {
-    const live = ctx.events.feed.listen();
+    // A subscription group's one listener is shared; its members are counted one by one.
+    const live = ctx.events.feed.listen({ shared: ctx.liveGroup });
     void stop.then(() => live.return());
     try {
       let last = after ?? 0;
