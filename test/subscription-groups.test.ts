@@ -142,6 +142,34 @@ describe('rosterChanged subscription groups over graphql-ws', () => {
     await until(() => groups().groups === 0);
   });
 
+  it('three groups that select the same fields cost the statements of one per event', async () => {
+    // Each event's rows are loaded once for every group that executes it (sharedField on the event;
+    // Prisma also batches the same findUnique issued in one tick).
+    const x = await stage();
+    // Three ADMIN accounts: three groups, and no authorization lookups of their own (an anonymous
+    // group, say, also checks that the shift is public).
+    const [second, third] = await Promise.all([1, 2].map(() => accountSession(t.url, t.db.prisma, { roles: [{ role: 'ADMIN' }] })));
+    /** Statements from an assignment until every subscriber has its two events (ASSIGNED, STAFFING_CHANGED). */
+    async function statementsFor(shiftId: number, volunteerId: number, subs: { results: ResultQueue<unknown> }[]) {
+      t.queries.length = 0;
+      await assign(shiftId, volunteerId);
+      for (const sub of subs) await take(sub.results, 2);
+      return t.queries.length;
+    }
+    let before = t.live.subscriptionsStarted();
+    const one = [ws(admin.headers).subscribe(AuthRosterEventsDocument, {})];
+    await t.live.waitForSubscriptionsStarted(before + 1);
+    const alone = await statementsFor(x.atA, x.volunteers[0]!, one);
+
+    before = t.live.subscriptionsStarted();
+    const three = [...one, ...[second!, third!].map((s) => ws(s.headers).subscribe(AuthRosterEventsDocument, {}))];
+    await t.live.waitForSubscriptionsStarted(before + 2);
+    expect(groups()).toMatchObject({ groups: 3, members: 3 });
+    expect(await statementsFor(x.atB, x.volunteers[1]!, three)).toBe(alone);
+    for (const sub of three) (sub as { stop: () => void }).stop();
+    await until(() => groups().groups === 0);
+  });
+
   it('a member that joins a running group gets only later events; members leave without disturbing the rest; the last one stops the group', async () => {
     const x = await stage();
     const activeBefore = t.live.activeSubscriptions();

@@ -194,24 +194,3 @@ export function sharedBoard(
     await listening.catch(() => {});
   });
 }
-
-const memo = new WeakMap<object, Map<string, Promise<unknown>>>();
-
-/**
- * A field of a shared snapshot read once for all its subscribers: the same `key` (the field, its
- * arguments and the query Pothos built for the selection) on the same snapshot loads once.
- */
-export function sharedField<T>(snapshot: object, key: string, load: () => Promise<T>): Promise<T> {
-  let fields = memo.get(snapshot);
-  if (!fields) {
-    fields = new Map();
-    memo.set(snapshot, fields);
-  }
-  let value = fields.get(key) as Promise<T> | undefined;
-  if (!value) {
-    value = load();
-    fields.set(key, value);
-    value.catch(() => fields!.delete(key));
-  }
-  return value;
-}

@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import { toRosterEvent } from '../events/outbox.js';
 import { isScopedStaff, managesPath } from '../auth/viewer.js';
 import { boardCovers } from '../boards/service.js';
+import { sharedField } from '../common/shared-fields.js';
 import { ROSTER_CHANGE_KINDS, type RosterEvent } from './events.js';
 
 /*
@@ -57,21 +58,30 @@ export const RosterEventRef = builder.node(builder.objectRef<RosterEvent>('Roste
       nullable: true,
       description:
         'The shift concerned, as it is now. Null (with a FORBIDDEN error) for anonymous subscribers once it is no longer public, e.g. full.',
-      resolve: (query, e, _args, ctx) => ctx.prisma.shift.findUnique({ ...query, where: { id: e.shiftId } }),
+      resolve: (query, e, _args, ctx) =>
+        sharedField(e, `shift:${JSON.stringify(query)}`, () => ctx.prisma.shift.findUnique({ ...query, where: { id: e.shiftId } })),
     }),
     assignment: t.prismaField({
       type: 'ShiftAssignment',
       nullable: true,
       description: 'The assignment concerned; null for changes to the shift as a whole.',
       resolve: (query, e, _args, ctx) =>
-        e.assignmentId == null ? null : ctx.prisma.shiftAssignment.findUnique({ ...query, where: { id: e.assignmentId } }),
+        e.assignmentId == null
+          ? null
+          : sharedField(e, `assignment:${JSON.stringify(query)}`, () =>
+              ctx.prisma.shiftAssignment.findUnique({ ...query, where: { id: e.assignmentId! } }),
+            ),
     }),
     volunteer: t.prismaField({
       type: 'Volunteer',
       nullable: true,
       description: 'The volunteer concerned; null for changes to the shift as a whole.',
       resolve: (query, e, _args, ctx) =>
-        e.volunteerId == null ? null : ctx.prisma.volunteer.findUnique({ ...query, where: { id: e.volunteerId } }),
+        e.volunteerId == null
+          ? null
+          : sharedField(e, `volunteer:${JSON.stringify(query)}`, () =>
+              ctx.prisma.volunteer.findUnique({ ...query, where: { id: e.volunteerId! } }),
+            ),
     }),
   }),
 });
