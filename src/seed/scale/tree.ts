@@ -61,9 +61,10 @@ export async function writeTree(session: SqlSession, sizes: ScaleSizes, opened: 
 }
 
 /**
- * Teams (one at each institute, the rest at stations), about one volunteer in ten a member of a
- * team at their home site, the earliest-joined active member as leader, brands, projects (one
- * tourist-season project per institute, a few city-wide) and duty posts spread over the stations.
+ * Teams (one at each institute, the rest at stations), about one volunteer in ten (of scale_person,
+ * see people.ts) a member of a team at their home site, the earliest-joined active member as
+ * leader, brands, projects (one tourist-season project per institute, a few city-wide) and duty
+ * posts spread over the stations.
  */
 export async function writeOrganisation(
   session: SqlSession,
@@ -86,11 +87,11 @@ export async function writeOrganisation(
   await session.query(
     `INSERT INTO "TeamMembership" ("id", "teamId", "volunteerId", "joinedAt")
      SELECT row_number() OVER (ORDER BY v.id), team.id, v.id,
-            GREATEST(team."createdAt", v."registeredAt")
-              + pg_temp.rnd(v.id, 14) * GREATEST(interval '1 hour', $2::timestamptz - GREATEST(team."createdAt", v."registeredAt"))
-       FROM "Volunteer" AS v
+            GREATEST(team."createdAt", v.registered)
+              + pg_temp.rnd(v.id, 14) * GREATEST(interval '1 hour', $2::timestamptz - GREATEST(team."createdAt", v.registered))
+       FROM scale_person AS v
        LEFT JOIN (SELECT "siteId", array_agg("id" ORDER BY "id") AS ids FROM "Team" GROUP BY "siteId") AS local
-              ON local."siteId" = v."homeSiteId"
+              ON local."siteId" = v.site
        JOIN "Team" AS team
          ON team.id = COALESCE(local.ids[1 + floor(pg_temp.rnd(v.id, 12) * cardinality(local.ids))::int],
                                1 + floor(pg_temp.rnd(v.id, 13) * $1::int)::int)
@@ -100,7 +101,7 @@ export async function writeOrganisation(
   await session.query(
     `UPDATE "Team" AS t SET "leaderId" = first."volunteerId", "updatedAt" = GREATEST(t."createdAt", first."joinedAt")
        FROM (SELECT DISTINCT ON (m."teamId") m."teamId", m."volunteerId", m."joinedAt"
-               FROM "TeamMembership" AS m JOIN "Volunteer" AS v ON v.id = m."volunteerId" AND v.status = 'ACTIVE'
+               FROM "TeamMembership" AS m JOIN scale_person AS v ON v.id = m."volunteerId" AND NOT v.suspended
               ORDER BY m."teamId", m."joinedAt", m.id) AS first
       WHERE t.id = first."teamId"`,
   );
