@@ -4,6 +4,8 @@ import { type Database, openDatabase } from '../src/db/index.js';
 import { migrate } from '../src/db/migrate.js';
 import { serviceMinutesFor } from '../src/roster/service.js';
 import { scaleSizes, seedCityScale } from '../src/seed/scale/index.js';
+import { schemaFingerprint } from '../src/seed/scale/load.js';
+import { nameParts } from '../src/seed/scale/people.js';
 import { nameSearchColumns } from '../src/volunteers/search.js';
 import { HotDutyBoardDocument, HotRosterPageDocument, HotVolunteerSearchDocument } from './generated/graphql.js';
 import { gql } from './support/client.js';
@@ -27,20 +29,48 @@ async function open(): Promise<{ scratch: ScratchDatabase; db: Database }> {
   return { scratch, db };
 }
 
+describe('city-scale names', () => {
+  it('have the pinyin of their surname then of their given name, for every name the parts make', () => {
+    const { surnames, given } = nameParts();
+    const wrong: string[] = [];
+    for (const s of surnames) {
+      for (const g of given) {
+        const whole = nameSearchColumns(s.text + g.text);
+        if (whole.namePinyin !== s.pinyin + g.pinyin || whole.nameInitials !== s.initials + g.initials) wrong.push(s.text + g.text);
+      }
+    }
+    expect(surnames.length * given.length).toBeGreaterThan(100_000);
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe('city-scale seed at 1% on postgres', () => {
   let scratch: ScratchDatabase;
   let db: Database;
+  let schemaBefore: string[];
   const q = <T = Record<string, unknown>>(text: string, params?: unknown[]) => db.sql.withSession((s) => s.query<T>(text, params));
   const one = async <T,>(text: string, params?: unknown[]) => (await q<Record<string, T>>(text, params))[0]!;
 
   beforeAll(async () => {
     ({ scratch, db } = await open());
+    schemaBefore = await db.sql.withSession((s) => schemaFingerprint(s));
     const result = await db.sql.withSession((s) => seedCityScale(s, { factor: FACTOR, asOf: AS_OF }));
     expect(result.seeded).toBe(true);
   }, 120_000);
   afterAll(async () => {
     await db?.close();
     await scratch?.drop();
+  });
+
+  it('leaves the schema as the migrations made it: every key, index, foreign key and trigger back, tables logged', async () => {
+    const after = await db.sql.withSession((s) => schemaFingerprint(s));
+    expect(after).toEqual(schemaBefore);
+    // The fingerprint sees what a bulk load could break (so this test can fail).
+    expect(after).toContainEqual(expect.stringMatching(/^constraint "ShiftAssignment"\.ShiftAssignment_volunteerId_fkey: f FOREIGN KEY .* valid=t /));
+    expect(after).toContainEqual(expect.stringMatching(/^constraint "Account"\.Account_volunteerId_fkey: f FOREIGN KEY .* valid=t /));
+    expect(after).toContainEqual(expect.stringMatching(/^index Volunteer_nameChars_idx: CREATE INDEX .* USING gin/));
+    expect(after).toContainEqual('table Volunteer: persistence=p kind=r');
+    expect(after.filter((line) => line.startsWith('trigger on "ShiftAssignment": "RI_FKey_check_ins"'))).toHaveLength(2);
   });
 
   it('has the tree: one center, the institutes under it, the stations under them', async () => {
@@ -167,6 +197,9 @@ describe('city-scale seed at 1% on postgres', () => {
         database.sql.withSession((s) =>
           s.query(
             `SELECT (SELECT md5(string_agg(v::text, '|' ORDER BY id)) FROM "Volunteer" v) AS volunteers,
+                    (SELECT md5(string_agg(t::text, '|' ORDER BY id)) FROM "Team" t) AS teams,
+                    (SELECT md5(string_agg(m::text, '|' ORDER BY id)) FROM "TeamMembership" m) AS memberships,
+                    (SELECT md5(string_agg(s::text, '|' ORDER BY id)) FROM "Shift" s) AS shifts,
                     (SELECT md5(string_agg(a::text, '|' ORDER BY id)) FROM "ShiftAssignment" a) AS assignments,
                     (SELECT md5(string_agg(r::text, '|' ORDER BY id)) FROM "ServiceRecord" r) AS records`,
           ),
