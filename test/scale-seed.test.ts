@@ -3,9 +3,9 @@ import { manualClock } from '../src/common/clock.js';
 import { type Database, openDatabase } from '../src/db/index.js';
 import { migrate } from '../src/db/migrate.js';
 import { serviceMinutesFor } from '../src/roster/service.js';
-import { scaleSizes, seedCityScale } from '../src/seed/scale/index.js';
+import { RANDOM_FUNCTION, scaleSizes, seedCityScale } from '../src/seed/scale/index.js';
 import { schemaFingerprint } from '../src/seed/scale/load.js';
-import { nameParts } from '../src/seed/scale/people.js';
+import { activeVolunteerId, nameParts } from '../src/seed/scale/people.js';
 import { nameSearchColumns } from '../src/volunteers/search.js';
 import { HotDutyBoardDocument, HotRosterPageDocument, HotVolunteerSearchDocument } from './generated/graphql.js';
 import { gql } from './support/client.js';
@@ -98,6 +98,26 @@ describe('city-scale seed at 1% on postgres', () => {
       expect(row.nameChars).toEqual([...row.name].slice(1));
     }
     expect(new Set(rows.map((r) => r.name)).size).toBeGreaterThan(sizes.volunteers / 3);
+  });
+
+  it('numbers the active volunteers so that the roster reaches each of them once, and no one else', async () => {
+    const walked = await db.sql.withSession(async (s) => {
+      await s.exec(RANDOM_FUNCTION);
+      try {
+        return await s.query<{ ids: number[] }>(
+          `SELECT array_agg(${activeVolunteerId('n')} ORDER BY n) AS ids
+             FROM generate_series(0, (SELECT count(*) - 1 FROM "Volunteer" WHERE status = 'ACTIVE')::int) AS n`,
+        );
+      } finally {
+        await s.exec('DROP FUNCTION pg_temp.rnd(bigint, int)');
+      }
+    });
+    const active = await q<{ id: number }>(`SELECT id FROM "Volunteer" WHERE status = 'ACTIVE' ORDER BY id`);
+    expect(walked[0]!.ids).toEqual(active.map((v) => v.id));
+    const suspended = await one<number>(`SELECT count(*)::int AS n FROM "Volunteer" WHERE status = 'SUSPENDED'`);
+    // One in each block of 33 ids (the last, shorter block may have none).
+    expect(suspended.n).toBeGreaterThanOrEqual(Math.floor(sizes.volunteers / 33));
+    expect(suspended.n).toBeLessThanOrEqual(Math.ceil(sizes.volunteers / 33));
   });
 
   it('has teams with about one volunteer in ten a member, each team led by an active member', async () => {

@@ -43,8 +43,8 @@ export type ScaleSeedResult =
  * partitioning, so it is the same on every platform and release; as one expression the function
  * is inlined into each query instead of called per row.
  */
-const RANDOM_FUNCTION = `
-  CREATE FUNCTION pg_temp.rnd(key bigint, salt int) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE
+export const RANDOM_FUNCTION = `
+  CREATE OR REPLACE FUNCTION pg_temp.rnd(key bigint, salt int) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE
   RETURN (hashint8extended(key, salt) & 4294967295)::double precision / 4294967296.0`;
 
 /**

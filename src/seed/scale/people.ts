@@ -64,10 +64,24 @@ export function nameParts(): NameParts {
 }
 
 /**
+ * One volunteer in every 33 (ids 33b+1…33b+33, at a drawn place in the block) is suspended: so
+ * the n-th ACTIVE volunteer is a formula, not a lookup, and the roster can walk them cheaply.
+ */
+const BLOCK = 33;
+const suspendedAt = (block: string) => `floor(pg_temp.rnd(${block}, 7) * ${BLOCK})::int`;
+
+/** SQL for the id of the ACTIVE volunteer number `n` (0-based; n < the number of active volunteers). */
+export function activeVolunteerId(n: string): string {
+  const pos = `(${n}) % ${BLOCK - 1}`;
+  const block = `(${n}) / ${BLOCK - 1}`;
+  return `(${block} * ${BLOCK} + ${pos} + CASE WHEN ${pos} >= ${suspendedAt(block)} THEN 2 ELSE 1 END)`;
+}
+
+/**
  * Draws `count` volunteers with ids 1…count into scale_person: gender, birth year, home site (a
  * station for 90%, an institute for 8%, else the center), registration between 2019 and
- * `registeredBefore` in id order (never before turning 17), 3% suspended, and active_rn, the
- * number of an ACTIVE volunteer among the active ones in id order (what the roster walks).
+ * `registeredBefore` in id order (never before turning 17), and whether they are suspended.
+ * Returns how many are ACTIVE.
  */
 export async function writePeople(
   session: SqlSession,
@@ -78,22 +92,20 @@ export async function writePeople(
   const spanSeconds = Math.floor((registeredBefore.getTime() - from.getTime()) / 1000);
   await session.query(
     `CREATE TEMP TABLE scale_person ON COMMIT DROP AS
-     SELECT id, female, birth_year, site, registered, suspended,
-            CASE WHEN NOT suspended THEN count(*) FILTER (WHERE NOT suspended) OVER (ORDER BY id) END::int AS active_rn
-       FROM (SELECT id, female, birth_year,
-                    CASE WHEN r_site < 0.9 THEN $2::int + 2 + floor(pg_temp.rnd(id, 4) * $3::int)::int
-                         WHEN r_site < 0.98 THEN 2 + floor(pg_temp.rnd(id, 4) * $2::int)::int ELSE 1 END AS site,
-                    GREATEST($4::timestamptz + floor($5::bigint * (id - 1 + pg_temp.rnd(id, 5)) / $1::int) * interval '1 second',
-                             make_timestamptz(birth_year + 17, 1, 1, 0, 0, 0, 'UTC') + floor(pg_temp.rnd(id, 6) * 301) * interval '1 day')
-                      AS registered,
-                    pg_temp.rnd(id, 7) < 0.03 AS suspended
-               FROM (SELECT id, pg_temp.rnd(id, 1) < 0.56 AS female, 1950 + floor(pg_temp.rnd(id, 2) * 57)::int AS birth_year,
-                            pg_temp.rnd(id, 3) AS r_site
-                       FROM generate_series(1, $1::int) AS id OFFSET 0) AS drawn) AS people`,
+     SELECT id, female, birth_year,
+            CASE WHEN r_site < 0.9 THEN $2::int + 2 + floor(pg_temp.rnd(id, 4) * $3::int)::int
+                 WHEN r_site < 0.98 THEN 2 + floor(pg_temp.rnd(id, 4) * $2::int)::int ELSE 1 END AS site,
+            GREATEST($4::timestamptz + floor($5::bigint * (id - 1 + pg_temp.rnd(id, 5)) / $1::int) * interval '1 second',
+                     make_timestamptz(birth_year + 17, 1, 1, 0, 0, 0, 'UTC') + floor(pg_temp.rnd(id, 6) * 301) * interval '1 day')
+              AS registered,
+            (id - 1) % ${BLOCK} = ${suspendedAt(`(id - 1) / ${BLOCK}`)} AS suspended
+       FROM (SELECT id, pg_temp.rnd(id, 1) < 0.56 AS female, 1950 + floor(pg_temp.rnd(id, 2) * 57)::int AS birth_year,
+                    pg_temp.rnd(id, 3) AS r_site
+               FROM generate_series(1, $1::int) AS id OFFSET 0) AS drawn`,
     [sizes.volunteers, sizes.institutes, sizes.stations, from.toISOString(), spanSeconds],
   );
   await session.exec('ANALYZE scale_person');
-  const [row] = await session.query<{ active: number }>(`SELECT count(active_rn)::int AS active FROM scale_person`);
+  const [row] = await session.query<{ active: number }>(`SELECT count(*) FILTER (WHERE NOT suspended)::int AS active FROM scale_person`);
   return { active: row!.active };
 }
 

@@ -19,6 +19,7 @@
  */
 import type { SqlSession } from '../../db/index.js';
 import { CHECK_OUT_GRACE_MINUTES, SHIFT_CANCELLED_REASON, SHIFT_CLOSED_REASON } from '../../roster/service.js';
+import { activeVolunteerId } from './people.js';
 import { SEASON_DAYS, type ScaleSizes } from './sizes.js';
 
 const SLOTS = [
@@ -44,7 +45,7 @@ export function strideFor(n: number): number {
 /**
  * The season's shifts (into scale_shift first, as their counters come from the assignments), the
  * assignments, then the Shift rows with assignedCount and checkedInCount counted from them.
- * `active` is the number of ACTIVE volunteers in scale_person (numbered by active_rn).
+ * `active` is the number of ACTIVE volunteers in scale_person (numbered as activeVolunteerId does).
  */
 export async function writeSeason(session: SqlSession, sizes: ScaleSizes, season: { start: Date; now: Date }, active: number): Promise<void> {
   const params = { start: season.start.toISOString(), now: season.now.toISOString() };
@@ -103,8 +104,8 @@ export async function writeSeason(session: SqlSession, sizes: ScaleSizes, season
                     CASE WHEN state = 2 THEN (ends - r3 * interval '20 minutes')::${ms} END AS checked_out,
                     CASE state WHEN 5 THEN shift_cancelled_at WHEN 6 THEN ends
                                WHEN 7 THEN assigned_at + r3 * (LEAST(starts, $1::timestamptz) - assigned_at) END AS cancelled_at
-               FROM (SELECT sh.first_id + k + 1 AS id, sh.id AS shift_id, a.id AS volunteer_id, sh.starts, sh.ends, sh.checkin_from,
-                            sh.checkin_span, sh.minutes_cap, sh.cancelled_at AS shift_cancelled_at,
+               FROM (SELECT sh.first_id + k + 1 AS id, sh.id AS shift_id, sh.starts, sh.ends, sh.checkin_from,
+                            sh.checkin_span, sh.minutes_cap, sh.cancelled_at AS shift_cancelled_at, ${activeVolunteerId('walk.n')} AS volunteer_id,
                             sh.signup_from + ((k + 0.9 * r1) / sh.n) * sh.signup_span AS assigned_at, r2, r3,
                             CASE WHEN sh.cancelled THEN 5
                                  WHEN k >= sh.capacity THEN CASE WHEN sh.ended THEN 6 ELSE 4 END
@@ -116,7 +117,7 @@ export async function writeSeason(session: SqlSession, sizes: ScaleSizes, season
                        CROSS JOIN LATERAL generate_series(0, sh.n - 1) AS k
                        CROSS JOIN LATERAL (SELECT pg_temp.rnd(sh.id * 64 + k, 25) AS r1, pg_temp.rnd(sh.id * 64 + k, 26) AS r2,
                                                   pg_temp.rnd(sh.id * 64 + k, 27) AS r3) AS r
-                       JOIN scale_person AS a ON a.active_rn = 1 + ((sh.slot_key * 7777 + (sh.base + k) * $5::bigint) % $6::int)
+                       CROSS JOIN LATERAL (SELECT (sh.slot_key * 7777 + (sh.base + k) * $5::bigint) % $6::int AS n) AS walk
                      OFFSET 0) AS s OFFSET 0) AS s`,
     [params.now, SHIFT_CANCELLED_REASON, SHIFT_CLOSED_REASON, WITHDRAWALS, strideFor(active), active],
   );
@@ -137,25 +138,29 @@ export async function writeSeason(session: SqlSession, sizes: ScaleSizes, season
   if (over > 0) throw new Error(`city-scale seed: ${over} shifts over capacity`);
 }
 
-/** A year of service records by team members, reviewed after two days (the last fortnight's partly pending). */
+/**
+ * A year of service records by team members (1 to 10 each), reviewed after two days (the last
+ * fortnight's partly pending). Everyone joined before the season, so every record is served before
+ * today; a membership's records take the ids after those of the memberships before it.
+ */
 export async function writeServiceRecords(session: SqlSession, now: Date): Promise<void> {
   await session.query(
     `INSERT INTO "ServiceRecord" ("id", "volunteerId", "teamId", "description", "servedOn", "minutes", "status", "reviewNote",
                                   "reviewedAt", "createdAt")
-     SELECT row_number() OVER (ORDER BY m.id, i), m."volunteerId", m."teamId", ($3::text[])[1 + floor(r.x * ${RECORDS.length})::int],
-            served, 30 * (1 + floor(r.y * 8)::int), status::"ServiceRecordStatus",
-            CASE WHEN status = 'REJECTED' THEN '时长与活动记录不符，请核实后重新提交' END,
-            CASE WHEN status <> 'PENDING' THEN LEAST(created + interval '2 days', $1::timestamptz - interval '1 hour') END, created
-       FROM "TeamMembership" AS m
-       CROSS JOIN LATERAL generate_series(1, 1 + floor(pg_temp.rnd(m.id, 31) * 10)::int) AS i
-       CROSS JOIN LATERAL (SELECT pg_temp.rnd(m.id * 16 + i, 32) AS x, pg_temp.rnd(m.id * 16 + i, 33) AS y,
-                                  pg_temp.rnd(m.id * 16 + i, 34) AS z) AS r
-       CROSS JOIN LATERAL (SELECT GREATEST(($2::date - 1 - floor(r.x * 365)::int), (m."joinedAt" AT TIME ZONE 'Asia/Shanghai')::date) AS served) AS d
-       CROSS JOIN LATERAL (SELECT LEAST(served::timestamp AT TIME ZONE 'Asia/Shanghai' + interval '1 day 20 hours',
-                                        $1::timestamptz - interval '2 hours') AS created) AS c
-       CROSS JOIN LATERAL (SELECT CASE WHEN served > $2::date - 14 AND r.z < 0.5 THEN 'PENDING'
-                                       WHEN r.z < 0.92 THEN 'APPROVED' ELSE 'REJECTED' END AS status) AS st
-      WHERE served < $2::date`,
+     SELECT first_id + i, volunteer_id, team_id, ($3::text[])[1 + floor(x * ${RECORDS.length})::int], served, 30 * (1 + floor(y * 8)::int),
+            CASE state WHEN 0 THEN 'PENDING'::"ServiceRecordStatus" WHEN 1 THEN 'APPROVED' ELSE 'REJECTED' END,
+            CASE WHEN state = 2 THEN '时长与活动记录不符，请核实后重新提交' END,
+            CASE WHEN state <> 0 THEN LEAST(created + interval '2 days', $1::timestamptz - interval '1 hour') END, created
+       FROM (SELECT *, LEAST(served::timestamp AT TIME ZONE 'Asia/Shanghai' + interval '1 day 20 hours', $1::timestamptz - interval '2 hours') AS created,
+                    CASE WHEN served > $2::date - 14 AND z < 0.5 THEN 0 WHEN z < 0.92 THEN 1 ELSE 2 END AS state
+               FROM (SELECT m.first_id, m.volunteer_id, m.team_id, i, r.x, r.y, r.z, GREATEST($2::date - 1 - floor(r.x * 365)::int, m.joined_on) AS served
+                       FROM (SELECT id, "volunteerId" AS volunteer_id, "teamId" AS team_id, n,
+                                    ("joinedAt" AT TIME ZONE 'Asia/Shanghai')::date AS joined_on, sum(n) OVER (ORDER BY id) - n AS first_id
+                               FROM (SELECT *, 1 + floor(pg_temp.rnd(id, 31) * 10)::int AS n FROM "TeamMembership") AS m) AS m
+                       CROSS JOIN LATERAL generate_series(1, m.n) AS i
+                       CROSS JOIN LATERAL (SELECT pg_temp.rnd(m.id * 16 + i, 32) AS x, pg_temp.rnd(m.id * 16 + i, 33) AS y,
+                                                  pg_temp.rnd(m.id * 16 + i, 34) AS z) AS r
+                     OFFSET 0) AS r OFFSET 0) AS r`,
     [now.toISOString(), shanghaiDay(now), RECORDS],
   );
 }
