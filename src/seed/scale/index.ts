@@ -5,6 +5,11 @@
  * and a year of service records — written with set-based SQL (INSERT … SELECT over
  * generate_series and unnest) in one transaction. `--factor 0.01` builds the same shape at 1%.
  *
+ * Built for speed (about 10 s for the city on 2 cores): the tables' keys, indexes and foreign
+ * keys are dropped for the load and rebuilt after it (load.ts), every table is written once with
+ * its final values (the counters are computed before the rows that store them: shifts after their
+ * assignments, volunteers last), and names and pinyin come from small lookup tables (people.ts).
+ *
  * Deterministic: the same factor gives the same rows and ids. Only the season's dates follow the
  * clock (today is its 21st day, so the roster is live), unless `--as-of` fixes them. It refuses a
  * database that has data; run again on its own output, it changes nothing.
@@ -17,7 +22,7 @@ import { dropForLoad, restoreAfterLoad } from './load.js';
 import { writePeople, writeVolunteers } from './people.js';
 import { shanghaiDay, writeSeason, writeServiceRecords } from './roster.js';
 import { SEASON_DAYS, SEASON_DAYS_BEFORE_TODAY, scaleSizes, type ScaleSizes } from './sizes.js';
-import { scaleTree, writeOrganisation, writeTree } from './tree.js';
+import { writeOrganisation, writeTree } from './tree.js';
 
 export { scaleSizes, CITY, type ScaleSizes } from './sizes.js';
 

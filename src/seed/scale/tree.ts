@@ -7,18 +7,6 @@ import type { SqlSession } from '../../db/index.js';
 import { BRANDS } from '../data.js';
 import type { ScaleSizes } from './sizes.js';
 
-export interface ScaleTree {
-  centerId: number;
-  instituteIds: number[];
-  stationIds: number[];
-}
-
-/** Ids: the center is 1, institutes 2…I+1, stations I+2…I+S+1; station k belongs to institute 2 + (k−1) mod I. */
-export function scaleTree(sizes: ScaleSizes): ScaleTree {
-  const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
-  return { centerId: 1, instituteIds: range(2, sizes.institutes), stationIds: range(sizes.institutes + 2, sizes.stations) };
-}
-
 const TOWN_HEADS = ['青', '石', '桃', '云', '白', '龙', '凤', '金', '清', '南', '北', '东', '西', '新', '古', '长', '平', '安', '和', '梅'];
 const TOWN_TAILS = ['山', '溪', '桥', '湖', '岭', '坪', '塘', '口', '湾', '源'];
 const VILLAGE_HEADS = ['上', '下', '前', '后', '大', '小', '高', '黄', '杨', '柳', '竹', '松', '枫', '杏', '李', '张', '王', '陈', '刘', '马', '牛', '田', '水', '沙', '泉'];
@@ -28,6 +16,7 @@ const KIND_LABELS = ['景区服务', '路口文明劝导', '站口引导', '社�
 
 const sqlArray = (items: readonly string[]) => `ARRAY[${items.map((s) => `'${s.replace(/'/g, "''")}'`).join(', ')}]`;
 
+/** Ids: the center is 1, institutes 2…I+1, stations I+2…I+S+1; station k belongs to institute 2 + (k−1) mod I. */
 export async function writeTree(session: SqlSession, sizes: ScaleSizes, opened: Date): Promise<void> {
   const I = sizes.institutes;
   await session.query(
