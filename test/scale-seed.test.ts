@@ -3,7 +3,9 @@ import { manualClock } from '../src/common/clock.js';
 import { type Database, openDatabase } from '../src/db/index.js';
 import { migrate } from '../src/db/migrate.js';
 import { serviceMinutesFor } from '../src/roster/service.js';
-import { scaleSizes, seedCityScale } from '../src/seed/scale/index.js';
+import { RANDOM_FUNCTION, scaleSizes, seedCityScale } from '../src/seed/scale/index.js';
+import { schemaFingerprint } from '../src/seed/scale/load.js';
+import { activeVolunteerId, nameParts } from '../src/seed/scale/people.js';
 import { nameSearchColumns } from '../src/volunteers/search.js';
 import { HotDutyBoardDocument, HotRosterPageDocument, HotVolunteerSearchDocument } from './generated/graphql.js';
 import { gql } from './support/client.js';
@@ -27,20 +29,48 @@ async function open(): Promise<{ scratch: ScratchDatabase; db: Database }> {
   return { scratch, db };
 }
 
+describe('city-scale names', () => {
+  it('have the pinyin of their surname then of their given name, for every name the parts make', () => {
+    const { surnames, given } = nameParts();
+    const wrong: string[] = [];
+    for (const s of surnames) {
+      for (const g of given) {
+        const whole = nameSearchColumns(s.text + g.text);
+        if (whole.namePinyin !== s.pinyin + g.pinyin || whole.nameInitials !== s.initials + g.initials) wrong.push(s.text + g.text);
+      }
+    }
+    expect(surnames.length * given.length).toBeGreaterThan(100_000);
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe('city-scale seed at 1% on postgres', () => {
   let scratch: ScratchDatabase;
   let db: Database;
+  let schemaBefore: string[];
   const q = <T = Record<string, unknown>>(text: string, params?: unknown[]) => db.sql.withSession((s) => s.query<T>(text, params));
   const one = async <T,>(text: string, params?: unknown[]) => (await q<Record<string, T>>(text, params))[0]!;
 
   beforeAll(async () => {
     ({ scratch, db } = await open());
+    schemaBefore = await db.sql.withSession((s) => schemaFingerprint(s));
     const result = await db.sql.withSession((s) => seedCityScale(s, { factor: FACTOR, asOf: AS_OF }));
     expect(result.seeded).toBe(true);
   }, 120_000);
   afterAll(async () => {
     await db?.close();
     await scratch?.drop();
+  });
+
+  it('leaves the schema as the migrations made it: every key, index, foreign key and trigger back, tables logged', async () => {
+    const after = await db.sql.withSession((s) => schemaFingerprint(s));
+    expect(after).toEqual(schemaBefore);
+    // The fingerprint sees what a bulk load could break (so this test can fail).
+    expect(after).toContainEqual(expect.stringMatching(/^constraint "ShiftAssignment"\.ShiftAssignment_volunteerId_fkey: f FOREIGN KEY .* valid=t /));
+    expect(after).toContainEqual(expect.stringMatching(/^constraint "Account"\.Account_volunteerId_fkey: f FOREIGN KEY .* valid=t /));
+    expect(after).toContainEqual(expect.stringMatching(/^index Volunteer_nameChars_idx: CREATE INDEX .* USING gin/));
+    expect(after).toContainEqual('table Volunteer: persistence=p kind=r');
+    expect(after.filter((line) => line.startsWith('trigger on "ShiftAssignment": "RI_FKey_check_ins"'))).toHaveLength(2);
   });
 
   it('has the tree: one center, the institutes under it, the stations under them', async () => {
@@ -68,6 +98,26 @@ describe('city-scale seed at 1% on postgres', () => {
       expect(row.nameChars).toEqual([...row.name].slice(1));
     }
     expect(new Set(rows.map((r) => r.name)).size).toBeGreaterThan(sizes.volunteers / 3);
+  });
+
+  it('numbers the active volunteers so that the roster reaches each of them once, and no one else', async () => {
+    const walked = await db.sql.withSession(async (s) => {
+      await s.exec(RANDOM_FUNCTION);
+      try {
+        return await s.query<{ ids: number[] }>(
+          `SELECT array_agg(${activeVolunteerId('n')} ORDER BY n) AS ids
+             FROM generate_series(0, (SELECT count(*) - 1 FROM "Volunteer" WHERE status = 'ACTIVE')::int) AS n`,
+        );
+      } finally {
+        await s.exec('DROP FUNCTION pg_temp.rnd(bigint, int)');
+      }
+    });
+    const active = await q<{ id: number }>(`SELECT id FROM "Volunteer" WHERE status = 'ACTIVE' ORDER BY id`);
+    expect(walked[0]!.ids).toEqual(active.map((v) => v.id));
+    const suspended = await one<number>(`SELECT count(*)::int AS n FROM "Volunteer" WHERE status = 'SUSPENDED'`);
+    // One in each block of 33 ids (the last, shorter block may have none).
+    expect(suspended.n).toBeGreaterThanOrEqual(Math.floor(sizes.volunteers / 33));
+    expect(suspended.n).toBeLessThanOrEqual(Math.ceil(sizes.volunteers / 33));
   });
 
   it('has teams with about one volunteer in ten a member, each team led by an active member', async () => {
@@ -167,6 +217,9 @@ describe('city-scale seed at 1% on postgres', () => {
         database.sql.withSession((s) =>
           s.query(
             `SELECT (SELECT md5(string_agg(v::text, '|' ORDER BY id)) FROM "Volunteer" v) AS volunteers,
+                    (SELECT md5(string_agg(t::text, '|' ORDER BY id)) FROM "Team" t) AS teams,
+                    (SELECT md5(string_agg(m::text, '|' ORDER BY id)) FROM "TeamMembership" m) AS memberships,
+                    (SELECT md5(string_agg(s::text, '|' ORDER BY id)) FROM "Shift" s) AS shifts,
                     (SELECT md5(string_agg(a::text, '|' ORDER BY id)) FROM "ShiftAssignment" a) AS assignments,
                     (SELECT md5(string_agg(r::text, '|' ORDER BY id)) FROM "ServiceRecord" r) AS records`,
           ),

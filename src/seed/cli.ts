@@ -38,6 +38,7 @@ async function main() {
       const result = await db.sql.withSession((session) => seedCityScale(session, { factor, asOf }));
       if (result.seeded) {
         console.log(`Seeded the city at scale ${factor} into ${where} in ${seconds()}s: ${summary(result.counts)}.`);
+        console.log(`Phases: ${Object.entries(result.timings).map(([phase, s]) => `${phase} ${s.toFixed(1)}s`).join(', ')}.`);
       } else if (result.reason === 'already-seeded') {
         console.log(`${where} already holds the city at scale ${factor}; nothing seeded.`);
       } else {

@@ -31,11 +31,16 @@ export interface NameSearchColumns {
   nameInitials: string;
 }
 
-/** The stored pinyin columns of a name: toneless syllables (ü as v), surname readings for the head. */
-export function nameSearchColumns(name: string): NameSearchColumns {
-  const syllables = pinyin(name, { toneType: 'none', type: 'array', surname: 'head', v: true, nonZh: 'consecutive' })
+/** Toneless lower-case syllables (ü as v) of a text; `surname: 'head'` reads its start as a surname. */
+export function pinyinSyllables(text: string, surname: 'head' | 'off' = 'head'): string[] {
+  return pinyin(text, { toneType: 'none', type: 'array', surname, v: true, nonZh: 'consecutive' })
     .map((s) => s.toLowerCase().replace(/[^a-z]/g, ''))
     .filter(Boolean);
+}
+
+/** The stored pinyin columns of a name: toneless syllables (ü as v), surname readings for the head. */
+export function nameSearchColumns(name: string): NameSearchColumns {
+  const syllables = pinyinSyllables(name);
   return { namePinyin: syllables.join(''), nameInitials: syllables.map((s) => s[0]).join('') };
 }
 

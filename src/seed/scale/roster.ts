@@ -1,7 +1,7 @@
 /**
  * The city-scale tourist season in set-based SQL: 20,000 shifts over 30 days, ~600,000
  * assignments in the states the roster rules would have left, the counters that follow from
- * them, a year of service records, and Volunteer.serviceMinutes from both.
+ * them, and a year of service records (Volunteer.serviceMinutes follows from both: people.ts).
  *
  * How the rows keep the rules (src/roster/service.ts):
  *   - A shift's sign-ups are numbered in sign-up order (assignedAt grows with the number). On a
@@ -19,6 +19,7 @@
  */
 import type { SqlSession } from '../../db/index.js';
 import { CHECK_OUT_GRACE_MINUTES, SHIFT_CANCELLED_REASON, SHIFT_CLOSED_REASON } from '../../roster/service.js';
+import { activeVolunteerId } from './people.js';
 import { SEASON_DAYS, type ScaleSizes } from './sizes.js';
 
 const SLOTS = [
@@ -41,144 +42,126 @@ export function strideFor(n: number): number {
   return stride;
 }
 
-export async function writeSeason(
-  session: SqlSession,
-  sizes: ScaleSizes,
-  season: { start: Date; now: Date },
-  activeIds: number[],
-): Promise<void> {
+/**
+ * The season's shifts (into scale_shift first, as their counters come from the assignments), the
+ * assignments, then the Shift rows with assignedCount and checkedInCount counted from them.
+ * `active` is the number of ACTIVE volunteers in scale_person (numbered as activeVolunteerId does).
+ */
+export async function writeSeason(session: SqlSession, sizes: ScaleSizes, season: { start: Date; now: Date }, active: number): Promise<void> {
   const params = { start: season.start.toISOString(), now: season.now.toISOString() };
+  // Each shift with its number of sign-ups n, its (day, slot) key, the sign-ups of its (day, slot)
+  // before it (base) and the assignments of the shifts before it (first_id: its ids follow).
   await session.query(
-    `INSERT INTO "Shift" ("id", "projectId", "postId", "startsAt", "endsAt", "capacity", "minimum", "role", "notes", "status",
-                          "assignedCount", "checkedInCount", "closedAt", "cancelledAt", "createdAt", "updatedAt")
-     SELECT h, site."parentId" - 1, d, starts, ends, capacity, ceil(capacity * 0.6)::int, role, NULL,
-            CASE WHEN cancelled THEN 'CANCELLED' ELSE 'OPEN' END::"ShiftStatus", 0, 0,
-            CASE WHEN NOT cancelled AND ends <= $3::timestamptz THEN ends END,
-            CASE WHEN cancelled THEN LEAST(starts - interval '2 days', $3::timestamptz - interval '1 hour') END,
-            $2::timestamptz - interval '20 days',
-            CASE WHEN cancelled THEN LEAST(starts - interval '2 days', $3::timestamptz - interval '1 hour')
-                 WHEN ends <= $3::timestamptz THEN ends ELSE $2::timestamptz - interval '20 days' END
-       FROM (SELECT h, d, capacity, role, cancelled,
-                    $2::timestamptz + day * interval '1 day' + (ARRAY[${SLOTS.map((s) => s[0]).join(',')}])[1 + slot] * interval '1 minute' AS starts,
-                    $2::timestamptz + day * interval '1 day' + (ARRAY[${SLOTS.map((s) => s[1]).join(',')}])[1 + slot] * interval '1 minute' AS ends
-               FROM (SELECT h, 1 + (h - 1) % $1::int AS d, ((h - 1) / $1::int) % ${SEASON_DAYS} AS day,
-                            ((h - 1) / $1::int / ${SEASON_DAYS} + (h - 1) % $1::int) % 3 AS slot,
-                            20 + floor(pg_temp.rnd(h, 21) * 21)::int AS capacity,
-                            (ARRAY[${ROLES.map((r) => `'${r}'`).join(',')}])[1 + floor(pg_temp.rnd(h, 24) * ${ROLES.length})::int] AS role,
-                            pg_temp.rnd(h, 22) < 0.01 AS cancelled
-                       FROM generate_series(1, $4::int) AS h) AS raw) AS shifts
-       JOIN "DutyPost" AS post ON post.id = shifts.d
-       JOIN "Site" AS site ON site.id = post."siteId"`,
+    `CREATE TEMP TABLE scale_shift ON COMMIT DROP AS
+     SELECT *, sum(n) OVER (PARTITION BY slot_key ORDER BY id) - n AS base, sum(n) OVER (ORDER BY id) - n AS first_id,
+            n > capacity AS full_shift, ends <= $3::timestamptz AS ended, starts <= $3::timestamptz AS started,
+            -- Sign-ups spread from 14 days before the start until an hour before it (or until now).
+            starts - interval '14 days' AS signup_from,
+            CASE WHEN cancelled THEN cancelled_at - interval '1 minute'
+                 ELSE LEAST(starts - interval '1 hour', $3::timestamptz - interval '1 minute') END - (starts - interval '14 days') AS signup_span,
+            -- Check-ins of a running shift: from 25 minutes before the start until now.
+            starts - interval '25 minutes' AS checkin_from, LEAST($3::timestamptz, ends) - (starts - interval '25 minutes') AS checkin_span,
+            floor(extract(epoch FROM ends - starts) / 60)::int + ${CHECK_OUT_GRACE_MINUTES} AS minutes_cap
+       FROM (SELECT h AS id, site."parentId" - 1 AS project_id, d AS post_id, starts, ends, capacity, role, cancelled,
+                    floor(capacity * (0.5 + pg_temp.rnd(h, 23)))::int AS n,
+                    floor(extract(epoch FROM starts - $2::timestamptz) / 3600)::int AS slot_key,
+                    CASE WHEN cancelled THEN LEAST(starts - interval '2 days', $3::timestamptz - interval '1 hour') END AS cancelled_at
+               FROM (SELECT h, d, capacity, role, cancelled,
+                            $2::timestamptz + day * interval '1 day' + (ARRAY[${SLOTS.map((s) => s[0]).join(',')}])[1 + slot] * interval '1 minute' AS starts,
+                            $2::timestamptz + day * interval '1 day' + (ARRAY[${SLOTS.map((s) => s[1]).join(',')}])[1 + slot] * interval '1 minute' AS ends
+                       FROM (SELECT h, 1 + (h - 1) % $1::int AS d, ((h - 1) / $1::int) % ${SEASON_DAYS} AS day,
+                                    ((h - 1) / $1::int / ${SEASON_DAYS} + (h - 1) % $1::int) % 3 AS slot,
+                                    20 + floor(pg_temp.rnd(h, 21) * 21)::int AS capacity,
+                                    (ARRAY[${ROLES.map((r) => `'${r}'`).join(',')}])[1 + floor(pg_temp.rnd(h, 24) * ${ROLES.length})::int] AS role,
+                                    pg_temp.rnd(h, 22) < 0.01 AS cancelled
+                               FROM generate_series(1, $4::int) AS h) AS raw) AS shifts
+               JOIN "DutyPost" AS post ON post.id = shifts.d
+               JOIN "Site" AS site ON site.id = post."siteId") AS shifts`,
     [sizes.posts, params.start, params.now, sizes.shifts],
   );
+  const [{ busiest }] = await session.query<{ busiest: number }>(`SELECT COALESCE(max(base + n), 0)::int AS busiest FROM scale_shift`);
+  if (busiest > active) throw new Error(`city-scale seed: ${busiest} sign-ups in one time slot but only ${active} active volunteers`);
 
-  // Every sign-up: its shift, its number k in sign-up order, and its volunteer.
-  await session.query(`CREATE TEMP TABLE scale_active ON COMMIT DROP AS SELECT n::int AS rn, id FROM unnest($1::int[]) WITH ORDINALITY AS a(id, n)`, [activeIds]);
-  await session.exec('ALTER TABLE scale_active ADD PRIMARY KEY (rn); ANALYZE scale_active');
-  await session.query(
-    `CREATE TEMP TABLE scale_signup ON COMMIT DROP AS
-     WITH shifts AS (
-       SELECT s.id, s.capacity, s.status, s."startsAt", s."endsAt", s."cancelledAt",
-              floor(s.capacity * (0.5 + pg_temp.rnd(s.id, 23)))::int AS n,
-              floor(extract(epoch FROM s."startsAt" - $1::timestamptz) / 3600)::int AS slot_key
-         FROM "Shift" AS s
-     ), numbered AS (
-       SELECT *, sum(n) OVER (PARTITION BY slot_key ORDER BY id) - n AS base FROM shifts
-     )
-     SELECT sh.id AS shift_id, k, sh.n, sh.capacity, sh.status AS shift_status, sh."startsAt", sh."endsAt", sh."cancelledAt",
-            a.id AS volunteer_id, sh.base + k AS slot_index,
-            pg_temp.rnd(sh.id * 64 + k, 25) AS r1, pg_temp.rnd(sh.id * 64 + k, 26) AS r2, pg_temp.rnd(sh.id * 64 + k, 27) AS r3
-       FROM numbered AS sh
-       CROSS JOIN LATERAL generate_series(0, sh.n - 1) AS k
-       JOIN scale_active AS a ON a.rn = 1 + ((sh.slot_key * 7777 + (sh.base + k) * $2::bigint) % $3::int)`,
-    [params.start, strideFor(activeIds.length), activeIds.length],
-  );
-  const [{ busiest }] = await session.query<{ busiest: number }>(
-    `SELECT COALESCE(max(c), 0)::int AS busiest FROM (SELECT count(*) AS c FROM scale_signup GROUP BY floor(extract(epoch FROM "startsAt" - $1::timestamptz) / 3600)) AS g`,
-    [params.start],
-  );
-  if (busiest > activeIds.length) {
-    throw new Error(`city-scale seed: ${busiest} sign-ups in one time slot but only ${activeIds.length} active volunteers`);
-  }
-
+  // Every sign-up: its shift, its number k in sign-up order, its volunteer, and its state:
+  // 0 ASSIGNED, 1 CHECKED_IN, 2 COMPLETED, 3 NO_SHOW, 4 WAITLISTED, CANCELLED with the shift (5),
+  // at the close of a full shift (6) or withdrawn (7). (OFFSET 0 keeps the inner level's columns
+  // computed once, not inlined into each use; timestamps are rounded to the columns' milliseconds
+  // before the minutes are counted from them.)
+  const ms = 'timestamp(3) with time zone';
   await session.query(
     `INSERT INTO "ShiftAssignment" ("id", "shiftId", "volunteerId", "status", "assignedAt", "promotedAt", "checkedInAt",
                                     "checkedOutAt", "serviceMinutes", "cancelledAt", "cancelReason", "updatedAt")
-     SELECT row_number() OVER (ORDER BY shift_id, k), shift_id, volunteer_id, status::"AssignmentStatus", assigned_at, NULL,
-            checked_in, checked_out,
-            CASE WHEN status = 'COMPLETED' THEN GREATEST(0, LEAST(floor(extract(epoch FROM checked_out - checked_in) / 60),
-                 floor(extract(epoch FROM "endsAt" - "startsAt") / 60) + ${CHECK_OUT_GRACE_MINUTES}))::int END,
-            cancelled_at, cancel_reason,
-            COALESCE(checked_out, checked_in, cancelled_at, CASE WHEN status = 'NO_SHOW' THEN "endsAt" END, assigned_at)
-       FROM (SELECT *,
-                    CASE WHEN status = 'COMPLETED' THEN "startsAt" - r2 * interval '25 minutes'
-                         WHEN status = 'CHECKED_IN' THEN "startsAt" - interval '25 minutes'
-                              + r2 * (LEAST($1::timestamptz, "endsAt") - ("startsAt" - interval '25 minutes')) END AS checked_in,
-                    CASE WHEN status = 'COMPLETED' THEN "endsAt" - r3 * interval '20 minutes' END AS checked_out,
-                    CASE cancel WHEN 'shift' THEN "cancelledAt" WHEN 'closed' THEN "endsAt"
-                                WHEN 'withdrawn' THEN assigned_at + r3 * (LEAST("startsAt", $1::timestamptz) - assigned_at) END AS cancelled_at,
-                    CASE cancel WHEN 'shift' THEN $2 WHEN 'closed' THEN $3
-                                WHEN 'withdrawn' THEN ($4::text[])[1 + floor(r3 * 4)::int] END AS cancel_reason
-               FROM (SELECT *,
-                            CASE WHEN shift_cancelled THEN 'CANCELLED'
-                                 WHEN full_shift AND k >= capacity THEN CASE WHEN ended THEN 'CANCELLED' ELSE 'WAITLISTED' END
-                                 WHEN NOT full_shift AND r1 < 0.08 THEN 'CANCELLED'
-                                 WHEN ended THEN CASE WHEN r2 < 0.07 THEN 'NO_SHOW' ELSE 'COMPLETED' END
-                                 WHEN "startsAt" <= $1::timestamptz THEN CASE WHEN r2 < 0.8 THEN 'CHECKED_IN' ELSE 'ASSIGNED' END
-                                 ELSE 'ASSIGNED' END AS status,
-                            CASE WHEN shift_cancelled THEN 'shift'
-                                 WHEN full_shift AND k >= capacity THEN CASE WHEN ended THEN 'closed' END
-                                 WHEN NOT full_shift AND r1 < 0.08 THEN 'withdrawn' END AS cancel,
-                            -- Sign-ups spread from 14 days before the start until an hour before it (or until now).
-                            "startsAt" - interval '14 days' + ((k + 0.9 * r1) / n)
-                              * (CASE WHEN shift_cancelled THEN "cancelledAt" - interval '1 minute'
-                                      ELSE LEAST("startsAt" - interval '1 hour', $1::timestamptz - interval '1 minute') END
-                                 - ("startsAt" - interval '14 days')) AS assigned_at
-                       FROM (SELECT *, shift_status = 'CANCELLED' AS shift_cancelled, n > capacity AS full_shift,
-                                    "endsAt" <= $1::timestamptz AS ended
-                               FROM scale_signup) AS s) AS s) AS s`,
-    [params.now, SHIFT_CANCELLED_REASON, SHIFT_CLOSED_REASON, WITHDRAWALS],
+     SELECT id, shift_id, volunteer_id,
+            CASE state WHEN 0 THEN 'ASSIGNED'::"AssignmentStatus" WHEN 1 THEN 'CHECKED_IN' WHEN 2 THEN 'COMPLETED' WHEN 3 THEN 'NO_SHOW'
+                       WHEN 4 THEN 'WAITLISTED' ELSE 'CANCELLED' END,
+            assigned_at, NULL, checked_in, checked_out,
+            CASE WHEN state = 2 THEN GREATEST(0, LEAST(floor(extract(epoch FROM checked_out - checked_in) / 60)::int, minutes_cap)) END,
+            cancelled_at, CASE state WHEN 5 THEN $2 WHEN 6 THEN $3 WHEN 7 THEN ($4::text[])[1 + floor(r3 * 4)::int] END,
+            COALESCE(checked_out, checked_in, cancelled_at, CASE WHEN state = 3 THEN ends END, assigned_at)
+       FROM (SELECT id, shift_id, volunteer_id, state, assigned_at, r3, ends, minutes_cap,
+                    CASE state WHEN 2 THEN (starts - r2 * interval '25 minutes')::${ms}
+                               WHEN 1 THEN (checkin_from + r2 * checkin_span)::${ms} END AS checked_in,
+                    CASE WHEN state = 2 THEN (ends - r3 * interval '20 minutes')::${ms} END AS checked_out,
+                    CASE state WHEN 5 THEN shift_cancelled_at WHEN 6 THEN ends
+                               WHEN 7 THEN assigned_at + r3 * (LEAST(starts, $1::timestamptz) - assigned_at) END AS cancelled_at
+               FROM (SELECT sh.first_id + k + 1 AS id, sh.id AS shift_id, sh.starts, sh.ends, sh.checkin_from,
+                            sh.checkin_span, sh.minutes_cap, sh.cancelled_at AS shift_cancelled_at, ${activeVolunteerId('walk.n')} AS volunteer_id,
+                            sh.signup_from + ((k + 0.9 * r1) / sh.n) * sh.signup_span AS assigned_at, r2, r3,
+                            CASE WHEN sh.cancelled THEN 5
+                                 WHEN k >= sh.capacity THEN CASE WHEN sh.ended THEN 6 ELSE 4 END
+                                 WHEN NOT sh.full_shift AND r1 < 0.08 THEN 7
+                                 WHEN sh.ended THEN CASE WHEN r2 < 0.07 THEN 3 ELSE 2 END
+                                 WHEN sh.started AND r2 < 0.8 THEN 1
+                                 ELSE 0 END AS state
+                       FROM scale_shift AS sh
+                       CROSS JOIN LATERAL generate_series(0, sh.n - 1) AS k
+                       CROSS JOIN LATERAL (SELECT pg_temp.rnd(sh.id * 64 + k, 25) AS r1, pg_temp.rnd(sh.id * 64 + k, 26) AS r2,
+                                                  pg_temp.rnd(sh.id * 64 + k, 27) AS r3) AS r
+                       CROSS JOIN LATERAL (SELECT (sh.slot_key * 7777 + (sh.base + k) * $5::bigint) % $6::int AS n) AS walk
+                     OFFSET 0) AS s OFFSET 0) AS s`,
+    [params.now, SHIFT_CANCELLED_REASON, SHIFT_CLOSED_REASON, WITHDRAWALS, strideFor(active), active],
   );
   await session.query(
-    `UPDATE "Shift" AS s SET "assignedCount" = c.held, "checkedInCount" = c.checked_in
-       FROM (SELECT "shiftId", count(*) FILTER (WHERE status IN ('ASSIGNED', 'CHECKED_IN', 'COMPLETED'))::int AS held,
-                    count(*) FILTER (WHERE status = 'CHECKED_IN')::int AS checked_in
-               FROM "ShiftAssignment" GROUP BY "shiftId") AS c
-      WHERE s.id = c."shiftId"`,
+    `INSERT INTO "Shift" ("id", "projectId", "postId", "startsAt", "endsAt", "capacity", "minimum", "role", "notes", "status",
+                          "assignedCount", "checkedInCount", "closedAt", "cancelledAt", "createdAt", "updatedAt")
+     SELECT sh.id, project_id, post_id, starts, ends, capacity, ceil(capacity * 0.6)::int, role, NULL,
+            CASE WHEN cancelled THEN 'CANCELLED' ELSE 'OPEN' END::"ShiftStatus", COALESCE(c.held, 0), COALESCE(c.checked_in, 0),
+            CASE WHEN NOT cancelled AND ends <= $2::timestamptz THEN ends END, cancelled_at, $1::timestamptz - interval '20 days',
+            CASE WHEN cancelled THEN cancelled_at WHEN ends <= $2::timestamptz THEN ends ELSE $1::timestamptz - interval '20 days' END
+       FROM scale_shift AS sh
+       LEFT JOIN (SELECT "shiftId", count(*) FILTER (WHERE status IN ('ASSIGNED', 'CHECKED_IN', 'COMPLETED'))::int AS held,
+                         count(*) FILTER (WHERE status = 'CHECKED_IN')::int AS checked_in
+                    FROM "ShiftAssignment" GROUP BY "shiftId") AS c ON c."shiftId" = sh.id`,
+    [params.start, params.now],
   );
   const [{ over }] = await session.query<{ over: number }>(`SELECT count(*)::int AS over FROM "Shift" WHERE "assignedCount" > "capacity"`);
   if (over > 0) throw new Error(`city-scale seed: ${over} shifts over capacity`);
 }
 
-/** A year of service records by team members, reviewed after two days (the last fortnight's partly pending). */
+/**
+ * A year of service records by team members (1 to 10 each), reviewed after two days (the last
+ * fortnight's partly pending). Everyone joined before the season, so every record is served before
+ * today; a membership's records take the ids after those of the memberships before it.
+ */
 export async function writeServiceRecords(session: SqlSession, now: Date): Promise<void> {
   await session.query(
     `INSERT INTO "ServiceRecord" ("id", "volunteerId", "teamId", "description", "servedOn", "minutes", "status", "reviewNote",
                                   "reviewedAt", "createdAt")
-     SELECT row_number() OVER (ORDER BY m.id, i), m."volunteerId", m."teamId", ($3::text[])[1 + floor(r.x * ${RECORDS.length})::int],
-            served, 30 * (1 + floor(r.y * 8)::int), status::"ServiceRecordStatus",
-            CASE WHEN status = 'REJECTED' THEN '时长与活动记录不符，请核实后重新提交' END,
-            CASE WHEN status <> 'PENDING' THEN LEAST(created + interval '2 days', $1::timestamptz - interval '1 hour') END, created
-       FROM "TeamMembership" AS m
-       CROSS JOIN LATERAL generate_series(1, 1 + floor(pg_temp.rnd(m.id, 31) * 10)::int) AS i
-       CROSS JOIN LATERAL (SELECT pg_temp.rnd(m.id * 16 + i, 32) AS x, pg_temp.rnd(m.id * 16 + i, 33) AS y,
-                                  pg_temp.rnd(m.id * 16 + i, 34) AS z) AS r
-       CROSS JOIN LATERAL (SELECT GREATEST(($2::date - 1 - floor(r.x * 365)::int), (m."joinedAt" AT TIME ZONE 'Asia/Shanghai')::date) AS served) AS d
-       CROSS JOIN LATERAL (SELECT LEAST(served::timestamp AT TIME ZONE 'Asia/Shanghai' + interval '1 day 20 hours',
-                                        $1::timestamptz - interval '2 hours') AS created) AS c
-       CROSS JOIN LATERAL (SELECT CASE WHEN served > $2::date - 14 AND r.z < 0.5 THEN 'PENDING'
-                                       WHEN r.z < 0.92 THEN 'APPROVED' ELSE 'REJECTED' END AS status) AS st
-      WHERE served < $2::date`,
+     SELECT first_id + i, volunteer_id, team_id, ($3::text[])[1 + floor(x * ${RECORDS.length})::int], served, 30 * (1 + floor(y * 8)::int),
+            CASE state WHEN 0 THEN 'PENDING'::"ServiceRecordStatus" WHEN 1 THEN 'APPROVED' ELSE 'REJECTED' END,
+            CASE WHEN state = 2 THEN '时长与活动记录不符，请核实后重新提交' END,
+            CASE WHEN state <> 0 THEN LEAST(created + interval '2 days', $1::timestamptz - interval '1 hour') END, created
+       FROM (SELECT *, LEAST(served::timestamp AT TIME ZONE 'Asia/Shanghai' + interval '1 day 20 hours', $1::timestamptz - interval '2 hours') AS created,
+                    CASE WHEN served > $2::date - 14 AND z < 0.5 THEN 0 WHEN z < 0.92 THEN 1 ELSE 2 END AS state
+               FROM (SELECT m.first_id, m.volunteer_id, m.team_id, i, r.x, r.y, r.z, GREATEST($2::date - 1 - floor(r.x * 365)::int, m.joined_on) AS served
+                       FROM (SELECT id, "volunteerId" AS volunteer_id, "teamId" AS team_id, n,
+                                    ("joinedAt" AT TIME ZONE 'Asia/Shanghai')::date AS joined_on, sum(n) OVER (ORDER BY id) - n AS first_id
+                               FROM (SELECT *, 1 + floor(pg_temp.rnd(id, 31) * 10)::int AS n FROM "TeamMembership") AS m) AS m
+                       CROSS JOIN LATERAL generate_series(1, m.n) AS i
+                       CROSS JOIN LATERAL (SELECT pg_temp.rnd(m.id * 16 + i, 32) AS x, pg_temp.rnd(m.id * 16 + i, 33) AS y,
+                                                  pg_temp.rnd(m.id * 16 + i, 34) AS z) AS r
+                     OFFSET 0) AS r OFFSET 0) AS r`,
     [now.toISOString(), shanghaiDay(now), RECORDS],
-  );
-  await session.query(
-    `UPDATE "Volunteer" AS v SET "serviceMinutes" = earned.minutes
-       FROM (SELECT "volunteerId", SUM(minutes)::int AS minutes FROM (
-               SELECT "volunteerId", "serviceMinutes" AS minutes FROM "ShiftAssignment" WHERE status = 'COMPLETED'
-               UNION ALL
-               SELECT "volunteerId", minutes FROM "ServiceRecord" WHERE status = 'APPROVED') AS credited
-             GROUP BY "volunteerId") AS earned
-      WHERE v.id = earned."volunteerId"`,
   );
 }
 

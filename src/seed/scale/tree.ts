@@ -7,18 +7,6 @@ import type { SqlSession } from '../../db/index.js';
 import { BRANDS } from '../data.js';
 import type { ScaleSizes } from './sizes.js';
 
-export interface ScaleTree {
-  centerId: number;
-  instituteIds: number[];
-  stationIds: number[];
-}
-
-/** Ids: the center is 1, institutes 2…I+1, stations I+2…I+S+1; station k belongs to institute 2 + (k−1) mod I. */
-export function scaleTree(sizes: ScaleSizes): ScaleTree {
-  const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
-  return { centerId: 1, instituteIds: range(2, sizes.institutes), stationIds: range(sizes.institutes + 2, sizes.stations) };
-}
-
 const TOWN_HEADS = ['青', '石', '桃', '云', '白', '龙', '凤', '金', '清', '南', '北', '东', '西', '新', '古', '长', '平', '安', '和', '梅'];
 const TOWN_TAILS = ['山', '溪', '桥', '湖', '岭', '坪', '塘', '口', '湾', '源'];
 const VILLAGE_HEADS = ['上', '下', '前', '后', '大', '小', '高', '黄', '杨', '柳', '竹', '松', '枫', '杏', '李', '张', '王', '陈', '刘', '马', '牛', '田', '水', '沙', '泉'];
@@ -28,6 +16,7 @@ const KIND_LABELS = ['景区服务', '路口文明劝导', '站口引导', '社�
 
 const sqlArray = (items: readonly string[]) => `ARRAY[${items.map((s) => `'${s.replace(/'/g, "''")}'`).join(', ')}]`;
 
+/** Ids: the center is 1, institutes 2…I+1, stations I+2…I+S+1; station k belongs to institute 2 + (k−1) mod I. */
 export async function writeTree(session: SqlSession, sizes: ScaleSizes, opened: Date): Promise<void> {
   const I = sizes.institutes;
   await session.query(
@@ -61,9 +50,10 @@ export async function writeTree(session: SqlSession, sizes: ScaleSizes, opened: 
 }
 
 /**
- * Teams (one at each institute, the rest at stations), about one volunteer in ten a member of a
- * team at their home site, the earliest-joined active member as leader, brands, projects (one
- * tourist-season project per institute, a few city-wide) and duty posts spread over the stations.
+ * Teams (one at each institute, the rest at stations), about one volunteer in ten (of scale_person,
+ * see people.ts) a member of a team at their home site, the earliest-joined active member as
+ * leader, brands, projects (one tourist-season project per institute, a few city-wide) and duty
+ * posts spread over the stations.
  */
 export async function writeOrganisation(
   session: SqlSession,
@@ -86,11 +76,11 @@ export async function writeOrganisation(
   await session.query(
     `INSERT INTO "TeamMembership" ("id", "teamId", "volunteerId", "joinedAt")
      SELECT row_number() OVER (ORDER BY v.id), team.id, v.id,
-            GREATEST(team."createdAt", v."registeredAt")
-              + pg_temp.rnd(v.id, 14) * GREATEST(interval '1 hour', $2::timestamptz - GREATEST(team."createdAt", v."registeredAt"))
-       FROM "Volunteer" AS v
+            GREATEST(team."createdAt", v.registered)
+              + pg_temp.rnd(v.id, 14) * GREATEST(interval '1 hour', $2::timestamptz - GREATEST(team."createdAt", v.registered))
+       FROM scale_person AS v
        LEFT JOIN (SELECT "siteId", array_agg("id" ORDER BY "id") AS ids FROM "Team" GROUP BY "siteId") AS local
-              ON local."siteId" = v."homeSiteId"
+              ON local."siteId" = v.site
        JOIN "Team" AS team
          ON team.id = COALESCE(local.ids[1 + floor(pg_temp.rnd(v.id, 12) * cardinality(local.ids))::int],
                                1 + floor(pg_temp.rnd(v.id, 13) * $1::int)::int)
@@ -100,7 +90,7 @@ export async function writeOrganisation(
   await session.query(
     `UPDATE "Team" AS t SET "leaderId" = first."volunteerId", "updatedAt" = GREATEST(t."createdAt", first."joinedAt")
        FROM (SELECT DISTINCT ON (m."teamId") m."teamId", m."volunteerId", m."joinedAt"
-               FROM "TeamMembership" AS m JOIN "Volunteer" AS v ON v.id = m."volunteerId" AND v.status = 'ACTIVE'
+               FROM "TeamMembership" AS m JOIN scale_person AS v ON v.id = m."volunteerId" AND NOT v.suspended
               ORDER BY m."teamId", m."joinedAt", m.id) AS first
       WHERE t.id = first."teamId"`,
   );
