@@ -60,6 +60,8 @@ export const ShiftRef = keyedNode(builder.prismaNode('Shift', {
   description:
     'One stretch of duty at a post for a project, e.g. 08:00–12:00 at the old town’s south gate. Open shifts with free places are public; others need a login.',
   id: KEYED_ID,
+  // Select mode: what the auth scopes read (publicShift, boardShift), plus what the fields asked for add.
+  select: { id: true, status: true, assignedCount: true, capacity: true, projectId: true, postId: true },
   authScopes: (shift) => ({ $any: { authenticated: true, publicShift: shift, boardShift: shift } }),
   fields: (t) => ({
     project: t.relation('project', { description: 'The project the shift serves.' }),
