@@ -1,5 +1,6 @@
 import { builder } from '../../builder.js';
 import { KEYED_ID, keyedNode } from '../../common/ids.js';
+import { cached } from '../../common/loaders.js';
 import { OrderDirection } from '../../common/schema-base.js';
 import type { Context } from '../../context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
@@ -205,6 +206,11 @@ const RosterFilterInput = builder.inputType('RosterFilter', {
   }),
 });
 
+/** rosterFilterWhere once per request and filter: the page and its totalCount share it (and its site lookup). */
+function sharedRosterWhere(ctx: Context, filter: typeof RosterFilterInput.$inferInput | null | undefined) {
+  return cached(ctx, `rosterWhere:${JSON.stringify(filter ?? null)}`, () => rosterFilterWhere(ctx, filter));
+}
+
 async function rosterFilterWhere(ctx: Context, filter: typeof RosterFilterInput.$inferInput | null | undefined) {
   const day = filter?.date ? shanghaiDayRange(filter.date) : null;
   const criteria: RosterFilter = {
@@ -249,9 +255,9 @@ builder.queryFields((t) => ({
         filter: t.arg({ type: RosterFilterInput, description: 'Which shifts to show.' }),
         orderBy: t.arg({ type: ShiftOrder, description: 'Sort order; default STARTS_AT ascending.' }),
       },
-      totalCount: async (_parent, args, ctx) => ctx.prisma.shift.count({ where: await rosterFilterWhere(ctx, args.filter) }),
+      totalCount: async (_parent, args, ctx) => ctx.prisma.shift.count({ where: await sharedRosterWhere(ctx, args.filter) }),
       resolve: async (query, _root, args, ctx) =>
-        ctx.prisma.shift.findMany({ ...query, where: await rosterFilterWhere(ctx, args.filter), orderBy: shiftOrderBy(args.orderBy) }),
+        ctx.prisma.shift.findMany({ ...query, where: await sharedRosterWhere(ctx, args.filter), orderBy: shiftOrderBy(args.orderBy) }),
     },
     ShiftConnection,
   ),
