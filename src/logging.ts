@@ -57,8 +57,11 @@ export function useOperationLog(logger: Logger): Plugin {
       'graphql operation',
     );
   };
+  // Nothing is built for a line the level would drop (e.g. LOG_LEVEL=silent).
+  const logs = () => logger.isLevelEnabled('info');
   return {
     onExecute({ args }) {
+      if (!logs()) return;
       const started = performance.now();
       return {
         onExecuteDone({ result }) {
@@ -68,6 +71,7 @@ export function useOperationLog(logger: Logger): Plugin {
       };
     },
     onSubscribe({ args }) {
+      if (!logs()) return;
       const started = performance.now();
       return {
         onSubscribeResult() {

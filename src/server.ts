@@ -203,8 +203,10 @@ export async function startServer(
     batching: { limit: limits.maxBatch },
     // No file uploads: multipart bodies are refused rather than parsed.
     multipart: false,
-    // limitRequestBodies (below) refuses larger bodies before Yoga; this guards yoga.fetch too.
-    maxRequestBodySize: maxBodyBytes,
+    // Off: limitRequestBodies (below), the only way in to this Yoga, has already refused larger
+    // bodies (by Content-Length or as they arrive) and read the body, so Yoga's own limit would only
+    // pipe every body through one more stream. (WebSocket messages: maxPayload.)
+    maxRequestBodySize: false,
     // `documentId` carries a persisted operation's hash (GraphQL over HTTP persisted documents).
     extraParamNames: persisted ? ['documentId'] : undefined,
     logging: yogaLogger(logger),

@@ -157,6 +157,43 @@ describe.each(DATABASE_KINDS)('hot query plans on %s', (kind) => {
     expect(result.scans.filter((scan) => scan.startsWith('Volunteer in:'))).toEqual([]);
   });
 
+  it('assignVolunteer: locks, checks and writes in six statements, and answers its payload without reading again', async () => {
+    const project = await server.db.prisma.project.findFirstOrThrow({ where: { status: 'ACTIVE' } });
+    const post = await server.db.prisma.dutyPost.findFirstOrThrow();
+    const volunteer = await server.db.prisma.volunteer.findFirstOrThrow({ where: { status: 'ACTIVE' }, orderBy: { id: 'desc' } });
+    const start = NOW.getTime() + 30 * 86_400_000;
+    const shift = await server.db.prisma.shift.create({
+      data: { projectId: project.id, postId: post.id, startsAt: new Date(start), endsAt: new Date(start + 3 * 3_600_000), capacity: 5, minimum: 1, role: '语句计数' },
+    });
+    captured = [];
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...server.admin },
+      body: JSON.stringify({
+        query: `mutation($s: ID!, $v: ID!) { assignVolunteer(input: { shiftId: $s, volunteerId: $v }) { __typename ... on AssignVolunteerPayload { assignment { status shift { assignedCount openSlots staffing } } } } }`,
+        variables: { s: gid('Shift', shift.id), v: gid('Volunteer', volunteer.id) },
+      }),
+    });
+    const body = (await response.json()) as { data: { assignVolunteer: unknown } };
+    expect(body.data.assignVolunteer).toEqual({
+      __typename: 'AssignVolunteerPayload',
+      assignment: { status: 'ASSIGNED', shift: { assignedCount: 1, openSlots: 4, staffing: 'STAFFED' } },
+    });
+    // The request's statements, up to its commit (the notification worker runs its own pass after):
+    // the session lookup (no session cache here), then the transaction — shift lock with the
+    // project's status, volunteer lock with their record on the shift, overlap check, insert,
+    // counter, outbox — and the commit. The payload's shift is the row the counter update returned.
+    const commit = captured.findIndex((s) => /COMMIT/.test(s.query));
+    const request = captured.slice(0, commit + 1).map((s) => s.query.replace(/\s+/g, ' ').trim());
+    expect(request.filter((q) => !/^(BEGIN|COMMIT|-- Implicit "COMMIT")/.test(q))).toHaveLength(7);
+    expect(request.filter((q) => /^SELECT s\."accountId"/.test(q))).toHaveLength(1);
+    // Nothing after the commit reads the shift's counts or the assignment back for the payload.
+    const after = captured.slice(commit + 1).filter((s) => /^\s*SELECT/i.test(s.query));
+    expect(after.filter((s) => /"Shift"\."assignedCount"|FROM "public"\."ShiftAssignment" WHERE \("public"\."ShiftAssignment"\."id" = /.test(s.query))).toEqual([]);
+    await server.db.prisma.shiftAssignment.deleteMany({ where: { shiftId: shift.id } });
+    await server.db.prisma.shift.delete({ where: { id: shift.id } });
+  });
+
   it("a volunteer's assignments, all and in a time window", async () => {
     const busy = await server.db.prisma.shiftAssignment.groupBy({
       by: ['volunteerId'],

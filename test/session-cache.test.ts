@@ -76,6 +76,28 @@ describe('the session cache, two instances on PostgreSQL and Redis', () => {
     expect(codesOf((await request(a.url, AuthViewerDocument, {}, session.headers)).errors)).toContain('UNAUTHENTICATED');
   });
 
+  it('a roster sign-up keeps the cache; any other mutation drops it', async () => {
+    const session = await accountSession(a.url, a.db.prisma);
+    const post = (query: string) =>
+      fetch(a.url, { method: 'POST', headers: { 'content-type': 'application/json', ...session.headers }, body: JSON.stringify({ query }) }).then(
+        (r) => r.json() as Promise<{ data?: Record<string, { __typename: string } | null> }>,
+      );
+    const missing = Buffer.from('Shift:2147483647').toString('base64');
+    const volunteer = Buffer.from('Volunteer:2147483647').toString('base64');
+    expect((await request(a.url, AuthViewerDocument, {}, session.headers)).data?.viewer?.phone).toBe(session.phone);
+    // A sign-up (refused here: no such shift, or not allowed) runs as a mutation all the same.
+    const signUp = await post(`mutation { selfSignUp(input: { shiftId: "${missing}", volunteerId: "${volunteer}" }) { __typename } }`);
+    expect(signUp.data).toBeDefined();
+    a.queries.length = 0;
+    expect((await request(a.url, AuthViewerDocument, {}, session.headers)).data?.viewer?.phone).toBe(session.phone);
+    expect(sessionQueries(a.queries)).toBe(0);
+    // Any other mutation (here refreshToken with a bad token) drops the cache.
+    await post(`mutation { refreshToken(input: { refreshToken: "not-a-token" }) { __typename } }`);
+    a.queries.length = 0;
+    expect((await request(a.url, AuthViewerDocument, {}, session.headers)).data?.viewer?.phone).toBe(session.phone);
+    expect(sessionQueries(a.queries)).toBe(1);
+  });
+
   it('a logout is refused on the same instance by the very next request', async () => {
     const session = await accountSession(a.url, a.db.prisma);
     expect((await request(a.url, AuthViewerDocument, {}, session.headers)).data?.viewer?.phone).toBe(session.phone);

@@ -1,4 +1,4 @@
-import { getOperationAST } from 'graphql';
+import { Kind, type OperationDefinitionNode, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { AppPubSub } from '../events/topics.js';
 import type { Viewer } from './viewer.js';
@@ -13,7 +13,8 @@ import type { Viewer } from './viewer.js';
  * - A revocation (`sessionRevoked`: logout, a reused refresh token, a suspension, on any instance)
  *   drops the session's entry on every instance as soon as the bus delivers it.
  * - A mutation executed on this instance drops every entry when it is done, so what it changed
- *   (roles, a suspension, a logout) holds for the very next request here.
+ *   (roles, a suspension, a logout) holds for the very next request here — except the roster's
+ *   sign-ups and check-ins (SESSION_NEUTRAL_MUTATIONS), which change none of a session's facts.
  * - A lookup that was running while something was dropped is not stored (generation check), so a
  *   revocation can never be overwritten by an answer read before it.
  * - A suspension or a role written straight to the database (not through the API, so with no
@@ -107,12 +108,37 @@ export function createSessionCache(pubsub: AppPubSub, options: SessionCacheOptio
   return cache;
 }
 
-/** A Yoga plugin: every mutation executed here drops the cache once it is done (see above). */
+/**
+ * Mutations that write nothing a session's facts are read from (sessions, accounts, staff role
+ * grants, a volunteer's status, site paths, team leaders; the query in src/auth/viewer.ts): a
+ * volunteer's sign-ups, withdrawals and check-ins on the roster (src/roster/assignments). An
+ * operation made only of these keeps the cache; any other mutation drops it.
+ */
+export const SESSION_NEUTRAL_MUTATIONS: ReadonlySet<string> = new Set([
+  'assignVolunteer',
+  'selfSignUp',
+  'cancelAssignment',
+  'checkIn',
+  'checkOut',
+  'markNoShow',
+]);
+
+/** Whether every root field of the mutation is session-neutral (a fragment counts as not). */
+function sessionNeutral(operation: OperationDefinitionNode): boolean {
+  return operation.selectionSet.selections.every(
+    (s) => s.kind === Kind.FIELD && (s.name.value === '__typename' || SESSION_NEUTRAL_MUTATIONS.has(s.name.value)),
+  );
+}
+
+/**
+ * A Yoga plugin: every mutation executed here drops the cache once it is done (see above), except
+ * one made only of SESSION_NEUTRAL_MUTATIONS.
+ */
 export function useSessionCacheEviction(cache: SessionCache): Plugin {
   return {
     onExecute({ args }) {
       const operation = getOperationAST(args.document, args.operationName);
-      if (operation?.operation !== 'mutation') return;
+      if (operation?.operation !== 'mutation' || sessionNeutral(operation)) return;
       return { onExecuteDone: () => cache.clear() };
     },
   };

@@ -46,7 +46,26 @@ export async function signAccessToken(
   return { token, expiresAt };
 }
 
+/**
+ * Tokens whose signature and claims were verified, per secret: a token is the same string every
+ * time its client sends it, and a valid signature stays valid, so it is checked once and then only
+ * its expiry is (as jose checks it: expired once `exp` <= now, in whole seconds). Failures are never
+ * kept. At most MAX_VERIFIED tokens per secret (the oldest goes first).
+ */
+const verified = new WeakMap<Uint8Array, Map<string, AccessClaims & { exp: number }>>();
+const MAX_VERIFIED = 10_000;
+
+const expiredError = () => new TokenError('expired', 'The access token has expired; refresh it.');
+
 export async function verifyAccessToken(settings: TokenSettings, token: string): Promise<AccessClaims> {
+  let known = verified.get(settings.secret);
+  const hit = known?.get(token);
+  if (hit) {
+    if (hit.exp > Math.floor(Date.now() / 1000)) return hit;
+    known!.delete(token);
+    throw expiredError();
+  }
+  let claims: AccessClaims & { exp: number };
   try {
     const { payload } = await jwtVerify(token, settings.secret, {
       issuer: ISSUER,
@@ -57,12 +76,16 @@ export async function verifyAccessToken(settings: TokenSettings, token: string):
     if (!Number.isSafeInteger(accountId) || typeof payload.sid !== 'string' || !payload.exp) {
       throw new TokenError('invalid', 'The access token is malformed.');
     }
-    return { accountId, sessionId: payload.sid, expiresAt: new Date(payload.exp * 1000) };
+    claims = { accountId, sessionId: payload.sid, expiresAt: new Date(payload.exp * 1000), exp: payload.exp };
   } catch (error) {
     if (error instanceof TokenError) throw error;
-    if (error instanceof errors.JWTExpired) throw new TokenError('expired', 'The access token has expired; refresh it.');
+    if (error instanceof errors.JWTExpired) throw expiredError();
     throw new TokenError('invalid', 'The access token is invalid.');
   }
+  if (!known) verified.set(settings.secret, (known = new Map()));
+  if (known.size >= MAX_VERIFIED) known.delete(known.keys().next().value!);
+  known.set(token, claims);
+  return claims;
 }
 
 /**

@@ -108,15 +108,27 @@ async function deriveFromReportEvent(tx: Tx, event: ConsumedEvent): Promise<Noti
   return [draft(event, 'REPORT_UPDATE', report.reporterId, reportUpdateText(event.reportId, event.kind), [encodeGlobalID('CommunityReport', event.reportId)])];
 }
 
+/**
+ * noteShift for a sign-up, which tells nobody anything: what the shift's volunteers know of it
+ * (its time and post), recorded in one statement when nothing is recorded yet; nothing when the
+ * shift is gone.
+ */
+async function noteShiftById(tx: Tx, shiftId: number): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO "ShiftNoticeState" ("shiftId", "startsAt", "endsAt", "postId")
+    SELECT "id", "startsAt", "endsAt", "postId" FROM "Shift" WHERE "id" = ${shiftId}::int
+    ON CONFLICT ("shiftId") DO NOTHING`;
+}
+
 async function deriveFromRosterEvent(tx: Tx, event: ConsumedEvent): Promise<NotificationDraft[]> {
   if (event.shiftId == null) return [];
+  if (event.kind === 'ASSIGNED' || event.kind === 'WAITLISTED') {
+    await noteShiftById(tx, event.shiftId);
+    return [];
+  }
   const shift = await shiftFacts(tx, event.shiftId);
   if (!shift) return [];
   switch (event.kind) {
-    case 'ASSIGNED':
-    case 'WAITLISTED':
-      await noteShift(tx, shift);
-      return [];
     case 'PROMOTED': {
       await noteShift(tx, shift);
       if (event.volunteerId == null) return [];

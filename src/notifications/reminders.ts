@@ -68,6 +68,7 @@ export async function syncShiftReminders(tx: Tx, shiftId: number, since: Date, n
   const existing = await tx.reminderJob.findMany({ where: { shiftId } });
   const byKey = new Map(existing.map((j) => [`${j.assignmentId}:${j.offsetMinutes}`, j]));
   const wanted = new Set<string>();
+  const created: Prisma.ReminderJobCreateManyInput[] = [];
   for (const a of assigned) {
     for (const offset of offsets) {
       const key = `${a.id}:${offset}`;
@@ -76,9 +77,7 @@ export async function syncShiftReminders(tx: Tx, shiftId: number, since: Date, n
       const status = dueAt > since && shift.startsAt > now ? ('PENDING' as const) : ('SKIPPED' as const);
       const job = byKey.get(key);
       if (!job) {
-        await tx.reminderJob.create({
-          data: { assignmentId: a.id, shiftId, volunteerId: a.volunteerId, offsetMinutes: offset, shiftStartsAt: shift.startsAt, dueAt, status, updatedAt: now },
-        });
+        created.push({ assignmentId: a.id, shiftId, volunteerId: a.volunteerId, offsetMinutes: offset, shiftStartsAt: shift.startsAt, dueAt, status, updatedAt: now });
       } else if (job.shiftStartsAt.getTime() !== shift.startsAt.getTime() || job.status === 'CANCELLED') {
         await tx.reminderJob.update({
           where: { id: job.id },
@@ -87,6 +86,8 @@ export async function syncShiftReminders(tx: Tx, shiftId: number, since: Date, n
       }
     }
   }
+  // The new jobs in one statement.
+  if (created.length > 0) await tx.reminderJob.createMany({ data: created });
   const dropped = existing.filter((j) => j.status === 'PENDING' && !wanted.has(`${j.assignmentId}:${j.offsetMinutes}`));
   if (dropped.length > 0) {
     await tx.reminderJob.updateMany({ where: { id: { in: dropped.map((j) => j.id) }, status: 'PENDING' }, data: { status: 'CANCELLED', updatedAt: now } });

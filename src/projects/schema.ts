@@ -45,6 +45,8 @@ export const ProjectRef = keyedNode(builder.prismaNode('Project', {
   description:
     'A volunteer service project (志愿服务项目), often under a brand. RECRUITING and ACTIVE projects are public; others need a login.',
   id: KEYED_ID,
+  // Select mode: the status the auth scope reads, plus what the fields asked for add.
+  select: { id: true, status: true },
   authScopes: (project) => (isOpenProject(project.status) ? { public: true } : { authenticated: true }),
   fields: (t) => ({
     title: t.exposeString('title', { description: 'Title, e.g. 旅游旺季文明引导行动.' }),

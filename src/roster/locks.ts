@@ -1,5 +1,5 @@
 import { NotFoundError } from '../common/errors.js';
-import { Prisma, type Shift } from '../generated/prisma/client.js';
+import { type AssignmentStatus, Prisma, type ProjectStatus, type Shift } from '../generated/prisma/client.js';
 import type { Tx } from './rules.js';
 
 /*
@@ -32,11 +32,42 @@ export async function shareLockProject(tx: Tx, projectId: number): Promise<void>
   if (locked.length === 0) throw new NotFoundError('Project', projectId);
 }
 
-/** Locks a shift row (step 2) for the rest of the transaction and returns it. */
+/**
+ * Every column of Shift, as Prisma's model has them (the enum as text), for statements that lock
+ * and read a shift at once. Checked against the model when this module loads, so a column added to
+ * the schema cannot go missing here.
+ */
+const SHIFT_COLUMNS = [
+  'id', 'projectId', 'postId', 'startsAt', 'endsAt', 'capacity', 'minimum', 'role', 'notes', 'status',
+  'assignedCount', 'checkedInCount', 'closedAt', 'cancelledAt', 'createdAt', 'updatedAt',
+] as const satisfies readonly (keyof Shift)[];
+{
+  const model = Object.values(Prisma.ShiftScalarFieldEnum).sort().join(',');
+  if ([...SHIFT_COLUMNS].sort().join(',') !== model) throw new Error(`src/roster/locks.ts: SHIFT_COLUMNS must list Shift's columns (${model})`);
+}
+const shiftColumns = Prisma.raw(SHIFT_COLUMNS.map((c) => (c === 'status' ? `s."status"::text AS "status"` : `s."${c}"`)).join(', '));
+
+/** Locks a shift row (step 2) for the rest of the transaction and returns it, in one statement. */
 export async function lockShift(tx: Tx, shiftId: number): Promise<Shift> {
-  const locked = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Shift" WHERE "id" = ${shiftId}::int FOR UPDATE`;
-  if (locked.length === 0) throw new NotFoundError('Shift', shiftId);
-  return tx.shift.findUniqueOrThrow({ where: { id: shiftId } });
+  const [shift] = await tx.$queryRaw<Shift[]>`SELECT ${shiftColumns} FROM "Shift" s WHERE s."id" = ${shiftId}::int FOR UPDATE`;
+  if (!shift) throw new NotFoundError('Shift', shiftId);
+  return shift;
+}
+
+/**
+ * Locks a shift row (step 2) and returns it with its project's status, in one statement. The
+ * project is read, not locked (as requireOpenProject reads it): a project leaves the open
+ * statuses only by ending its shifts under their locks (src/projects/service.ts), so a sign-up
+ * holding the shift's lock either sees the shift ended or is done before the project ends it.
+ */
+export async function lockShiftWithProjectStatus(tx: Tx, shiftId: number): Promise<{ shift: Shift; projectStatus: ProjectStatus }> {
+  const [row] = await tx.$queryRaw<(Shift & { projectStatus: ProjectStatus })[]>`
+    SELECT ${shiftColumns}, p."status"::text AS "projectStatus"
+    FROM "Shift" s JOIN "Project" p ON p."id" = s."projectId"
+    WHERE s."id" = ${shiftId}::int FOR UPDATE OF s`;
+  if (!row) throw new NotFoundError('Shift', shiftId);
+  const { projectStatus, ...shift } = row;
+  return { shift, projectStatus };
 }
 
 /** Locks a project's open (not cancelled, not closed) shifts (step 2), by ascending id, and returns them in that order. */
@@ -54,6 +85,29 @@ export async function lockVolunteer(tx: Tx, volunteerId: number): Promise<{ id: 
     SELECT "id", "status"::text AS "status" FROM "Volunteer" WHERE "id" = ${volunteerId}::int FOR UPDATE`;
   if (rows.length === 0) throw new NotFoundError('Volunteer', volunteerId);
   return rows[0];
+}
+
+/**
+ * Locks a volunteer row (step 3, after the shift) and returns its status with their assignment on
+ * that shift, if any (id and status), in one statement. The assignment is stable here: every rule
+ * that writes a shift's assignments holds the shift's lock, which the caller holds.
+ */
+export async function lockVolunteerOnShift(
+  tx: Tx,
+  volunteerId: number,
+  shiftId: number,
+): Promise<{ id: number; status: string; existing: { id: number; status: AssignmentStatus } | null }> {
+  const rows = await tx.$queryRaw<{ id: number; status: string; assignmentId: number | null; assignmentStatus: AssignmentStatus | null }[]>`
+    SELECT v."id", v."status"::text AS "status", a."id" AS "assignmentId", a."status"::text AS "assignmentStatus"
+    FROM "Volunteer" v LEFT JOIN "ShiftAssignment" a ON a."volunteerId" = v."id" AND a."shiftId" = ${shiftId}::int
+    WHERE v."id" = ${volunteerId}::int FOR UPDATE OF v`;
+  const row = rows[0];
+  if (!row) throw new NotFoundError('Volunteer', volunteerId);
+  return {
+    id: row.id,
+    status: row.status,
+    existing: row.assignmentId == null ? null : { id: row.assignmentId, status: row.assignmentStatus! },
+  };
 }
 
 /** Locks several volunteer rows (step 3) in ascending id order. */

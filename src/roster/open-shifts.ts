@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../db/index.js';
-import type { Prisma, Shift } from '../generated/prisma/client.js';
+import type { Prisma, ProjectStatus, Shift } from '../generated/prisma/client.js';
 import { OPEN_PROJECT_STATUSES, isOpenProject, openProjectWhere } from '../projects/status.js';
 import { ProjectNotRecruitingError, ShiftCancelledError, ShiftClosedError } from './errors.js';
 import type { Tx } from './rules.js';
@@ -47,7 +47,12 @@ export function takesSignUpsWhere(now: Date): Prisma.ShiftWhereInput {
 /** Refuses sign-ups, check-ins and check-outs on shifts of a project that is not open (src/projects/status.ts). */
 export async function requireOpenProject(tx: Tx, projectId: number): Promise<void> {
   const project = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { id: true, status: true } });
-  if (!isOpenProject(project.status)) throw new ProjectNotRecruitingError(project.id, project.status, OPEN_PROJECT_STATUSES);
+  requireOpenProjectStatus(project.id, project.status);
+}
+
+/** requireOpenProject for a status already read (e.g. with the shift's lock, lockShiftWithProjectStatus). */
+export function requireOpenProjectStatus(projectId: number, status: ProjectStatus): void {
+  if (!isOpenProject(status)) throw new ProjectNotRecruitingError(projectId, status, OPEN_PROJECT_STATUSES);
 }
 
 /** Refuses cancelled and closed shifts, and — unless allowEnded — shifts whose end has passed. */

@@ -20,6 +20,8 @@ export const SiteRef = keyedNode(builder.prismaNode('Site', {
   description:
     'A civilisation-practice site. Sites form a tree: the center, its institutes, and their stations.',
   id: KEYED_ID,
+  // Select mode: a query loads the columns its fields need (each expose/relation adds its own).
+  select: { id: true },
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Official name, e.g. 城关镇新时代文明实践所.' }),
     level: t.expose('level', { type: SiteLevelEnum, description: 'Tier of the site in the tree.' }),

@@ -35,6 +35,8 @@ export const VolunteerStatusEnum = builder.enumType('VolunteerStatus', {
 export const VolunteerRef = keyedNode(builder.prismaNode('Volunteer', {
   description: 'A registered volunteer (志愿者). Visible to logged-in accounts; phone and birth date only to those entitled.',
   id: KEYED_ID,
+  // Select mode: a query loads the columns its fields need (each expose/relation adds its own).
+  select: { id: true },
   authScopes: { authenticated: true },
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Full name.' }),

@@ -1,4 +1,7 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import type { GraphQLResolveInfo } from 'graphql';
 import { builder } from '../../builder.js';
+import type { Context } from '../../context.js';
 import { command } from '../../common/command.js';
 import { payloadType } from '../../common/payload.js';
 import { COMMON_ERRORS } from '../../common/schema-base.js';
@@ -16,13 +19,24 @@ import {
 } from '../errors.js';
 import { SHIFT_STATE_ERRORS } from '../shifts/mutations.js';
 import { ShiftRef } from '../shifts/schema.js';
-import { assignVolunteer, cancelAssignment, checkIn, checkOut, markNoShow, selfSignUp } from './rules.js';
+import { type SignUp, assignVolunteer, cancelAssignment, checkIn, checkOut, markNoShow, selfSignUp } from './rules.js';
 import { ShiftAssignmentRef } from './schema.js';
 
 /*
  * A volunteer's actions on a shift: assignVolunteer, selfSignUp, cancelAssignment, checkIn,
  * checkOut, markNoShow.
  */
+
+/**
+ * A sign-up's payload, answering `assignment { shift { … } }` from the shift row the sign-up
+ * locked and updated, with no read after the commit: planning the payload's selection records
+ * that `shift` resolves from the row handed on (src/roster/assignment-pages.ts does the same). What
+ * that row does not carry (the volunteer, the shift's post, …) is loaded as usual.
+ */
+function withShift(signedUp: SignUp, ctx: Context, info: GraphQLResolveInfo, payload: string) {
+  queryFromInfo({ context: ctx, info, path: [{ name: 'assignment', type: payload }] });
+  return { assignment: { ...signedUp.assignment, shift: signedUp.shift } };
+}
 
 const AssignmentPayload = (name: string, description: string) =>
   payloadType(name, description, 'assignment', ShiftAssignmentRef, 'The assignment as it now stands; its shift carries the new counts.');
@@ -53,12 +67,12 @@ builder.mutationField('assignVolunteer', (t) =>
     type: AssignmentPayload('AssignVolunteerPayload', 'The volunteer is on the shift or its waitlist.'),
     args: { input: t.arg({ type: AssignVolunteerInput, required: true, description: 'Who goes on which shift.' }) },
     errors: { types: [...SIGN_UP_ERRORS], directResult: true, union: { name: 'AssignVolunteerResult', description: 'The assignment, or why it was refused.' } },
-    resolve: async (_root, { input }, ctx) => {
-      const { assignment } = await command(
+    resolve: async (_root, { input }, ctx, info) => {
+      const signedUp = await command(
         ctx,
         (tx) => assignVolunteer(tx, { shiftId: input.shiftId.id, volunteerId: input.volunteerId.id }, ctx.clock),
       );
-      return { assignment };
+      return withShift(signedUp, ctx, info, 'AssignVolunteerPayload');
     },
   }),
 );
@@ -79,12 +93,12 @@ builder.mutationField('selfSignUp', (t) =>
     type: AssignmentPayload('SelfSignUpPayload', 'The volunteer is on the shift or its waitlist.'),
     args: { input: t.arg({ type: SelfSignUpInput, required: true, description: 'The shift and the volunteer.' }) },
     errors: { types: [...SIGN_UP_ERRORS], directResult: true, union: { name: 'SelfSignUpResult', description: 'The assignment, or why the sign-up was refused.' } },
-    resolve: async (_root, { input }, ctx) => {
-      const { assignment } = await command(
+    resolve: async (_root, { input }, ctx, info) => {
+      const signedUp = await command(
         ctx,
         (tx) => selfSignUp(tx, { shiftId: input.shiftId.id, volunteerId: input.volunteerId.id }, ctx.clock),
       );
-      return { assignment };
+      return withShift(signedUp, ctx, info, 'SelfSignUpPayload');
     },
   }),
 );

@@ -14,8 +14,8 @@ import {
   VolunteerSuspendedError,
 } from '../errors.js';
 import { type RosterChange, assignmentChange } from '../events.js';
-import { lockShift, lockVolunteer } from '../locks.js';
-import { requireOpenProject, requireOpenShift } from '../open-shifts.js';
+import { lockShift, lockShiftWithProjectStatus, lockVolunteerOnShift } from '../locks.js';
+import { requireOpenProject, requireOpenProjectStatus, requireOpenShift } from '../open-shifts.js';
 import { type Tx, checkInWindow, id, isActive, reason, serviceMinutesFor, staffingEvents } from '../rules.js';
 import { findOverlap } from './overlap.js';
 import { fillFromWaitlist } from './waitlist.js';
@@ -70,20 +70,20 @@ async function signUp(
   tx: Tx,
   raw: AssignInput,
   clock: Clock,
-): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
+): Promise<SignUp> {
   const input = parseInput(AssignInput, raw);
-  const shift = await lockShift(tx, input.shiftId);
-// Stamped under the shift's lock (so the clock is read here, not by the caller), so sign-up
-// times (the waitlist order) follow the order in which places are decided, even when many
-// requests arrive at once.
-const now = clock.now();
-  const volunteer = await lockVolunteer(tx, input.volunteerId);
+  // The shift's lock, with its project's status (read, as requireOpenProject reads it).
+  const { shift, projectStatus } = await lockShiftWithProjectStatus(tx, input.shiftId);
+  // Stamped under the shift's lock (so the clock is read here, not by the caller), so sign-up
+  // times (the waitlist order) follow the order in which places are decided, even when many
+  // requests arrive at once.
+  const now = clock.now();
+  // The volunteer's lock, with their record on this shift (stable under the shift's lock).
+  const volunteer = await lockVolunteerOnShift(tx, input.volunteerId, shift.id);
   requireOpenShift(shift, now);
   if (volunteer.status !== 'ACTIVE') throw new VolunteerSuspendedError(volunteer.id);
-  await requireOpenProject(tx, shift.projectId);
-  const existing = await tx.shiftAssignment.findUnique({
-    where: { shiftId_volunteerId: { shiftId: shift.id, volunteerId: volunteer.id } },
-  });
+  requireOpenProjectStatus(shift.projectId, projectStatus);
+  const { existing } = volunteer;
   if (existing && isActive(existing.status)) {
     throw new AlreadyAssignedError(existing.id, shift.id, volunteer.id, existing.status);
   }
@@ -112,11 +112,19 @@ const now = clock.now();
     ? await tx.shiftAssignment.update({ where: { id: existing.id }, data: fields })
     : await tx.shiftAssignment.create({ data: { shiftId: shift.id, volunteerId: volunteer.id, ...fields } });
   const events: RosterChange[] = [assignmentChange(status, assignment, now)];
+  let after = shift;
   if (status === 'ASSIGNED') {
-    const after = await tx.shift.update({ where: { id: shift.id }, data: { assignedCount: { increment: 1 } } });
+    after = await tx.shift.update({ where: { id: shift.id }, data: { assignedCount: { increment: 1 } } });
     events.push(...staffingEvents(shift, after, now));
   }
-  return { assignment, events };
+  return { assignment, shift: after, events };
+}
+
+/** A sign-up's outcome: the assignment, its shift as the sign-up left it, and the roster events. */
+export interface SignUp {
+  assignment: ShiftAssignment;
+  shift: Shift;
+  events: RosterChange[];
 }
 
 /**
@@ -130,7 +138,7 @@ export function assignVolunteer(
   tx: Tx,
   input: AssignInput,
   clock: Clock = systemClock,
-): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
+): Promise<SignUp> {
   return signUp(tx, input, clock);
 }
 
@@ -139,7 +147,7 @@ export function selfSignUp(
   tx: Tx,
   input: AssignInput,
   clock: Clock = systemClock,
-): Promise<{ assignment: ShiftAssignment; events: RosterChange[] }> {
+): Promise<SignUp> {
   return signUp(tx, input, clock);
 }
 

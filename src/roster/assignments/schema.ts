@@ -40,6 +40,8 @@ export function assignmentWhere(filter: typeof AssignmentFilter.$inferInput | nu
 export const ShiftAssignmentRef = keyedNode(builder.prismaNode('ShiftAssignment', {
   description: 'A volunteer on a shift, from sign-up to check-out. Needs a login.',
   id: KEYED_ID,
+  // Select mode: a query loads the columns its fields need (each expose/relation adds its own).
+  select: { id: true },
   authScopes: { authenticated: true },
   fields: (t) => ({
     shift: t.relation('shift', { description: 'The shift.' }),

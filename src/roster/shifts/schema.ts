@@ -1,5 +1,6 @@
 import { builder } from '../../builder.js';
 import { KEYED_ID, keyedNode } from '../../common/ids.js';
+import { cached } from '../../common/loaders.js';
 import { OrderDirection } from '../../common/schema-base.js';
 import type { Context } from '../../context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
@@ -60,6 +61,8 @@ export const ShiftRef = keyedNode(builder.prismaNode('Shift', {
   description:
     'One stretch of duty at a post for a project, e.g. 08:00–12:00 at the old town’s south gate. Open shifts with free places are public; others need a login.',
   id: KEYED_ID,
+  // Select mode: what the auth scopes read (publicShift, boardShift), plus what the fields asked for add.
+  select: { id: true, status: true, assignedCount: true, capacity: true, projectId: true, postId: true },
   authScopes: (shift) => ({ $any: { authenticated: true, publicShift: shift, boardShift: shift } }),
   fields: (t) => ({
     project: t.relation('project', { description: 'The project the shift serves.' }),
@@ -203,6 +206,11 @@ const RosterFilterInput = builder.inputType('RosterFilter', {
   }),
 });
 
+/** rosterFilterWhere once per request and filter: the page and its totalCount share it (and its site lookup). */
+function sharedRosterWhere(ctx: Context, filter: typeof RosterFilterInput.$inferInput | null | undefined) {
+  return cached(ctx, `rosterWhere:${JSON.stringify(filter ?? null)}`, () => rosterFilterWhere(ctx, filter));
+}
+
 async function rosterFilterWhere(ctx: Context, filter: typeof RosterFilterInput.$inferInput | null | undefined) {
   const day = filter?.date ? shanghaiDayRange(filter.date) : null;
   const criteria: RosterFilter = {
@@ -247,9 +255,9 @@ builder.queryFields((t) => ({
         filter: t.arg({ type: RosterFilterInput, description: 'Which shifts to show.' }),
         orderBy: t.arg({ type: ShiftOrder, description: 'Sort order; default STARTS_AT ascending.' }),
       },
-      totalCount: async (_parent, args, ctx) => ctx.prisma.shift.count({ where: await rosterFilterWhere(ctx, args.filter) }),
+      totalCount: async (_parent, args, ctx) => ctx.prisma.shift.count({ where: await sharedRosterWhere(ctx, args.filter) }),
       resolve: async (query, _root, args, ctx) =>
-        ctx.prisma.shift.findMany({ ...query, where: await rosterFilterWhere(ctx, args.filter), orderBy: shiftOrderBy(args.orderBy) }),
+        ctx.prisma.shift.findMany({ ...query, where: await sharedRosterWhere(ctx, args.filter), orderBy: shiftOrderBy(args.orderBy) }),
     },
     ShiftConnection,
   ),
