@@ -34,6 +34,22 @@ export const RosterEventKindEnum = builder.enumType('RosterEventKind', {
   },
 });
 
+/**
+ * A row an event names, loaded once per event and selection for every subscription group that
+ * executes it (the event object is shared); null when the event names none. The selection is the
+ * key, so it counts as used on every path.
+ */
+function eventRow<T>(
+  e: RosterEvent,
+  field: string,
+  id: number | null | undefined,
+  query: object,
+  load: (id: number) => Promise<T>,
+): Promise<T> | null {
+  const key = `${field}:${JSON.stringify(query)}`;
+  return id == null ? null : sharedField(e, key, () => load(id));
+}
+
 export const RosterEventRef = builder.node(builder.objectRef<RosterEvent>('RosterEvent'), {
   id: {
     description: 'Global ID of the event; `rosterChanged(after:)` takes it to resume after this event.',
@@ -58,30 +74,21 @@ export const RosterEventRef = builder.node(builder.objectRef<RosterEvent>('Roste
       nullable: true,
       description:
         'The shift concerned, as it is now. Null (with a FORBIDDEN error) for anonymous subscribers once it is no longer public, e.g. full.',
-      resolve: (query, e, _args, ctx) =>
-        sharedField(e, `shift:${JSON.stringify(query)}`, () => ctx.prisma.shift.findUnique({ ...query, where: { id: e.shiftId } })),
+      resolve: (query, e, _args, ctx) => eventRow(e, 'shift', e.shiftId, query, (id) => ctx.prisma.shift.findUnique({ ...query, where: { id } })),
     }),
     assignment: t.prismaField({
       type: 'ShiftAssignment',
       nullable: true,
       description: 'The assignment concerned; null for changes to the shift as a whole.',
       resolve: (query, e, _args, ctx) =>
-        e.assignmentId == null
-          ? null
-          : sharedField(e, `assignment:${JSON.stringify(query)}`, () =>
-              ctx.prisma.shiftAssignment.findUnique({ ...query, where: { id: e.assignmentId! } }),
-            ),
+        eventRow(e, 'assignment', e.assignmentId, query, (id) => ctx.prisma.shiftAssignment.findUnique({ ...query, where: { id } })),
     }),
     volunteer: t.prismaField({
       type: 'Volunteer',
       nullable: true,
       description: 'The volunteer concerned; null for changes to the shift as a whole.',
       resolve: (query, e, _args, ctx) =>
-        e.volunteerId == null
-          ? null
-          : sharedField(e, `volunteer:${JSON.stringify(query)}`, () =>
-              ctx.prisma.volunteer.findUnique({ ...query, where: { id: e.volunteerId! } }),
-            ),
+        eventRow(e, 'volunteer', e.volunteerId, query, (id) => ctx.prisma.volunteer.findUnique({ ...query, where: { id } })),
     }),
   }),
 });
