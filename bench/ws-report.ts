@@ -1,0 +1,98 @@
+/** The live scenarios' figures (written to bench/results.json as `live`) and their printed table. */
+
+export interface LivePhase {
+  name: string;
+  mutations: number;
+  mutationErrors: number;
+  mutationP50Ms: number;
+  mutationP99Ms: number;
+  events: number;
+  eventsPerSecond: number;
+  /** (subscriber, event) pairs the filters and roles call for, and what arrived. */
+  expected: number;
+  received: number;
+  lost: number;
+  duplicated: number;
+  unexpected: number;
+  subscribersMissing: number;
+  /** Commit (outbox recordedAt) → arrival at the client, ms. */
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+  measured: number;
+  /** From the last mutation's response until nothing more arrived (1.5 s quiet), ms. */
+  drainMs: number;
+  /** SQL beyond the mutations' own, per event and per delivery (steady phase only: the burst shares the API with the query). */
+  sqlPerEvent?: number;
+  sqlPerDelivery?: number;
+}
+
+export interface LiveResults {
+  subscribers: number;
+  boards: number;
+  pools: number;
+  classes: number;
+  seconds: number;
+  openFilesLimit?: number;
+  sqlPerMutation?: number;
+  memory?: { rssBeforeKb: number; rssAfterKb: number; perSubscriberKb: number; connectMs: number; readyMs: number };
+  query?: { name: string; rate: number; runs: { label: string; p50: number; p95: number; p99: number; errors: number }[] };
+  phases?: LivePhase[];
+  clientResults?: { partial: number; empty: number; closedSockets: number; errors: string[] };
+  dutyBoard?: {
+    subscribers: number;
+    failed: number;
+    changes: number;
+    sqlPerChange: number;
+    sqlPerChangeMax: number;
+    p50: number | null;
+    p95: number | null;
+    p99: number | null;
+    max: number | null;
+    worstPerChange: number[];
+    missing: number;
+    partialResults: number;
+    errors: string[];
+  };
+  notes: string[];
+}
+
+const ms = (n: number | null | undefined) => (n == null ? '-' : String(Math.round(n))).padStart(6);
+
+export function printLive(r: LiveResults) {
+  console.log(`\nLive (WebSocket): graphql-ws clients in ${r.pools} processes; latency = outbox recordedAt (commit) → arrival at the client, ms`);
+  if (r.sqlPerMutation != null) console.log(`  one assignVolunteer, nobody listening: ${r.sqlPerMutation} SQL statements (pg wire, incl. BEGIN/COMMIT)`);
+  if (r.phases) {
+    console.log(`\n${r.subscribers} rosterChanged subscribers in ${r.classes} classes (filter × selection set × role)`);
+    console.log('phase        mutations  events/s  deliveries  received   lost  dup  unexp    p50    p95    p99    max  drain ms  SQL/event  SQL/delivery');
+    for (const p of r.phases) {
+      console.log(
+        `${p.name.padEnd(12)} ${String(p.mutations).padStart(9)}  ${p.eventsPerSecond.toFixed(1).padStart(8)}  ${String(p.expected).padStart(10)}  ${String(p.received).padStart(8)}  ${String(p.lost).padStart(5)}  ${String(p.duplicated).padStart(3)}  ${String(p.unexpected).padStart(5)} ${ms(p.p50)} ${ms(p.p95)} ${ms(p.p99)} ${ms(p.max)}  ${String(p.drainMs).padStart(8)}  ${String(p.sqlPerEvent ?? '-').padStart(9)}  ${String(p.sqlPerDelivery ?? '-').padStart(12)}`,
+      );
+      if (p.mutationErrors) console.log(`  ${p.mutationErrors} of ${p.mutations} mutations failed`);
+    }
+    if (r.clientResults) console.log(`  results with GraphQL errors (partial data): ${r.clientResults.partial}; sockets closed: ${r.clientResults.closedSockets}`);
+  }
+  if (r.memory) {
+    const m = r.memory;
+    console.log(
+      `\nMemory per idle subscriber: API VmRSS ${Math.round(m.rssBeforeKb / 1024)} MB → ${Math.round(m.rssAfterKb / 1024)} MB with ${r.subscribers} subscribed: ${m.perSubscriberKb} KB each (connected in ${m.connectMs} ms, all receiving after ${m.readyMs} ms)`,
+    );
+  }
+  if (r.query) {
+    console.log(`\n${r.query.name} at ${r.query.rate}/s, ms:`);
+    const idle = r.query.runs[1] ?? r.query.runs[0];
+    for (const q of r.query.runs) {
+      const ratio = idle && q !== idle && q !== r.query.runs[0] ? `  (${(q.p99 / idle.p99).toFixed(2)}× the idle p99)` : '';
+      console.log(`  ${q.label.padEnd(40)} p50 ${q.p50.toFixed(1).padStart(6)}  p95 ${q.p95.toFixed(1).padStart(6)}  p99 ${q.p99.toFixed(1).padStart(6)}  errors ${q.errors}${ratio}`);
+    }
+  }
+  if (r.dutyBoard) {
+    const b = r.dutyBoard;
+    console.log(
+      `\n${b.subscribers} dutyBoard(center) subscribers, ${b.changes} changes: ${b.sqlPerChange} SQL per change (median; max ${b.sqlPerChangeMax}); change → snapshot p50 ${ms(b.p50).trim()}, p95 ${ms(b.p95).trim()}, p99 ${ms(b.p99).trim()}, max ${ms(b.max).trim()} ms; missing ${b.missing}`,
+    );
+  }
+  for (const note of r.notes) console.log(`  note: ${note}`);
+}
