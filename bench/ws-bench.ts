@@ -41,6 +41,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const STEADY_RATE = 10;
 const BURST_RATE = 50;
 const QUERY_RATE = 20;
+/** How long after an assignment its SQL is counted (it must cover a duty-board snapshot: 250 ms window + work). */
+const CHANGE_WINDOW_MS = 1_000;
+
+/** Events committed per second over the phase (by their recordedAt). */
+function commitRate(rows: { recordedAt: number }[]): number {
+  if (rows.length < 2) return rows.length;
+  const span = (rows[rows.length - 1]!.recordedAt - rows[0]!.recordedAt) / 1000;
+  return Math.round(((rows.length - 1) / span) * 10) / 10;
+}
 
 function openFilesLimit(pid: number): number {
   const line = readFileSync(`/proc/${pid}/limits`, 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
@@ -57,10 +66,12 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
   const changes = Number(process.env.BENCH_WS_BOARD_CHANGES ?? (quick ? 5 : 10));
   const poolSize = Math.max(1, Math.min(Number(process.env.BENCH_WS_POOLS ?? 4), Math.ceil(subscribers / 250)));
   const shifts = 20;
-  const mutationsPlanned = 10 + 40 * shifts + (STEADY_RATE + BURST_RATE) * seconds + changes + 10;
-  const world = await buildWorld(db, tokens, { shifts, volunteers: Math.ceil(mutationsPlanned / shifts) + 2 });
+  // One round before calibrating, up to 10 rounds to make sure every subscriber listens, the rest.
+  const planned = (s: number) => 12 * s + 10 + (STEADY_RATE + BURST_RATE) * seconds + changes;
+  const world = await buildWorld(db, tokens, { shifts, mutations: planned });
+  const mutationsPlanned = planned(world.shifts.length);
   const results: LiveResults = { subscribers, boards, pools: poolSize, classes: world.classes.length, seconds, notes: [] };
-  if (world.volunteerIds.length * world.shifts.length < mutationsPlanned) results.notes.push(`only ${world.volunteerIds.length} active volunteers: the driver may run out of pairs`);
+  if (world.volunteerIds.length * world.shifts.length < mutationsPlanned) results.notes.push(`only ${world.volunteerIds.length} active volunteers for ${world.shifts.length} shifts: the driver may run out of pairs`);
 
   const env = {
     ...options.env,
@@ -68,8 +79,10 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
     WS_MAX_CONNECTIONS_PER_IP: '100000',
     WS_MAX_CONNECTIONS: String(Math.max(subscribers, boards) + 1_000),
   };
-  const api: Child = await startChild('api (live)', 'src/main.ts', env, /ready: (http:\/\/\S+\/graphql)/, [], { preload: ['./bench/ws-sql-counter.ts'], ipc: true });
+  // --expose-gc: the counter module collects garbage on request, so RSS is read after a full GC.
+  const api: Child = await startChild('api (live)', 'src/main.ts', env, /ready: (http:\/\/\S+\/graphql)/, ['--expose-gc'], { preload: ['./bench/ws-sql-counter.ts'], ipc: true });
   const wsUrl = api.url.replace(/^http/, 'ws');
+  const afterGc = async () => (await api.ask({ type: 'gc' })) as { rssKb: number; heapKb: number };
   const sql = async () => ((await api.ask({ type: 'sql' })) as { total: number; control: number }).total;
   const fdLimit = openFilesLimit(api.pid);
   results.openFilesLimit = fdLimit;
@@ -79,14 +92,23 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
   }
   const driver = createDriver(api.url, world);
   const query = (label: string) =>
-    load({ url: api.url, body: options.query.body, headers: { authorization: world.admin.authorization! }, rate: QUERY_RATE, connections: 10, seconds }).then((r) => ({ label, p50: r.p50, p95: r.p95, p99: r.p99, errors: r.errors }));
+    load({ url: api.url, body: options.query.body, headers: { authorization: world.admin.authorization! }, rate: QUERY_RATE, connections: 10, seconds }).then((r) => ({ label, responses: r.requests, p50: r.p50, p95: r.p95, p99: r.p99, errors: r.errors }));
 
   try {
-    // SQL of one assignment with nobody listening (subtracted from the phases' counts below).
+    // What one assignment costs the API with nobody listening, over the same window as a duty-board
+    // change below (its asynchronous consequences, e.g. reminder jobs, included): the median of 5.
     await driver.round();
-    const before = await sql();
-    for (let i = 0; i < 10; i++) await driver.assign();
-    results.sqlPerMutation = (await sql() - before) / 10;
+    const costs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const before = await sql();
+      const started = performance.now();
+      await driver.assign();
+      await sleep(CHANGE_WINDOW_MS - (performance.now() - started));
+      costs.push((await sql()) - before);
+    }
+    results.sqlPerMutation = costs.sort((a, b) => a - b)[2]!;
+    // Warm the query up (JIT, plans, caches) before its first measured run.
+    await load({ url: api.url, body: options.query.body, headers: { authorization: world.admin.authorization! }, rate: QUERY_RATE, connections: 10, seconds: 1 });
 
     if (runRoster) {
       results.query = { name: options.query.name, rate: QUERY_RATE, runs: [await query('no subscribers')] };
@@ -97,23 +119,33 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
           const cls = world.classes[i % world.classes.length]!;
           return { cls: i % world.classes.length, query: cls.query, variables: cls.variables, ...(cls.role.authorization && { authorization: cls.role.authorization }) };
         });
-        const rssBefore = api.rssKb();
+        const before = await afterGc();
         const connectStarted = performance.now();
         const connected = await pool.connect(wsUrl, specs);
         const connectMs = Math.round(performance.now() - connectStarted);
+        const rssConnected = (await afterGc()).rssKb;
         if (connected.failed) results.notes.push(`${connected.failed} sockets failed to connect: ${connected.errors.join(' | ')}`);
         // Ready when every subscriber has received an event (a round of one assignment per bench shift).
         const readyStarted = performance.now();
         const mark = await latestSequence(db);
         let reached = 0;
-        for (let round = 0; round < 30 && reached < connected.connected; round++) {
+        for (let round = 0; round < 10 && reached < connected.connected; round++) {
           await driver.round();
-          reached = (await pool.waitFor(mark + 1, connected.connected, 2_000)).reached;
+          reached = (await pool.waitFor(mark + 1, connected.connected, 10_000)).reached;
         }
         if (reached < connected.connected) results.notes.push(`${connected.connected - reached} subscribers never received an event before the run`);
         await sleep(1_000);
-        const rssAfter = api.rssKb();
-        results.memory = { rssBeforeKb: rssBefore, rssAfterKb: rssAfter, perSubscriberKb: Math.round(((rssAfter - rssBefore) / subscribers) * 10) / 10, connectMs, readyMs: Math.round(performance.now() - readyStarted) };
+        const after = await afterGc();
+        const per = (kb: number) => Math.round((kb / subscribers) * 10) / 10;
+        results.memory = {
+          rssBeforeKb: before.rssKb,
+          rssConnectedKb: rssConnected,
+          rssAfterKb: after.rssKb,
+          perSubscriberKb: per(after.rssKb - before.rssKb),
+          heapPerSubscriberKb: per(after.heapKb - before.heapKb),
+          connectMs,
+          readyMs: Math.round(performance.now() - readyStarted),
+        };
         results.query.runs.push(await query(`${subscribers} idle subscribers`));
 
         // 1. steady, then burst (with the query at its rate alongside)
@@ -121,11 +153,12 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
         const sqlSteady0 = await sql();
         const steady = await driver.atRate(STEADY_RATE, seconds);
         const s1 = await latestSequence(db);
-        const steadyDrain = await pool.drain(1_500, quick ? 30_000 : 120_000);
+        const drainLimit = Number(process.env.BENCH_WS_DRAIN_MS ?? (quick ? 60_000 : 300_000));
+        const steadyDrain = await pool.drain(1_500, drainLimit);
         const steadySql = (await sql()) - sqlSteady0 - steady.mutations * results.sqlPerMutation;
         const [burst, during] = await Promise.all([driver.atRate(BURST_RATE, seconds), query(`${subscribers} subscribers, ${BURST_RATE}/s burst`)]);
         const s2 = await latestSequence(db);
-        const burstDrain = await pool.drain(1_500, quick ? 60_000 : 300_000);
+        const burstDrain = await pool.drain(1_500, drainLimit);
         results.query.runs.push(during);
 
         const rows = await outboxRows(db, s0, s2);
@@ -141,7 +174,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
           mutationP50Ms: run.p50Ms,
           mutationP99Ms: run.p99Ms,
           events: to - from,
-          eventsPerSecond: Math.round(((to - from) / run.seconds) * 10) / 10,
+          eventsPerSecond: commitRate(rows.filter((e) => e.sequence > from && e.sequence <= to)),
           expected: t.expected,
           received: t.received,
           lost: t.lost,
@@ -154,6 +187,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
           max: percentileOf(t.latency, 100),
           measured: countOf(t.latency),
           drainMs: drain.ms,
+          ...(drain.ms > drainLimit && { drainTimedOut: true }),
           ...(sqlBeyond != null && { sqlPerEvent: Math.round((sqlBeyond / Math.max(1, to - from)) * 10) / 10, sqlPerDelivery: Math.round((sqlBeyond / Math.max(1, t.received)) * 100) / 100 }),
         });
         results.phases = [phase(tallies[0]!, steady, s0, s1, steadyDrain, steadySql), phase(tallies[1]!, burst, s1, s2, burstDrain)];
@@ -181,12 +215,16 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
         const perChange: number[] = [];
         const made: { sequence: number; recordedAt: number }[] = [];
         for (let c = 0; c < changes; c++) {
+          if (c === 0 && process.env.BENCH_WS_SQL_LOG) await api.ask({ type: 'recent' });
           const sql0 = await sql();
+          const started = performance.now();
           await driver.assign();
           const sequence = await latestSequence(db);
           await pool.waitFor(sequence, connected.connected, 10_000);
-          await sleep(300);
+          await sleep(Math.max(100, CHANGE_WINDOW_MS - (performance.now() - started)));
           perChange.push((await sql()) - sql0 - results.sqlPerMutation);
+          // BENCH_WS_SQL_LOG=1: what the API sent for the first change (the assignment's own statements first).
+          if (c === 0 && process.env.BENCH_WS_SQL_LOG) for (const text of ((await api.ask({ type: 'recent' })) as { texts: string[] }).texts) console.log(`    sql: ${text}`);
           const [row] = await outboxRows(db, sequence - 1, sequence);
           made.push({ sequence, recordedAt: row!.recordedAt });
         }

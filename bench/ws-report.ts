@@ -23,6 +23,8 @@ export interface LivePhase {
   measured: number;
   /** From the last mutation's response until nothing more arrived (1.5 s quiet), ms. */
   drainMs: number;
+  /** The drain hit its limit (BENCH_WS_DRAIN_MS) while events were still arriving: "lost" includes late ones. */
+  drainTimedOut?: boolean;
   /** SQL beyond the mutations' own, per event and per delivery (steady phase only: the burst shares the API with the query). */
   sqlPerEvent?: number;
   sqlPerDelivery?: number;
@@ -36,8 +38,8 @@ export interface LiveResults {
   seconds: number;
   openFilesLimit?: number;
   sqlPerMutation?: number;
-  memory?: { rssBeforeKb: number; rssAfterKb: number; perSubscriberKb: number; connectMs: number; readyMs: number };
-  query?: { name: string; rate: number; runs: { label: string; p50: number; p95: number; p99: number; errors: number }[] };
+  memory?: { rssBeforeKb: number; rssConnectedKb: number; rssAfterKb: number; perSubscriberKb: number; heapPerSubscriberKb: number; connectMs: number; readyMs: number };
+  query?: { name: string; rate: number; runs: { label: string; responses: number; p50: number; p95: number; p99: number; errors: number }[] };
   phases?: LivePhase[];
   clientResults?: { partial: number; empty: number; closedSockets: number; errors: string[] };
   dutyBoard?: {
@@ -62,30 +64,36 @@ const ms = (n: number | null | undefined) => (n == null ? '-' : String(Math.roun
 
 export function printLive(r: LiveResults) {
   console.log(`\nLive (WebSocket): graphql-ws clients in ${r.pools} processes; latency = outbox recordedAt (commit) → arrival at the client, ms`);
-  if (r.sqlPerMutation != null) console.log(`  one assignVolunteer, nobody listening: ${r.sqlPerMutation} SQL statements (pg wire, incl. BEGIN/COMMIT)`);
+  if (r.sqlPerMutation != null) console.log(`  one assignVolunteer with nobody listening costs ${r.sqlPerMutation} SQL statements within 1 s (pg wire, incl. BEGIN/COMMIT and its reminder jobs); subtracted below`);
   if (r.phases) {
     console.log(`\n${r.subscribers} rosterChanged subscribers in ${r.classes} classes (filter × selection set × role)`);
-    console.log('phase        mutations  events/s  deliveries  received   lost  dup  unexp    p50    p95    p99    max  drain ms  SQL/event  SQL/delivery');
+    console.log('phase        mutations  commits/s deliveries  received   lost  dup  unexp    p50    p95    p99    max  drain ms  SQL/event  SQL/delivery');
     for (const p of r.phases) {
       console.log(
         `${p.name.padEnd(12)} ${String(p.mutations).padStart(9)}  ${p.eventsPerSecond.toFixed(1).padStart(8)}  ${String(p.expected).padStart(10)}  ${String(p.received).padStart(8)}  ${String(p.lost).padStart(5)}  ${String(p.duplicated).padStart(3)}  ${String(p.unexpected).padStart(5)} ${ms(p.p50)} ${ms(p.p95)} ${ms(p.p99)} ${ms(p.max)}  ${String(p.drainMs).padStart(8)}  ${String(p.sqlPerEvent ?? '-').padStart(9)}  ${String(p.sqlPerDelivery ?? '-').padStart(12)}`,
       );
+      if (p.drainTimedOut) console.log(`  still arriving when the drain limit was reached: "lost" counts late events too`);
       if (p.mutationErrors) console.log(`  ${p.mutationErrors} of ${p.mutations} mutations failed`);
     }
-    if (r.clientResults) console.log(`  results with GraphQL errors (partial data): ${r.clientResults.partial}; sockets closed: ${r.clientResults.closedSockets}`);
+    if (r.clientResults) {
+      console.log(`  results with GraphQL errors (partial data): ${r.clientResults.partial}; without a sequence: ${r.clientResults.empty}; sockets closed: ${r.clientResults.closedSockets}`);
+      for (const error of r.clientResults.errors) console.log(`    e.g. ${error}`);
+    }
   }
   if (r.memory) {
     const m = r.memory;
     console.log(
-      `\nMemory per idle subscriber: API VmRSS ${Math.round(m.rssBeforeKb / 1024)} MB → ${Math.round(m.rssAfterKb / 1024)} MB with ${r.subscribers} subscribed: ${m.perSubscriberKb} KB each (connected in ${m.connectMs} ms, all receiving after ${m.readyMs} ms)`,
+      `\nMemory per idle subscriber: API VmRSS ${Math.round(m.rssBeforeKb / 1024)} MB → ${Math.round(m.rssConnectedKb / 1024)} MB connected → ${Math.round(m.rssAfterKb / 1024)} MB with ${r.subscribers} subscribed (after a full GC each time): ${m.perSubscriberKb} KB each (V8 heap: ${m.heapPerSubscriberKb} KB each) (connected in ${m.connectMs} ms, all receiving after ${m.readyMs} ms)`,
     );
   }
   if (r.query) {
     console.log(`\n${r.query.name} at ${r.query.rate}/s, ms:`);
     const idle = r.query.runs[1] ?? r.query.runs[0];
+    const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-').padStart(6);
     for (const q of r.query.runs) {
-      const ratio = idle && q !== idle && q !== r.query.runs[0] ? `  (${(q.p99 / idle.p99).toFixed(2)}× the idle p99)` : '';
-      console.log(`  ${q.label.padEnd(40)} p50 ${q.p50.toFixed(1).padStart(6)}  p95 ${q.p95.toFixed(1).padStart(6)}  p99 ${q.p99.toFixed(1).padStart(6)}  errors ${q.errors}${ratio}`);
+      const ratio = idle && q !== idle && q !== r.query.runs[0] && Number.isFinite(q.p99) ? `  (${(q.p99 / idle.p99).toFixed(2)}× the idle p99)` : '';
+      const none = q.responses === 0 ? `  — no response within the ${r.seconds} s run (all slower than that)` : '';
+      console.log(`  ${q.label.padEnd(40)} ${String(q.responses).padStart(4)} responses  p50 ${f(q.p50)}  p95 ${f(q.p95)}  p99 ${f(q.p99)}  errors ${q.errors}${ratio}${none}`);
     }
   }
   if (r.dutyBoard) {
@@ -93,6 +101,8 @@ export function printLive(r: LiveResults) {
     console.log(
       `\n${b.subscribers} dutyBoard(center) subscribers, ${b.changes} changes: ${b.sqlPerChange} SQL per change (median; max ${b.sqlPerChangeMax}); change → snapshot p50 ${ms(b.p50).trim()}, p95 ${ms(b.p95).trim()}, p99 ${ms(b.p99).trim()}, max ${ms(b.max).trim()} ms; missing ${b.missing}`,
     );
+    if (b.partialResults) console.log(`  snapshots with GraphQL errors (partial data): ${b.partialResults}`);
+    for (const error of b.errors) console.log(`    e.g. ${error}`);
   }
   for (const note of r.notes) console.log(`  note: ${note}`);
 }

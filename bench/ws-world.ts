@@ -80,7 +80,7 @@ export interface World {
   cleanup(): Promise<void>;
 }
 
-export async function buildWorld(db: Database, tokens: TokenSettings, options: { shifts: number; volunteers: number }): Promise<World> {
+export async function buildWorld(db: Database, tokens: TokenSettings, options: { shifts: number; mutations: (shifts: number) => number }): Promise<World> {
   const { prisma } = db;
   const center = await prisma.site.findFirstOrThrow({ where: { level: 'CENTER' }, select: { id: true, path: true } });
   // Posts at distinct sites, dealt round-robin over the four institutes with the most posts.
@@ -111,7 +111,7 @@ export async function buildWorld(db: Database, tokens: TokenSettings, options: {
     });
     shifts.push({ id: shift.id, postId: p.postId, siteId: p.siteId, sitePath: p.sitePath, projectId, institutePath: p.institutePath });
   }
-  const volunteerIds = (await prisma.volunteer.findMany({ where: { status: 'ACTIVE' }, take: options.volunteers, orderBy: { id: 'desc' }, select: { id: true } })).map((v) => v.id);
+  const volunteerIds = (await prisma.volunteer.findMany({ where: { status: 'ACTIVE' }, take: Math.ceil(options.mutations(shifts.length) / shifts.length) + 2, orderBy: { id: 'desc' }, select: { id: true } })).map((v) => v.id);
 
   // Roles: staff accounts (kept between runs, found by phone) and board credentials (removed after).
   const account = async (phone: string, roles: { role: 'ADMIN' | 'SITE_MANAGER'; siteId?: number }[]) => {
