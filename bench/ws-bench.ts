@@ -11,11 +11,13 @@
  *      while the N receive the 50/s burst.
  *   4. M dutyBoard(center) subscribers: SQL per change and change → snapshot at every subscriber.
  *
- * Commit time is the outbox row's `recordedAt`: the API's wall clock at the transaction's last
- * write, one round trip before COMMIT (so latencies include the COMMIT). Arrival is the client
- * process's wall clock when graphql-ws hands over the result; one machine, one clock.
+ * Commit time is the outbox row's `recordedAt`: the API's wall clock just before the transaction's
+ * last statement (the outbox insert), which COMMIT follows, so latencies include those two round
+ * trips. Arrival is the client process's wall clock when graphql-ws hands over the result; one
+ * machine, one clock.
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import type { TokenSettings } from '../src/auth/tokens.js';
 import type { Database } from '../src/db/index.js';
 import { type Child, load, startChild } from './load.js';
@@ -70,7 +72,9 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
   const planned = (s: number) => 12 * s + 10 + (STEADY_RATE + BURST_RATE) * seconds + changes;
   const world = await buildWorld(db, tokens, { shifts, mutations: planned });
   const mutationsPlanned = planned(world.shifts.length);
-  const results: LiveResults = { subscribers, boards, pools: poolSize, classes: world.classes.length, seconds, notes: [] };
+  const roleKinds: Record<string, number> = {};
+  for (const c of world.classes) roleKinds[c.role.kind] = (roleKinds[c.role.kind] ?? 0) + 1;
+  const results: LiveResults = { subscribers, boards, pools: poolSize, classes: world.classes.length, classRoles: roleKinds, benchShifts: world.shifts.length, seconds, loadAverage: { before: loadavg().map((n) => Math.round(n * 100) / 100) }, notes: [] };
   if (world.volunteerIds.length * world.shifts.length < mutationsPlanned) results.notes.push(`only ${world.volunteerIds.length} active volunteers for ${world.shifts.length} shifts: the driver may run out of pairs`);
 
   const env = {
@@ -91,6 +95,16 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
     subscribers = results.subscribers = fdLimit - 500;
   }
   const driver = createDriver(api.url, world);
+  // The API's own background SQL (the notification worker polls every second), per second.
+  let background = 0;
+  /** Waits until the API sends no more SQL than its background for a second (at most a minute). */
+  const quiet = async () => {
+    for (let waited = 0; waited < 60_000; waited += 1_000) {
+      const before = await sql();
+      await sleep(1_000);
+      if ((await sql()) - before <= background + 2) return;
+    }
+  };
   const query = (label: string) =>
     load({ url: api.url, body: options.query.body, headers: { authorization: world.admin.authorization! }, rate: QUERY_RATE, connections: 10, seconds }).then((r) => ({ label, responses: r.requests, p50: r.p50, p95: r.p95, p99: r.p99, errors: r.errors }));
 
@@ -106,7 +120,10 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
       await sleep(CHANGE_WINDOW_MS - (performance.now() - started));
       costs.push((await sql()) - before);
     }
-    results.sqlPerMutation = costs.sort((a, b) => a - b)[2]!;
+    const idle0 = await sql();
+    await sleep(3_000);
+    background = results.backgroundSqlPerSecond = Math.round(((await sql()) - idle0) / 3);
+    results.sqlPerMutation = costs.sort((a, b) => a - b)[2]! - background * (CHANGE_WINDOW_MS / 1000);
     // Warm the query up (JIT, plans, caches) before its first measured run.
     await load({ url: api.url, body: options.query.body, headers: { authorization: world.admin.authorization! }, rate: QUERY_RATE, connections: 10, seconds: 1 });
 
@@ -134,7 +151,10 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
           reached = (await pool.waitFor(mark + 1, connected.connected, 10_000)).reached;
         }
         if (reached < connected.connected) results.notes.push(`${connected.connected - reached} subscribers never received an event before the run`);
-        await sleep(1_000);
+        // Idle means idle: let the API finish delivering the readiness rounds first.
+        const drainLimit = Number(process.env.BENCH_WS_DRAIN_MS ?? (quick ? 60_000 : 300_000));
+        await pool.drain(1_500, drainLimit);
+        await quiet();
         const after = await afterGc();
         const per = (kb: number) => Math.round((kb / subscribers) * 10) / 10;
         results.memory = {
@@ -151,11 +171,11 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
         // 1. steady, then burst (with the query at its rate alongside)
         const s0 = await latestSequence(db);
         const sqlSteady0 = await sql();
+        const steadyStarted = performance.now();
         const steady = await driver.atRate(STEADY_RATE, seconds);
         const s1 = await latestSequence(db);
-        const drainLimit = Number(process.env.BENCH_WS_DRAIN_MS ?? (quick ? 60_000 : 300_000));
         const steadyDrain = await pool.drain(1_500, drainLimit);
-        const steadySql = (await sql()) - sqlSteady0 - steady.mutations * results.sqlPerMutation;
+        const steadySql = (await sql()) - sqlSteady0 - steady.mutations * results.sqlPerMutation - (background * (performance.now() - steadyStarted)) / 1000;
         const [burst, during] = await Promise.all([driver.atRate(BURST_RATE, seconds), query(`${subscribers} subscribers, ${BURST_RATE}/s burst`)]);
         const s2 = await latestSequence(db);
         const burstDrain = await pool.drain(1_500, drainLimit);
@@ -198,8 +218,9 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
       }
     }
 
-    // 4. dutyBoard(center) subscribers
+    // 4. dutyBoard(center) subscribers, once the API has finished with the previous scenario
     if (runBoard) {
+      await quiet();
       const pool = await startPool(Math.max(1, Math.min(poolSize, Math.ceil(boards / 250))));
       try {
         const specs: SubscriberSpec[] = Array.from({ length: boards }, (_, i) => {
@@ -218,11 +239,12 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
           if (c === 0 && process.env.BENCH_WS_SQL_LOG) await api.ask({ type: 'recent' });
           const sql0 = await sql();
           const started = performance.now();
-          await driver.assign();
+          const change = await driver.assign();
+          if (change.error) results.notes.push(`dutyBoard change ${c + 1} failed: ${change.error}`);
           const sequence = await latestSequence(db);
           await pool.waitFor(sequence, connected.connected, 10_000);
           await sleep(Math.max(100, CHANGE_WINDOW_MS - (performance.now() - started)));
-          perChange.push((await sql()) - sql0 - results.sqlPerMutation);
+          perChange.push(Math.round((await sql()) - sql0 - results.sqlPerMutation - (background * (performance.now() - started)) / 1000));
           // BENCH_WS_SQL_LOG=1: what the API sent for the first change (the assignment's own statements first).
           if (c === 0 && process.env.BENCH_WS_SQL_LOG) for (const text of ((await api.ask({ type: 'recent' })) as { texts: string[] }).texts) console.log(`    sql: ${text}`);
           const [row] = await outboxRows(db, sequence - 1, sequence);
@@ -254,6 +276,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
     await api.stop();
     await world.cleanup();
   }
+  results.loadAverage.after = loadavg().map((n) => Math.round(n * 100) / 100);
   printLive(results);
   return results;
 }

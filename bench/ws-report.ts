@@ -35,9 +35,18 @@ export interface LiveResults {
   boards: number;
   pools: number;
   classes: number;
+  /** Classes per role kind (anonymous, admin, manager, board). */
+  classRoles: Record<string, number>;
+  /** Shifts the driver writes to (far in the future, removed afterwards). */
+  benchShifts: number;
   seconds: number;
+  /** os.loadavg() when the live scenarios started and ended (the machine is shared). */
+  loadAverage: { before: number[]; after?: number[] };
   openFilesLimit?: number;
+  /** SQL of one assignVolunteer (and what it triggers within 1 s), background excluded. */
   sqlPerMutation?: number;
+  /** The API's SQL per second with nothing happening (the notification worker's polling). */
+  backgroundSqlPerSecond?: number;
   memory?: { rssBeforeKb: number; rssConnectedKb: number; rssAfterKb: number; perSubscriberKb: number; heapPerSubscriberKb: number; connectMs: number; readyMs: number };
   query?: { name: string; rate: number; runs: { label: string; responses: number; p50: number; p95: number; p99: number; errors: number }[] };
   phases?: LivePhase[];
@@ -64,9 +73,13 @@ const ms = (n: number | null | undefined) => (n == null ? '-' : String(Math.roun
 
 export function printLive(r: LiveResults) {
   console.log(`\nLive (WebSocket): graphql-ws clients in ${r.pools} processes; latency = outbox recordedAt (commit) → arrival at the client, ms`);
-  if (r.sqlPerMutation != null) console.log(`  one assignVolunteer with nobody listening costs ${r.sqlPerMutation} SQL statements within 1 s (pg wire, incl. BEGIN/COMMIT and its reminder jobs); subtracted below`);
+  if (r.sqlPerMutation != null) {
+    console.log(`  one assignVolunteer with nobody listening costs ${r.sqlPerMutation} SQL statements within 1 s (pg wire, incl. BEGIN/COMMIT and its reminder jobs);`);
+    console.log(`  the API's background SQL is ${r.backgroundSqlPerSecond}/s (notification polling); both are subtracted from the SQL figures below`);
+  }
   if (r.phases) {
-    console.log(`\n${r.subscribers} rosterChanged subscribers in ${r.classes} classes (filter × selection set × role)`);
+    const roles = Object.entries(r.classRoles).map(([kind, n]) => `${n} ${kind}`).join(', ');
+    console.log(`\n${r.subscribers} rosterChanged subscribers in ${r.classes} classes (filter × selection set × role: ${roles}); writes spread over ${r.benchShifts} shifts`);
     console.log('phase        mutations  commits/s deliveries  received   lost  dup  unexp    p50    p95    p99    max  drain ms  SQL/event  SQL/delivery');
     for (const p of r.phases) {
       console.log(
@@ -104,5 +117,6 @@ export function printLive(r: LiveResults) {
     if (b.partialResults) console.log(`  snapshots with GraphQL errors (partial data): ${b.partialResults}`);
     for (const error of b.errors) console.log(`    e.g. ${error}`);
   }
+  console.log(`  load average: ${r.loadAverage.before.join(' ')} at the start, ${r.loadAverage.after?.join(' ') ?? '-'} at the end`);
   for (const note of r.notes) console.log(`  note: ${note}`);
 }
