@@ -170,15 +170,23 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
 
         // 1. steady, then burst (with the query at its rate alongside)
         const s0 = await latestSequence(db);
+        // What the filters and roles call for from a range of the outbox, over all subscribers.
+        const perClass = world.classes.map((_, i) => specs.filter((s) => s.cls === i).length);
+        const due = async (after: number, through: number) => {
+          const rows = await outboxRows(db, after, through);
+          return world.classes.reduce((n, c, i) => n + perClass[i]! * rows.filter((e) => c.receives(e)).length, 0);
+        };
+        const received0 = (await pool.status(Number.MAX_SAFE_INTEGER)).received;
         const sqlSteady0 = await sql();
         const steadyStarted = performance.now();
         const steady = await driver.atRate(STEADY_RATE, seconds);
         const s1 = await latestSequence(db);
-        const steadyDrain = await pool.drain(1_500, drainLimit);
+        const steadyDue = await due(s0, s1);
+        const steadyDrain = await pool.drain(5_000, drainLimit, received0 + steadyDue);
         const steadySql = (await sql()) - sqlSteady0 - steady.mutations * results.sqlPerMutation - (background * (performance.now() - steadyStarted)) / 1000;
         const [burst, during] = await Promise.all([driver.atRate(BURST_RATE, seconds), query(`${subscribers} subscribers, ${BURST_RATE}/s burst`)]);
         const s2 = await latestSequence(db);
-        const burstDrain = await pool.drain(1_500, drainLimit);
+        const burstDrain = await pool.drain(5_000, drainLimit, received0 + steadyDue + (await due(s1, s2)));
         results.query.runs.push(during);
 
         const rows = await outboxRows(db, s0, s2);

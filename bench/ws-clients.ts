@@ -11,8 +11,11 @@ export interface Pool {
   status(atLeast: number): Promise<{ reached: number; received: number; failed: number; closed: number; partial: number; empty: number; errors: string[] }>;
   /** Waits until `count` subscribers have a result with sequence >= atLeast (or the time is up). */
   waitFor(atLeast: number, count: number, limitMs: number): Promise<{ reached: number; ms: number }>;
-  /** Waits until nothing more arrives for quietMs (or the time is up). */
-  drain(quietMs: number, limitMs: number): Promise<{ received: number; ms: number }>;
+  /**
+   * Waits until `target` results have arrived in all (then half a second more, for duplicates), or
+   * nothing more arrives for quietMs, or the time is up.
+   */
+  drain(quietMs: number, limitMs: number, target?: number): Promise<{ received: number; ms: number }>;
   events(phases: Phase[], expected: Record<number, number[]>, recordedAt: Record<number, number>): Promise<PhaseTally[]>;
   snapshots(changes: { sequence: number; recordedAt: number }[]): Promise<{ latency: Histogram; worst: number[]; missing: number }>;
   close(): Promise<void>;
@@ -87,12 +90,16 @@ export async function startPool(size: number): Promise<Pool> {
         await sleep(20);
       }
     },
-    async drain(quietMs, limitMs) {
+    async drain(quietMs, limitMs, target = Number.MAX_SAFE_INTEGER) {
       const started = performance.now();
       let last = -1;
       let since = performance.now();
       for (;;) {
         const { received } = await pool.status(Number.MAX_SAFE_INTEGER);
+        if (received >= target) {
+          await sleep(500);
+          return { received: (await pool.status(Number.MAX_SAFE_INTEGER)).received, ms: Math.round(performance.now() - started) };
+        }
         if (received !== last) {
           last = received;
           since = performance.now();

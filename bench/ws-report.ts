@@ -21,7 +21,7 @@ export interface LivePhase {
   p99: number | null;
   max: number | null;
   measured: number;
-  /** From the last mutation's response until nothing more arrived (1.5 s quiet), ms. */
+  /** From the last mutation's response until every due delivery arrived (or nothing more for 5 s), ms. */
   drainMs: number;
   /** The drain hit its limit (BENCH_WS_DRAIN_MS) while events were still arriving: "lost" includes late ones. */
   drainTimedOut?: boolean;
