@@ -182,11 +182,11 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
         const steady = await driver.atRate(STEADY_RATE, seconds);
         const s1 = await latestSequence(db);
         const steadyDue = await due(s0, s1);
-        const steadyDrain = await pool.drain(5_000, drainLimit, received0 + steadyDue);
+        const steadyDrain = await pool.drain(15_000, drainLimit, received0 + steadyDue);
         const steadySql = (await sql()) - sqlSteady0 - steady.mutations * results.sqlPerMutation - (background * (performance.now() - steadyStarted)) / 1000;
         const [burst, during] = await Promise.all([driver.atRate(BURST_RATE, seconds), query(`${subscribers} subscribers, ${BURST_RATE}/s burst`)]);
         const s2 = await latestSequence(db);
-        const burstDrain = await pool.drain(5_000, drainLimit, received0 + steadyDue + (await due(s1, s2)));
+        const burstDrain = await pool.drain(15_000, drainLimit, received0 + steadyDue + (await due(s1, s2)));
         results.query.runs.push(during);
 
         const rows = await outboxRows(db, s0, s2);
@@ -220,7 +220,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
         });
         results.phases = [phase(tallies[0]!, steady, s0, s1, steadyDrain, steadySql), phase(tallies[1]!, burst, s1, s2, burstDrain)];
         if (steady.firstError ?? burst.firstError) results.notes.push(`mutation error: ${steady.firstError ?? burst.firstError}`);
-        results.clientResults = { partial: status.partial, empty: status.empty, closedSockets: status.closed, errors: status.errors };
+        results.clientResults = { partial: status.partial, empty: status.empty, closedSockets: status.closed, failed: status.failed, completed: status.completed, errors: status.errors };
       } finally {
         await pool.close();
       }

@@ -8,7 +8,7 @@ import type { Histogram, Phase, PhaseTally, PoolReply, PoolRequest, SubscriberSp
 export interface Pool {
   size: number;
   connect(url: string, subscribers: SubscriberSpec[]): Promise<{ connected: number; failed: number; errors: string[] }>;
-  status(atLeast: number): Promise<{ reached: number; received: number; failed: number; closed: number; partial: number; empty: number; errors: string[] }>;
+  status(atLeast: number): Promise<{ reached: number; received: number; failed: number; closed: number; completed: number; partial: number; empty: number; errors: string[] }>;
   /** Waits until `count` subscribers have a result with sequence >= atLeast (or the time is up). */
   waitFor(atLeast: number, count: number, limitMs: number): Promise<{ reached: number; ms: number }>;
   /**
@@ -78,8 +78,8 @@ export async function startPool(size: number): Promise<Pool> {
     },
     async status(atLeast) {
       const r = (await all({ type: 'status', atLeast })) as Extract<PoolReply, { type: 'status' }>[];
-      const total = (k: 'reached' | 'received' | 'failed' | 'closed' | 'partial' | 'empty') => sum(r.map((x) => x[k]));
-      return { reached: total('reached'), received: total('received'), failed: total('failed'), closed: total('closed'), partial: total('partial'), empty: total('empty'), errors: r.flatMap((x) => x.errors).slice(0, 5) };
+      const total = (k: 'reached' | 'received' | 'failed' | 'closed' | 'completed' | 'partial' | 'empty') => sum(r.map((x) => x[k]));
+      return { reached: total('reached'), received: total('received'), failed: total('failed'), closed: total('closed'), completed: total('completed'), partial: total('partial'), empty: total('empty'), errors: r.flatMap((x) => x.errors).slice(0, 5) };
     },
     async waitFor(atLeast, count, limitMs) {
       const started = performance.now();

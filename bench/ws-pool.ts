@@ -20,6 +20,8 @@ interface Subscriber {
   empty: number;
   failed: string | null;
   closed: boolean;
+  /** The server completed the subscription. */
+  completed: boolean;
 }
 
 const subscribers: Subscriber[] = [];
@@ -32,7 +34,7 @@ const note = (message: string) => {
 function open(url: string, spec: SubscriberSpec): Promise<Subscriber> {
   return new Promise((resolve) => {
     let settled = false;
-    const sub: Subscriber = { spec, client: undefined as unknown as Client, seqs: [], times: [], partial: 0, empty: 0, failed: null, closed: false };
+    const sub: Subscriber = { spec, client: undefined as unknown as Client, seqs: [], times: [], partial: 0, empty: 0, failed: null, closed: false, completed: false };
     const done = () => {
       if (!settled) {
         settled = true;
@@ -82,7 +84,9 @@ function open(url: string, spec: SubscriberSpec): Promise<Subscriber> {
           sub.failed ??= Array.isArray(error) ? JSON.stringify(error[0]) : String((error as Error)?.message ?? (error as { code?: number })?.code ?? error);
           note(sub.failed);
         },
-        complete() {},
+        complete() {
+          sub.completed = true;
+        },
       },
     );
   });
@@ -122,6 +126,7 @@ async function handle(message: PoolRequest): Promise<PoolReply> {
         received,
         failed: subscribers.filter((s) => s.failed).length,
         closed: subscribers.filter((s) => s.closed).length,
+        completed: subscribers.filter((s) => s.completed).length,
         partial: subscribers.reduce((n, s) => n + s.partial, 0),
         empty: subscribers.reduce((n, s) => n + s.empty, 0),
         errors: [...firstErrors],

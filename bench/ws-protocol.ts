@@ -42,7 +42,7 @@ export type PoolRequest =
 export type PoolReply =
   | { type: 'ready' }
   | { type: 'connected'; connected: number; failed: number; errors: string[] }
-  | { type: 'status'; reached: number; received: number; failed: number; closed: number; partial: number; empty: number; errors: string[] }
+  | { type: 'status'; reached: number; received: number; failed: number; closed: number; completed: number; partial: number; empty: number; errors: string[] }
   | { type: 'events'; phases: PhaseTally[] }
   | { type: 'snapshots'; latency: Histogram; worst: number[]; missing: number }
   | { type: 'closed' }

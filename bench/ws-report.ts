@@ -21,7 +21,7 @@ export interface LivePhase {
   p99: number | null;
   max: number | null;
   measured: number;
-  /** From the last mutation's response until every due delivery arrived (or nothing more for 5 s), ms. */
+  /** From the last mutation's response until every due delivery arrived (or nothing more for 15 s), ms. */
   drainMs: number;
   /** The drain hit its limit (BENCH_WS_DRAIN_MS) while events were still arriving: "lost" includes late ones. */
   drainTimedOut?: boolean;
@@ -50,7 +50,7 @@ export interface LiveResults {
   memory?: { rssBeforeKb: number; rssConnectedKb: number; rssAfterKb: number; perSubscriberKb: number; heapPerSubscriberKb: number; connectMs: number; readyMs: number };
   query?: { name: string; rate: number; runs: { label: string; responses: number; p50: number; p95: number; p99: number; errors: number }[] };
   phases?: LivePhase[];
-  clientResults?: { partial: number; empty: number; closedSockets: number; errors: string[] };
+  clientResults?: { partial: number; empty: number; closedSockets: number; failed: number; completed: number; errors: string[] };
   dutyBoard?: {
     subscribers: number;
     failed: number;
@@ -89,7 +89,7 @@ export function printLive(r: LiveResults) {
       if (p.mutationErrors) console.log(`  ${p.mutationErrors} of ${p.mutations} mutations failed`);
     }
     if (r.clientResults) {
-      console.log(`  results with GraphQL errors (partial data): ${r.clientResults.partial}; without a sequence: ${r.clientResults.empty}; sockets closed: ${r.clientResults.closedSockets}`);
+      console.log(`  results with GraphQL errors (partial data): ${r.clientResults.partial}; without a sequence: ${r.clientResults.empty}; sockets closed: ${r.clientResults.closedSockets}; subscriptions failed: ${r.clientResults.failed}, completed by the server: ${r.clientResults.completed}`);
       for (const error of r.clientResults.errors) console.log(`    e.g. ${error}`);
     }
   }
