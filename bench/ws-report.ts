@@ -96,7 +96,7 @@ export function printLive(r: LiveResults) {
   if (r.memory) {
     const m = r.memory;
     console.log(
-      `\nMemory per idle subscriber: API VmRSS ${Math.round(m.rssBeforeKb / 1024)} MB → ${Math.round(m.rssConnectedKb / 1024)} MB connected → ${Math.round(m.rssAfterKb / 1024)} MB with ${r.subscribers} subscribed (after a full GC each time): ${m.perSubscriberKb} KB each (V8 heap: ${m.heapPerSubscriberKb} KB each) (connected in ${m.connectMs} ms, all receiving after ${m.readyMs} ms)`,
+      `\nMemory per idle subscriber${r.subscribers < 2_000 ? ' (RSS moves by tens of MB between GCs: at this N only the heap figure means much)' : ''}: API VmRSS ${Math.round(m.rssBeforeKb / 1024)} MB → ${Math.round(m.rssConnectedKb / 1024)} MB connected → ${Math.round(m.rssAfterKb / 1024)} MB with ${r.subscribers} subscribed (after a full GC each time): ${m.perSubscriberKb} KB each (V8 heap: ${m.heapPerSubscriberKb} KB each) (connected in ${m.connectMs} ms, all receiving after ${m.readyMs} ms)`,
     );
   }
   if (r.query) {
