@@ -32,6 +32,7 @@ import { type Child, load, type LoadResult, startChild } from './load.js';
 import { type Bench, poster, printStatements, statementTable } from './statements.js';
 import { scenarios, type Scenario } from './scenarios.js';
 import { cityStatsTimes } from './stats.js';
+import { runLive } from './ws-bench.js';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const quick = args.quick!;
@@ -97,7 +98,10 @@ const { accessToken } = await login(db.prisma, tokenSettings, { phone, password:
 const bench: Bench = { db, server, bus, probe, statements, accessToken, runs: Number(process.env.BENCH_RUNS ?? (quick ? 5 : 10)) };
 
 const plan = await scenarios(db);
-// BENCH_ONLY=<text> runs only the load scenarios whose name contains it (and writes no results.json).
+// The live scenarios' "normal query": the roster of an institute (before BENCH_ONLY filters the list).
+const normalQuery = plan.list.find((s) => s.name.startsWith('roster(institute'))!;
+// BENCH_ONLY=<text> runs only the load scenarios whose name contains it (and writes no results.json);
+// BENCH_ONLY=ws (or "ws: rosterChanged", "ws: dutyBoard") only the live ones (bench/ws-bench.ts).
 if (process.env.BENCH_ONLY) plan.list = plan.list.filter((s) => s.name.includes(process.env.BENCH_ONLY!));
 console.log(`\nDatabase: PostgreSQL ${counts!.postgres} — ${seeded}: ${counts!.sites} sites, ${counts!.volunteers} volunteers, ${counts!.shifts} shifts, ${counts!.assignments} assignments`);
 console.log(`Roster day: ${plan.date}${plan.note ? ` (${plan.note})` : ''}; ${bench.runs} sequential runs per operation\n`);
@@ -122,12 +126,14 @@ await bus.close();
 
 const profileArgs = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
 const env = { DATABASE_URL: databaseUrl, JWT_SECRET, NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', ACCESS_TOKEN_TTL_SECONDS: '3600' };
-const children: Record<string, Child> = {
-  // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the API process (summarise: bench/profile-summary.ts).
-  api: await startChild('api', 'src/main.ts', env, /ready: (http:\/\/\S+\/graphql)/, profileArgs),
-  raw: await startChild('raw', 'bench/raw-server.ts', env, /raw server ready: (http:\/\/\S+)/),
-  yoga: await startChild('yoga', 'bench/bare-yoga.ts', env, /bare yoga ready: (http:\/\/\S+)/),
-};
+const children: Record<string, Child> = plan.list.length
+  ? {
+      // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the API process (summarise: bench/profile-summary.ts).
+      api: await startChild('api', 'src/main.ts', env, /ready: (http:\/\/\S+\/graphql)/, profileArgs),
+      raw: await startChild('raw', 'bench/raw-server.ts', env, /raw server ready: (http:\/\/\S+)/),
+      yoga: await startChild('yoga', 'bench/bare-yoga.ts', env, /bare yoga ready: (http:\/\/\S+)/),
+    }
+  : {};
 interface LoadRow extends LoadResult {
   scenario: string;
   server: string;
@@ -160,9 +166,9 @@ try {
 
 // ------------------------------------------------------------------------------------- report
 
-const width = Math.max(...loadRows.map((r) => r.scenario.length));
-console.log(`\nHTTP load: ${SECONDS} s per run, 20 connections (rate ÷ 2 at a fixed rate); latency per response in ms`);
-console.log(`${'scenario'.padEnd(width)}  server  rate      req/s    p50    p95    p99  errors  SQL  RSS MB`);
+const width = Math.max(0, ...loadRows.map((r) => r.scenario.length));
+if (loadRows.length) console.log(`\nHTTP load: ${SECONDS} s per run, 20 connections (rate ÷ 2 at a fixed rate); latency per response in ms`);
+if (loadRows.length) console.log(`${'scenario'.padEnd(width)}  server  rate      req/s    p50    p95    p99  errors  SQL  RSS MB`);
 for (const r of loadRows) {
   const f = (n: number) => n.toFixed(1).padStart(6);
   console.log(
@@ -177,13 +183,20 @@ const ratios = plan.list
     const base = flat(s.name, s.ratio!);
     return { scenario: s.name, versus: s.ratio!, ratio: ours && base ? Math.round((ours.perSecond / base.perSecond) * 100) / 100 : null };
   });
-console.log('\nThroughput, ours ÷ baseline (flat out, same run):');
+if (ratios.length) console.log('\nThroughput, ours ÷ baseline (flat out, same run):');
 for (const r of ratios) console.log(`  ${r.scenario.padEnd(width)}  vs ${r.versus.padEnd(4)}  ${r.ratio?.toFixed(2) ?? '-'}×`);
 
 // cityStats over the whole city (issue 12: under 200 ms).
 const cityStats = process.env.BENCH_ONLY ? [] : await cityStatsTimes(db, statements, bench.runs * 2);
 if (cityStats.length) console.log('\ncityStats (whole city)');
 for (const r of cityStats) console.log(`  ${r.period.padEnd(6)} median ${r.medianMs} ms, p90 ${r.p90Ms} ms, ${r.statements} statements`);
+
+// ------------------------------------------------------------------------ 3. live (WebSocket)
+
+const only = process.env.BENCH_ONLY;
+const live = !only || only.startsWith('ws')
+  ? await runLive({ db, tokens: tokenSettings, env, quick, seconds: SECONDS, query: { name: normalQuery.name, body: normalQuery.graphql! }, only })
+  : null;
 
 if (!process.env.BENCH_ONLY) writeFileSync(
   new URL('./results.json', import.meta.url),
@@ -198,6 +211,7 @@ if (!process.env.BENCH_ONLY) writeFileSync(
       load: loadRows,
       ratios,
       cityStats,
+      live,
     },
     null,
     2,

@@ -11,14 +11,31 @@ export interface Child {
   url: string;
   /** Resident memory now and at its peak, in MB (Linux /proc). */
   memory(): { rssMb: number; peakMb: number };
+  /** Resident memory now in KB (VmRSS). */
+  rssKb(): number;
+  pid: number;
+  /** Sends a message over the IPC channel (only with `options.ipc`) and resolves with the next reply. */
+  ask(message: unknown): Promise<any>;
   stop(): Promise<void>;
 }
 
-/** Starts `node --import tsx <script>` and waits for a line matching `ready` (its first group is the URL). */
-export async function startChild(name: string, script: string, env: NodeJS.ProcessEnv, ready: RegExp, nodeArgs: string[] = []): Promise<Child> {
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+/**
+ * Starts `node --import tsx <script>` and waits for a line matching `ready` (its first group is the
+ * URL). `options.preload`: modules imported after tsx (e.g. bench/ws-sql-counter.ts); `options.ipc`:
+ * open an IPC channel.
+ */
+export async function startChild(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  nodeArgs: string[] = [],
+  options: { preload?: string[]; ipc?: boolean } = {},
+): Promise<Child> {
+  const preload = (options.preload ?? []).flatMap((module) => ['--import', module]);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...preload, script], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -37,13 +54,23 @@ export async function startChild(name: string, script: string, env: NodeJS.Proce
   });
   child.stdout!.resume();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const kb = (field: string) => {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    return Number(status.match(new RegExp(`${field}:\\s+(\\d+)`))?.[1] ?? NaN);
+  };
   return {
     name,
     url,
+    pid: child.pid!,
     memory() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = (field: string) => Number(status.match(new RegExp(`${field}:\\s+(\\d+)`))?.[1] ?? NaN);
       return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
+    },
+    rssKb: () => kb('VmRSS'),
+    ask(message) {
+      return new Promise((resolve) => {
+        child.once('message', resolve);
+        child.send!(message as never);
+      });
     },
     async stop() {
       child.kill('SIGTERM');
