@@ -1,6 +1,5 @@
 import type { PrismaClient } from '../db/index.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { subtreeOf } from '../sites/service.js';
 import { shanghaiDayRange } from './time.js';
 
 /** A live snapshot of duty at a site and every site below it. */
@@ -20,8 +19,10 @@ export interface DutyBoardSnapshot {
 }
 
 /**
- * Computes the duty board of a site subtree for the Asia/Shanghai day containing `now`, in a
- * handful of aggregate queries that do not grow with the number of shifts.
+ * Computes the duty board of a site subtree for the Asia/Shanghai day containing `now`, in one
+ * statement of indexed aggregates that does not grow with the number of shifts: shifts with
+ * volunteers checked in (the checkedInCount index), shifts running now and today's (the time
+ * indexes), and today's completed check-outs (the (status, checkedOutAt) index).
  */
 export async function dutyBoard(
   prisma: PrismaClient | Prisma.TransactionClient,
@@ -29,39 +30,40 @@ export async function dutyBoard(
   now: Date,
 ): Promise<DutyBoardSnapshot> {
   const today = shanghaiDayRange(now);
-  const atSite: Prisma.ShiftWhereInput = { post: { site: subtreeOf(site) } };
-  const todayOpen: Prisma.ShiftWhereInput = {
-    ...atSite,
-    status: 'OPEN',
-    startsAt: { lt: today.end },
-    endsAt: { gt: today.start },
-  };
-  const [onDuty, inProgress, understaffed, today_, minutes] = await Promise.all([
-    // Checked-in volunteers are on duty until they check out (closing or cancelling a shift checks them out).
-    prisma.shift.aggregate({ _sum: { checkedInCount: true }, where: { ...atSite, checkedInCount: { gt: 0 } } }),
-    prisma.shift.aggregate({
-      _sum: { assignedCount: true },
-      where: { ...atSite, status: 'OPEN', closedAt: null, startsAt: { lte: now }, endsAt: { gt: now } },
-    }),
-    prisma.shift.findMany({
-      where: { ...todayOpen, assignedCount: { lt: prisma.shift.fields.minimum } },
-      select: { id: true },
-      orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
-    }),
-    prisma.shift.aggregate({ _sum: { capacity: true, assignedCount: true }, where: todayOpen }),
-    prisma.shiftAssignment.aggregate({
-      _sum: { serviceMinutes: true },
-      where: { status: 'COMPLETED', checkedOutAt: { gte: today.start, lt: today.end }, shift: atSite },
-    }),
-  ]);
+  // Site paths are digits and dots, so the subtree pattern needs no escaping.
+  const below = `${site.path}.%`;
+  const [row] = await prisma.$queryRaw<
+    { onDutyNow: bigint; expectedNow: bigint; understaffed: number[]; openSlots: bigint; minutes: bigint }[]
+  >`
+    WITH posts AS (
+      SELECT p."id" FROM "DutyPost" p JOIN "Site" st ON st."id" = p."siteId"
+      WHERE st."id" = ${site.id} OR st."path" LIKE ${below}
+    ), today AS (
+      SELECT sh."id", sh."startsAt", sh."capacity", sh."assignedCount", sh."minimum" FROM "Shift" sh
+      WHERE sh."postId" IN (SELECT "id" FROM posts) AND sh."status" = 'OPEN'
+        AND sh."startsAt" < ${today.end} AND sh."endsAt" > ${today.start}
+    )
+    SELECT
+      -- Checked-in volunteers are on duty until they check out (closing or cancelling a shift checks them out).
+      (SELECT COALESCE(SUM(sh."checkedInCount"), 0) FROM "Shift" sh
+        WHERE sh."checkedInCount" > 0 AND sh."postId" IN (SELECT "id" FROM posts)) AS "onDutyNow",
+      (SELECT COALESCE(SUM(sh."assignedCount"), 0) FROM "Shift" sh
+        WHERE sh."postId" IN (SELECT "id" FROM posts) AND sh."status" = 'OPEN' AND sh."closedAt" IS NULL
+          AND sh."startsAt" <= ${now} AND sh."endsAt" > ${now}) AS "expectedNow",
+      (SELECT COALESCE(array_agg(t."id" ORDER BY t."startsAt", t."id"), '{}') FROM today t
+        WHERE t."assignedCount" < t."minimum") AS "understaffed",
+      -- A shift never holds more places than its capacity, so the sums subtract cleanly.
+      (SELECT COALESCE(SUM(t."capacity" - t."assignedCount"), 0) FROM today t) AS "openSlots",
+      (SELECT COALESCE(SUM(a."serviceMinutes"), 0) FROM "ShiftAssignment" a JOIN "Shift" sh ON sh."id" = a."shiftId"
+        WHERE a."status" = 'COMPLETED' AND a."checkedOutAt" >= ${today.start} AND a."checkedOutAt" < ${today.end}
+          AND sh."postId" IN (SELECT "id" FROM posts)) AS "minutes"`;
   return {
     siteId: site.id,
     generatedAt: now,
-    onDutyNow: onDuty._sum.checkedInCount ?? 0,
-    expectedNow: inProgress._sum.assignedCount ?? 0,
-    understaffedShiftIds: understaffed.map((s) => s.id),
-    // A shift never holds more places than its capacity, so the sums subtract cleanly.
-    openSlotsToday: (today_._sum.capacity ?? 0) - (today_._sum.assignedCount ?? 0),
-    serviceMinutesToday: minutes._sum.serviceMinutes ?? 0,
+    onDutyNow: Number(row!.onDutyNow),
+    expectedNow: Number(row!.expectedNow),
+    understaffedShiftIds: row!.understaffed.map(Number),
+    openSlotsToday: Number(row!.openSlots),
+    serviceMinutesToday: Number(row!.minutes),
   };
 }
