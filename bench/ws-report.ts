@@ -1,20 +1,14 @@
 /** The live scenarios' figures (written to bench/results.json as `live`) and their printed table. */
+import type { PhaseTally } from './ws-protocol.js';
 
-export interface LivePhase {
-  name: string;
+export interface LivePhase
+  extends Pick<PhaseTally, 'name' | 'expected' | 'received' | 'lost' | 'duplicated' | 'unexpected' | 'subscribersMissing'> {
   mutations: number;
   mutationErrors: number;
   mutationP50Ms: number;
   mutationP99Ms: number;
   events: number;
   eventsPerSecond: number;
-  /** (subscriber, event) pairs the filters and roles call for, and what arrived. */
-  expected: number;
-  received: number;
-  lost: number;
-  duplicated: number;
-  unexpected: number;
-  subscribersMissing: number;
   /** Commit (outbox recordedAt) → arrival at the client, ms. */
   p50: number | null;
   p95: number | null;
