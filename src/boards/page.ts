@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'graphql-yoga';
+import { getRoute } from '../common/get-route.js';
 
 /*
  * GET /board: the live duty-board page (web/board/), served as the static files `vite build`
@@ -40,43 +41,31 @@ const SECURITY_HEADERS = {
 };
 
 export function useBoardPage(dist: string = BOARD_DIST): Plugin {
-  return {
-    onRequest({ request, url, endResponse }) {
-      const path = url.pathname;
-      if (path !== '/board' && !path.startsWith('/board/')) return;
-      if (request.method !== 'GET' && request.method !== 'HEAD') {
-        endResponse(new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
-        return;
-      }
+  return getRoute(
+    (url) => (url.pathname === '/board' || url.pathname.startsWith('/board/') ? url.pathname : null),
+    (request, _url, path) => {
       const index = join(dist, 'index.html');
       if (!existsSync(index)) {
-        endResponse(new Response(MISSING, { status: 503, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } }));
-        return;
+        return new Response(MISSING, { status: 503, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
       }
       // /board/assets/<hashed file>: immutable; anything else under /board is the page (one route).
       const rest = path === '/board' ? '' : decodeURIComponent(path.slice('/board/'.length));
       if (rest.startsWith('assets/')) {
         const file = normalize(join(dist, rest));
         if (!file.startsWith(dist + sep) || !existsSync(file) || !statSync(file).isFile()) {
-          endResponse(new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
-          return;
+          return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
         }
-        endResponse(
-          new Response(request.method === 'HEAD' ? null : readFileSync(file), {
-            headers: {
-              'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-              'cache-control': 'public, max-age=31536000, immutable',
-              ...SECURITY_HEADERS,
-            },
-          }),
-        );
-        return;
+        return new Response(request.method === 'HEAD' ? null : readFileSync(file), {
+          headers: {
+            'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+            'cache-control': 'public, max-age=31536000, immutable',
+            ...SECURITY_HEADERS,
+          },
+        });
       }
-      endResponse(
-        new Response(request.method === 'HEAD' ? null : readFileSync(index), {
-          headers: { 'content-type': TYPES['.html']!, 'cache-control': 'no-cache', ...SECURITY_HEADERS },
-        }),
-      );
+      return new Response(request.method === 'HEAD' ? null : readFileSync(index), {
+        headers: { 'content-type': TYPES['.html']!, 'cache-control': 'no-cache', ...SECURITY_HEADERS },
+      });
     },
-  };
+  );
 }

@@ -1,5 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import type { AppServices } from '../context.js';
+import { getRoute } from '../common/get-route.js';
 import { feedByToken, renderCalendarFeed } from './service.js';
 
 /*
@@ -11,30 +12,18 @@ import { feedByToken, renderCalendarFeed } from './service.js';
 const PATH = /^\/calendar\/([^/]+)\.ics$/;
 
 export function useCalendarRoutes(services: AppServices): Plugin {
-  return {
-    // Synchronous for every other path: no promise (and no extra turn) on the GraphQL requests.
-    onRequest({ request, url, endResponse }) {
-      const match = PATH.exec(url.pathname);
-      if (!match) return;
-      return serve(request, url, endResponse, match);
-    },
-  };
-  async function serve(request: Request, url: URL, endResponse: (response: Response) => void, match: RegExpExecArray) {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      endResponse(new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
-      return;
-    }
-    const feed = await feedByToken(services.prisma, decodeURIComponent(match[1]!));
-    if (!feed) {
-      endResponse(new Response('No calendar feed has this address (it may have been revoked or replaced).\n', {
-        status: 404,
-        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-      }));
-      return;
-    }
-    const body = await renderCalendarFeed(services.prisma, feed, services.clock.now(), url.hostname || 'localhost');
-    endResponse(
-      new Response(request.method === 'HEAD' ? null : body, {
+  return getRoute(
+    (url) => PATH.exec(url.pathname),
+    async (request, url, match) => {
+      const feed = await feedByToken(services.prisma, decodeURIComponent(match[1]!));
+      if (!feed) {
+        return new Response('No calendar feed has this address (it may have been revoked or replaced).\n', {
+          status: 404,
+          headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+        });
+      }
+      const body = await renderCalendarFeed(services.prisma, feed, services.clock.now(), url.hostname || 'localhost');
+      return new Response(request.method === 'HEAD' ? null : body, {
         headers: {
           'content-type': 'text/calendar; charset=utf-8',
           'content-disposition': 'inline; filename="shifts.ics"',
@@ -42,7 +31,7 @@ export function useCalendarRoutes(services: AppServices): Plugin {
           'cache-control': 'private, no-cache',
           'referrer-policy': 'no-referrer',
         },
-      }),
-    );
-  }
+      });
+    },
+  );
 }
