@@ -9,6 +9,7 @@ import {
 import type { WebSocket } from 'ws';
 import { visibilityKey } from '../auth/viewer.js';
 import type { Context } from '../context.js';
+import type { EventFeed } from './feed.js';
 import { eventIdOf } from './sse-ids.js';
 
 /*
@@ -63,7 +64,7 @@ export function createSubscriptionGroups(): SubscriptionGroups {
       if (!(Symbol.asyncIterator in result)) return result;
       const group: Group = new Group(
         result[Symbol.asyncIterator](),
-        groupContext,
+        groupContext.events.feed,
         () => (executions += 1),
         () => groups.get(key) === group && groups.delete(key),
       );
@@ -147,7 +148,8 @@ class Group {
 
   constructor(
     private readonly source: AsyncIterator<ExecutionResult>,
-    private readonly context: Context,
+    /** The instance's feed: where a new member joins (its position) and is counted. */
+    private readonly feed: EventFeed,
     private readonly executed: () => unknown,
     private readonly onClose: () => unknown,
   ) {
@@ -161,7 +163,7 @@ class Group {
   /** A new member, or null if the group has closed. */
   add(target: GroupMemberTarget, memberContext: Context): Member | null {
     if (this.closed) return null;
-    const member = new Member(target, memberContext, this.context.events.feed.position, (m) => this.remove(m));
+    const member = new Member(target, memberContext, this.feed, (m) => this.remove(m));
     this.members.add(member);
     return member;
   }
@@ -212,14 +214,17 @@ class Member implements AsyncIterableIterator<never> {
   private readonly untrack: () => void;
   private readonly prefix: string;
 
+  /** The feed's last delivered sequence when it joined: it gets only later events. */
+  private readonly joinedAfter: number;
+
   constructor(
     private readonly target: GroupMemberTarget,
     context: Context,
-    /** The feed's last delivered sequence when it joined: it gets only later events. */
-    private readonly joinedAfter: number,
+    feed: EventFeed,
     private readonly leave: (member: Member) => void,
   ) {
-    this.untrack = context.events.feed.track();
+    this.joinedAfter = feed.position;
+    this.untrack = feed.track();
     this.prefix = `{"id":${JSON.stringify(target.operationId)},"type":"next","payload":`;
     void context.connection?.lease?.ended.then((reason) => this.end(reason));
   }
