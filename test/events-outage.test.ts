@@ -32,11 +32,8 @@ function bus(redis: OwnRedis, prefix: string, name: string): AppBus {
   return createEventBus({ redisUrl: redis.url, channelPrefix: prefix, connectionName: `${prefix}${name}`, logger: silent });
 }
 
-async function take(results: ResultQueue<EventsFollowSubscription>, n: number): Promise<RosterEventData[]> {
-  const events: RosterEventData[] = [];
-  for (let i = 0; i < n; i++) events.push((await results.next(20_000)).rosterChanged);
-  return events;
-}
+const take = async (results: ResultQueue<EventsFollowSubscription>, n: number): Promise<RosterEventData[]> =>
+  (await results.take(n, 20_000)).map((d) => d.rosterChanged);
 
 /**
  * Resolves when every Redis connection of these buses has gone down (after `kill`) or come back

@@ -76,11 +76,8 @@ describe('rosterChanged resumes after a point', () => {
   const stored = async (shiftId: number) =>
     (await t.db.prisma.outboxEvent.findMany({ where: { shiftId }, orderBy: { sequence: 'asc' } })).map((r) => Number(r.sequence));
 
-  async function take(results: ResultQueue<EventsFollowSubscription>, n: number): Promise<RosterEventData[]> {
-    const events: RosterEventData[] = [];
-    for (let i = 0; i < n; i++) events.push((await results.next()).rosterChanged);
-    return events;
-  }
+  const take = async (results: ResultQueue<EventsFollowSubscription>, n: number): Promise<RosterEventData[]> =>
+    (await results.take(n)).map((d) => d.rosterChanged);
 
   it('graphql-ws: disconnect, 20 events, reconnect with `after` → exactly those 20, then live ones', async () => {
     const x = await stage(22);

@@ -79,12 +79,6 @@ describe('rosterChanged subscription groups over graphql-ws', () => {
     return expectType(result.data!.assignVolunteer, 'AssignVolunteerPayload').assignment;
   }
 
-  /** Reads n results (data and errors, as sent). */
-  async function take<T>(results: ResultQueue<T>, n: number) {
-    const out = [];
-    for (let i = 0; i < n; i++) out.push(await results.nextResult());
-    return out;
-  }
 
   it('runs one execution per event per group, and every socket gets exactly what a subscription of its own gets', async () => {
     const x = await stage();
@@ -115,10 +109,10 @@ describe('rosterChanged subscription groups over graphql-ws', () => {
     await assign(x.atA, x.volunteers[1]!);
 
     for (const s of subscriptions) {
-      const alone = await take(s.alone.results, s.expected);
+      const alone = await s.alone.results.nextResults(s.expected);
       expect(alone.length, s.name).toBe(s.expected);
       for (const [i, sub] of s.grouped.entries()) {
-        expect(await take(sub.results, s.expected), `${s.name}, socket ${i}`).toEqual(alone);
+        expect(await sub.results.nextResults(s.expected), `${s.name}, socket ${i}`).toEqual(alone);
       }
     }
     // Anonymous subscribers see the change but not the person; managers only their own institute.
@@ -153,7 +147,7 @@ describe('rosterChanged subscription groups over graphql-ws', () => {
     async function statementsFor(shiftId: number, volunteerId: number, subs: { results: ResultQueue<unknown> }[]) {
       t.queries.length = 0;
       await assign(shiftId, volunteerId);
-      for (const sub of subs) await take(sub.results, 2);
+      for (const sub of subs) await sub.results.nextResults(2);
       return t.queries.length;
     }
     let before = t.live.subscriptionsStarted();
@@ -177,7 +171,7 @@ describe('rosterChanged subscription groups over graphql-ws', () => {
     const first = ws(ANONYMOUS).subscribe(AuthRosterEventsDocument, {});
     await t.live.waitForSubscriptionsStarted(before + 1);
     await assign(x.atA, x.volunteers[0]!);
-    const seen = await take(first.results, 2);
+    const seen = await first.results.nextResults(2);
     expect(seen.map((r) => r.data?.rosterChanged.kind)).toEqual(['ASSIGNED', 'STAFFING_CHANGED']);
 
     before = t.live.subscriptionsStarted();
@@ -193,7 +187,7 @@ describe('rosterChanged subscription groups over graphql-ws', () => {
     first.stop();
     await until(() => groups().members === 1);
     await assign(x.atB, x.volunteers[2]!);
-    const third = await take(second.results, 2);
+    const third = await second.results.nextResults(2);
     expect(third.map((r) => [r.data?.rosterChanged.kind, r.data?.rosterChanged.shift?.id])).toEqual([
       ['ASSIGNED', gid('Shift', x.atB)],
       ['STAFFING_CHANGED', gid('Shift', x.atB)],

@@ -58,6 +58,20 @@ export class ResultQueue<T> {
     return result.data;
   }
 
+  /** The next n results not yet read (data and errors, as sent). */
+  async nextResults(n: number, limitMs?: number) {
+    const results = [];
+    for (let i = 0; i < n; i++) results.push(await this.nextResult(limitMs));
+    return results;
+  }
+
+  /** The data of the next n results, failing on GraphQL errors. */
+  async take(n: number, limitMs?: number): Promise<T[]> {
+    const data: T[] = [];
+    for (let i = 0; i < n; i++) data.push(await this.next(limitMs));
+    return data;
+  }
+
   /** Reads results until one satisfies the predicate; returns it and how many were read. */
   async until(predicate: (data: T) => boolean, limitMs?: number): Promise<{ data: T; count: number }> {
     for (let count = 1; ; count++) {
