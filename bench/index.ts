@@ -151,7 +151,7 @@ try {
         ...target,
         headers: run.server === 'yoga' ? {} : { authorization: `Bearer ${accessToken}` },
         rate: run.rate,
-        connections: run.rate ? Math.max(1, Math.round(run.rate / 2)) : 20,
+        connections: 20,
         seconds: SECONDS,
         check: scenario.check,
       });
@@ -167,12 +167,12 @@ try {
 // ------------------------------------------------------------------------------------- report
 
 const width = Math.max(0, ...loadRows.map((r) => r.scenario.length));
-if (loadRows.length) console.log(`\nHTTP load: ${SECONDS} s per run, 20 connections (rate ÷ 2 at a fixed rate); latency per response in ms`);
-if (loadRows.length) console.log(`${'scenario'.padEnd(width)}  server  rate      req/s    p50    p95    p99  errors  SQL  RSS MB`);
+if (loadRows.length) console.log(`\nHTTP load: ${SECONDS} s per run, flat out on 20 connections, a fixed rate as evenly spaced arrivals; latency per response in ms`);
+if (loadRows.length) console.log(`${'scenario'.padEnd(width)}  server  rate      req/s    p50    p95    p99  errors  late  SQL  RSS MB`);
 for (const r of loadRows) {
   const f = (n: number) => n.toFixed(1).padStart(6);
   console.log(
-    `${r.scenario.padEnd(width)}  ${r.server.padEnd(6)}  ${(r.rate ? `${r.rate}/s` : 'max').padEnd(6)}  ${r.perSecond.toFixed(1).padStart(7)}  ${f(r.p50)} ${f(r.p95)} ${f(r.p99)}  ${String(r.errors).padStart(6)}  ${String(r.sql ?? '-').padStart(3)}  ${String(r.rssMb).padStart(6)}`,
+    `${r.scenario.padEnd(width)}  ${r.server.padEnd(6)}  ${(r.rate ? `${r.rate}/s` : 'max').padEnd(6)}  ${r.perSecond.toFixed(1).padStart(7)}  ${f(r.p50)} ${f(r.p95)} ${f(r.p99)}  ${String(r.errors).padStart(6)}  ${String(r.late).padStart(4)}  ${String(r.sql ?? '-').padStart(3)}  ${String(r.rssMb).padStart(6)}`,
   );
 }
 const flat = (scenario: string, serverName: string) => loadRows.find((r) => r.scenario === scenario && r.server === serverName && r.rate === null);

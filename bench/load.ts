@@ -83,8 +83,12 @@ export interface LoadOptions {
   url: string;
   body: unknown;
   headers: Record<string, string>;
-  /** Requests per second over all connections; flat out when omitted. */
+  /**
+   * Requests per second, arriving evenly spaced (see `load`); flat out over `connections` when
+   * omitted.
+   */
   rate?: number;
+  /** Connections for a flat-out run (a fixed rate uses one connection per request per second). */
   connections: number;
   seconds: number;
   /** Checks one response body before the run (e.g. no GraphQL errors). */
@@ -99,13 +103,26 @@ export interface LoadResult {
   p50: number;
   p95: number;
   p99: number;
-  /** autocannon's own percentiles, corrected for coordinated omission at a fixed rate. */
-  corrected: { p50: number; p90: number; p97_5: number; p99: number };
+  /**
+   * At a fixed rate: the responses that came back later than the next request was due on their
+   * connection (each connection sends one request a second). A request is then sent late and its
+   * latency understates the wait (coordinated omission), so a non-zero count marks an overloaded run.
+   */
+  late: number;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 const round = (n: number) => Math.round(n * 10) / 10;
+const MAX_PACED_CONNECTIONS = 200;
 
+/**
+ * Runs autocannon against one URL. Flat out: `connections` connections, each sending its next
+ * request as soon as the last is answered. At a fixed rate: arrivals spaced evenly, 1000/rate ms
+ * apart — one autocannon instance per request per second, each one connection at 1 req/s, started
+ * 1000/rate ms after the one before. (autocannon's own `overallRate` lets every connection send its
+ * share back to back at the start of each second, so "20 req/s" arrived as bursts of 10
+ * simultaneous requests and measured queueing behind the burst, not latency at that rate.)
+ */
 export async function load(options: LoadOptions): Promise<LoadResult> {
   const body = JSON.stringify(options.body);
   const headers = { 'content-type': 'application/json', ...options.headers };
@@ -115,30 +132,38 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   options.check?.(json);
 
   const times: number[] = [];
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: options.url,
-        method: 'POST',
-        headers,
-        body,
-        connections: options.connections,
-        duration: options.seconds,
-        ...(options.rate ? { overallRate: options.rate } : {}),
-      },
-      (error, done) => (error ? reject(error) : resolve(done)),
-    );
-    instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
-  });
+  const run = (connections: number, rate?: number) =>
+    new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(
+        { url: options.url, method: 'POST', headers, body, connections, duration: options.seconds, ...(rate ? { overallRate: rate } : {}) },
+        (error, done) => (error ? reject(error) : resolve(done)),
+      );
+      instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
+    });
+  let results: autocannon.Result[];
+  if (!options.rate) {
+    results = [await run(options.connections)];
+  } else {
+    const paced = Math.round(options.rate);
+    if (paced < 1 || paced > MAX_PACED_CONNECTIONS) throw new Error(`a fixed rate must be 1 to ${MAX_PACED_CONNECTIONS} req/s, not ${options.rate}`);
+    const spacing = 1000 / paced;
+    const runs: Promise<autocannon.Result>[] = [];
+    for (let i = 0; i < paced; i++) {
+      runs.push(run(1, 1));
+      if (i < paced - 1) await new Promise((resolve) => setTimeout(resolve, spacing));
+    }
+    results = await Promise.all(runs);
+  }
   times.sort((a, b) => a - b);
+  const total = results.reduce((n, r) => n + r.requests.total, 0);
   return {
     rate: options.rate ?? null,
-    requests: result.requests.total,
-    perSecond: round(result.requests.total / options.seconds),
-    errors: result.errors + result.non2xx + result.timeouts,
+    requests: total,
+    perSecond: round(total / options.seconds),
+    errors: results.reduce((n, r) => n + r.errors + r.non2xx + r.timeouts, 0),
     p50: round(percentile(times, 50)),
     p95: round(percentile(times, 95)),
     p99: round(percentile(times, 99)),
-    corrected: { p50: result.latency.p50, p90: result.latency.p90, p97_5: result.latency.p97_5, p99: result.latency.p99 },
+    late: options.rate ? times.filter((t) => t > 1000).length : 0,
   };
 }

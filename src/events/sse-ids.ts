@@ -10,23 +10,49 @@ import { type Plugin, getSSEProcessor, handleStreamOrSingleExecutionResult } fro
  */
 
 const EVENT_ID = Symbol('sse event id');
+const SNAPSHOT = Symbol('snapshot number');
+
+interface Tags {
+  [EVENT_ID]?: string;
+  [SNAPSHOT]?: number;
+}
 
 /** Records the id of the event a subscription is resolving; the result built from it carries the id. */
 export function markEventId(ctx: object, id: string | number): void {
-  (ctx as { [EVENT_ID]?: string })[EVENT_ID] = String(id);
+  (ctx as Tags)[EVENT_ID] = String(id);
 }
 
 /** The event id a subscription result was built from (see markEventId), if any. */
 export function eventIdOf(result: object): string | undefined {
-  return (result as { [EVENT_ID]?: string })[EVENT_ID];
+  return (result as Tags)[EVENT_ID];
 }
 
-/** Moves the id recorded while resolving onto the result it became. */
+/**
+ * Records the number of the snapshot a subscription is resolving (dutyBoard: the board hub's
+ * counter, which grows with every snapshot taken), so shared streams can order snapshots; unlike
+ * an event id it is never written to SSE, since it is no resume point.
+ */
+export function markSnapshotNumber(ctx: object, n: number): void {
+  (ctx as Tags)[SNAPSHOT] = n;
+}
+
+/** The snapshot number a subscription result was built from (see markSnapshotNumber), if any. */
+export function snapshotNumberOf(result: object): number | undefined {
+  return (result as Tags)[SNAPSHOT];
+}
+
+/** Moves the tags recorded while resolving onto the result they became. */
 function tagResult(ctx: object, result: object) {
-  const holder = ctx as { [EVENT_ID]?: string };
-  if (holder[EVENT_ID] === undefined) return;
-  (result as { [EVENT_ID]?: string })[EVENT_ID] = holder[EVENT_ID];
-  delete holder[EVENT_ID];
+  const holder = ctx as Tags;
+  const tagged = result as Tags;
+  if (holder[EVENT_ID] !== undefined) {
+    tagged[EVENT_ID] = holder[EVENT_ID];
+    delete holder[EVENT_ID];
+  }
+  if (holder[SNAPSHOT] !== undefined) {
+    tagged[SNAPSHOT] = holder[SNAPSHOT];
+    delete holder[SNAPSHOT];
+  }
 }
 
 const NEXT_FRAME = 'event: next\n';

@@ -10,7 +10,7 @@ import type { WebSocket } from 'ws';
 import { visibilityKey } from '../auth/viewer.js';
 import type { Context } from '../context.js';
 import type { EventFeed } from './feed.js';
-import { eventIdOf } from './sse-ids.js';
+import { eventIdOf, snapshotNumberOf } from './sse-ids.js';
 
 /*
  * Live fan-out by group. WebSocket subscriptions with the same document, operation name,
@@ -22,8 +22,14 @@ import { eventIdOf } from './sse-ids.js';
  *
  * - Only root fields listed in GROUPED_FIELDS, and only live ones: a subscription that resumes
  *   (`after`) replays its own history, so it runs alone.
- * - A member receives the events delivered after it joined (the feed's position then), exactly as
- *   a subscription of its own would: none from before, none missed.
+ * - An event stream (rosterChanged): a member receives the events delivered after it joined (the
+ *   feed's position then), exactly as a subscription of its own would: none from before, none
+ *   missed.
+ * - A snapshot stream (dutyBoard): a subscription starts with a snapshot of its own, so a member
+ *   first runs its operation alone for that first result (the board hub shares the snapshot's SQL
+ *   with whoever asks at the time), then receives the group's results numbered after it (the
+ *   hub's snapshot number, src/events/sse-ids.ts). What the group delivers meanwhile waits,
+ *   coalesced to the newest, so no later snapshot is missed and none arrives out of order.
  * - Each member stays bound to its own connection: the connection's lease ends the member's stream
  *   (UNAUTHENTICATED, then the socket closes with 4401), and a socket that does not read is closed
  *   as a slow consumer by the socket limits (src/ws-limits.ts), so nothing queues without bound.
@@ -31,8 +37,14 @@ import { eventIdOf } from './sse-ids.js';
  *   (`liveGroup`), so the group outlives any one member; it stops when its last member leaves.
  */
 
-/** Subscription root fields whose live streams are shared. */
-export const GROUPED_FIELDS: ReadonlySet<string> = new Set(['rosterChanged']);
+/** How a stream orders its results for a member that joins late (see above). */
+type StreamKind = 'events' | 'snapshots';
+
+/** Subscription root fields whose live streams are shared, and what kind of stream each is. */
+export const GROUPED_FIELDS: ReadonlyMap<string, StreamKind> = new Map([
+  ['rosterChanged', 'events'],
+  ['dutyBoard', 'snapshots'],
+]);
 
 /** What a grouped WebSocket operation needs besides its execution arguments. */
 export interface GroupMemberTarget {
@@ -63,6 +75,7 @@ export function createSubscriptionGroups(): SubscriptionGroups {
       const result = await subscribe({ ...args, contextValue: groupContext });
       if (!(Symbol.asyncIterator in result)) return result;
       const group: Group = new Group(
+        streamKind(args.document, args.operationName)!,
         result[Symbol.asyncIterator](),
         groupContext.events.feed,
         () => (executions += 1),
@@ -95,9 +108,14 @@ export function createSubscriptionGroups(): SubscriptionGroups {
         const settled = await (existing ?? open(key, args, subscribe));
         if (!(settled instanceof Group)) return settled;
         const member = settled.add(target, args.contextValue as Context);
-        if (member) return member;
-        // That group closed as this one arrived: start another.
-        if (groups.get(key) === settled) groups.delete(key);
+        if (!member) {
+          // That group closed as this one arrived: start another.
+          if (groups.get(key) === settled) groups.delete(key);
+          continue;
+        }
+        if (settled.kind === 'events') return member;
+        const failed = await prime(member, args, subscribe);
+        return failed ?? member;
       }
     },
     stats: () => {
@@ -132,6 +150,46 @@ function isNull(value: ValueNode, variables: Record<string, unknown>): boolean {
   return value.kind === Kind.VARIABLE && variables[value.name.value] == null;
 }
 
+/** The stream kind of a grouped operation's root field. */
+function streamKind(document: DocumentNode, operationName: string | null | undefined): StreamKind | undefined {
+  const root = getOperationAST(document, operationName)?.selectionSet.selections[0];
+  return root?.kind === Kind.FIELD ? GROUPED_FIELDS.get(root.name.value) : undefined;
+}
+
+/** The message graphql-ws would send for a result, without its envelope. */
+function serialise(result: ExecutionResult): string {
+  const { errors, ...rest } = result;
+  return JSON.stringify(errors ? { ...rest, errors: errors.map((e) => e.toJSON()) } : rest);
+}
+
+/**
+ * A snapshot-stream member's first result: its operation run alone with the member's own viewer
+ * (in a context no connection owns, like the group's: the member itself is bound to the lease),
+ * ended after one result. An error result when it cannot start, which ends the member.
+ */
+async function prime(member: Member, args: ExecutionArgs, subscribe: Subscribe): Promise<ExecutionResult | undefined> {
+  let first: IteratorResult<ExecutionResult> | undefined;
+  try {
+    const result = await subscribe({ ...args, contextValue: { ...(args.contextValue as Context), connection: undefined, liveGroup: true } });
+    if (!(Symbol.asyncIterator in result)) {
+      member.end();
+      return result;
+    }
+    const own = result[Symbol.asyncIterator]();
+    try {
+      first = await own.next();
+    } finally {
+      await own.return?.();
+    }
+  } catch (error) {
+    member.end(error);
+    return undefined;
+  }
+  if (first.done) member.end();
+  else member.primed(serialise(first.value), snapshotNumberOf(first.value));
+  return undefined;
+}
+
 /** JSON with object keys in order, so the same variables sent in another order group together. */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
@@ -147,6 +205,7 @@ class Group {
   private closed = false;
 
   constructor(
+    readonly kind: StreamKind,
     private readonly source: AsyncIterator<ExecutionResult>,
     /** The instance's feed: where a new member joins (its position) and is counted. */
     private readonly feed: EventFeed,
@@ -163,7 +222,7 @@ class Group {
   /** A new member, or null if the group has closed. */
   add(target: GroupMemberTarget, memberContext: Context): Member | null {
     if (this.closed) return null;
-    const member = new Member(target, memberContext, this.feed, (m) => this.remove(m));
+    const member = new Member(target, memberContext, this.feed, this.kind, (m) => this.remove(m));
     this.members.add(member);
     return member;
   }
@@ -188,12 +247,10 @@ class Group {
         const next = await this.source.next();
         if (next.done || this.closed) break;
         this.executed();
-        const { errors, ...rest } = next.value;
         // The payload graphql-ws would build, serialised once for every member.
-        const payload = JSON.stringify(errors ? { ...rest, errors: errors.map((e) => e.toJSON()) } : rest);
-        const id = eventIdOf(next.value);
-        const sequence = id === undefined ? undefined : Number(id);
-        for (const member of this.members) member.deliver(payload, sequence);
+        const payload = serialise(next.value);
+        const order = this.kind === 'events' ? Number(eventIdOf(next.value) ?? NaN) : (snapshotNumberOf(next.value) ?? NaN);
+        for (const member of this.members) member.deliver(payload, Number.isNaN(order) ? undefined : order);
       }
       this.close();
     } catch (error) {
@@ -214,23 +271,52 @@ class Member implements AsyncIterableIterator<never> {
   private readonly untrack: () => void;
   private readonly prefix: string;
 
-  /** The feed's last delivered sequence when it joined: it gets only later events. */
-  private readonly joinedAfter: number;
+  /**
+   * It gets only results ordered after this: for an event stream the feed's last delivered
+   * sequence when it joined; for a snapshot stream the number of its own first snapshot.
+   */
+  private after: number;
+  /** A snapshot-stream member until its first result is written; what the group sends waits. */
+  private priming: boolean;
+  private waiting?: { payload: string; order: number };
 
   constructor(
     private readonly target: GroupMemberTarget,
     context: Context,
     feed: EventFeed,
+    kind: StreamKind,
     private readonly leave: (member: Member) => void,
   ) {
-    this.joinedAfter = feed.position;
+    this.after = kind === 'events' ? feed.position : Number.POSITIVE_INFINITY;
+    this.priming = kind === 'snapshots';
     this.untrack = feed.track();
     this.prefix = `{"id":${JSON.stringify(target.operationId)},"type":"next","payload":`;
     void context.connection?.lease?.ended.then((reason) => this.end(reason));
   }
 
-  deliver(payload: string, sequence: number | undefined): void {
-    if (this.done || (sequence !== undefined && sequence <= this.joinedAfter)) return;
+  deliver(payload: string, order: number | undefined): void {
+    if (this.done) return;
+    if (this.priming) {
+      // The newest only: a snapshot replaces the one before it.
+      if (order !== undefined && (!this.waiting || order > this.waiting.order)) this.waiting = { payload, order };
+      return;
+    }
+    if (order !== undefined && order <= this.after) return;
+    this.write(payload);
+  }
+
+  /** A snapshot-stream member's own first result (numbered `order`), then what waited if newer. */
+  primed(payload: string, order: number | undefined): void {
+    if (this.done || !this.priming) return;
+    this.priming = false;
+    this.after = order ?? Number.NEGATIVE_INFINITY;
+    this.write(payload);
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting) this.deliver(waiting.payload, waiting.order);
+  }
+
+  private write(payload: string): void {
     const { socket } = this.target;
     if (socket.readyState !== socket.OPEN) return;
     socket.send(`${this.prefix}${payload}}`);

@@ -48,7 +48,9 @@ interface Subscriber {
   fail(error: unknown): void;
 }
 
-type Numbered = SequencedBoard & { n: number };
+/** A snapshot as the hub hands it out: `n` grows with every snapshot taken, on every site. */
+export type NumberedBoard = SequencedBoard & { n: number };
+type Numbered = NumberedBoard;
 
 interface SiteBoard {
   site: { id: number; path: string };
@@ -149,10 +151,11 @@ export function sharedBoard(
   ctx: Context,
   site: { id: number; path: string },
   relevant: (event: RosterEvent) => boolean,
-): AsyncIterable<SequencedBoard> {
+): AsyncIterable<NumberedBoard> {
   const hub = hubOf(ctx);
-  return new Repeater<SequencedBoard>(async (push, stop) => {
-    const changes = ctx.events.feed.listen();
+  return new Repeater<NumberedBoard>(async (push, stop) => {
+    // A subscription group's stream (src/events/subscription-groups.ts) counts its members itself.
+    const changes = ctx.events.feed.listen({ shared: ctx.liveGroup });
     let pending: Numbered | undefined;
     let pushing = false;
     const subscriber: Subscriber = {

@@ -6,11 +6,11 @@ import type { Context } from '../context.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { ResumePointError, checkResumePoint, eventsAfter } from '../events/outbox.js';
 import { whileSessionLasts } from '../auth/live-sessions.js';
-import { markEventId } from '../events/sse-ids.js';
+import { markEventId, markSnapshotNumber } from '../events/sse-ids.js';
 import { forbidden } from '../auth/errors.js';
 import { boardCovers } from '../boards/service.js';
 import { SiteRef } from '../sites/schema.js';
-import { DUTY_BOARD_MIN_INTERVAL_MS, type SequencedBoard, boardSnapshot, sharedBoard } from './board-hub.js';
+import { DUTY_BOARD_MIN_INTERVAL_MS, type NumberedBoard, type SequencedBoard, boardSnapshot, sharedBoard } from './board-hub.js';
 import { sharedField } from '../common/shared-fields.js';
 import type { RosterEvent } from './events.js';
 import { RosterEventRef, staffScope } from './event-schema.js';
@@ -105,7 +105,11 @@ builder.subscriptionFields((t) => ({
       requireBoardCovers(ctx, site);
       return whileSessionLasts(ctx, sharedBoard(ctx, site, underSite(site.path)));
     },
-    resolve: (snapshot: SequencedBoard) => snapshot,
+    resolve: (snapshot: NumberedBoard, _args, ctx) => {
+      // Shared streams keep members' snapshots in order by it (src/events/subscription-groups.ts).
+      markSnapshotNumber(ctx, snapshot.n);
+      return snapshot;
+    },
   }),
 }));
 
