@@ -184,6 +184,53 @@ describe.each(DATABASE_KINDS)('outbox, relay and feed on %s', (kind) => {
     expect((await listener.next()).done).toBe(true);
   });
 
+  it('a shared (group) listener is paced: a burst reaches it over turns of the event loop, all of it and in order', async () => {
+    await markAllSent();
+    const feed = new EventFeed(prisma, silent);
+    await feed.start();
+    const shared = [feed.listen({ shared: true }), feed.listen({ shared: true })];
+    const plain = feed.listen();
+    const burst = await append(600, true);
+    await feed.offer(burst);
+    // Each consumer reads its queued events back to back; a turn of the event loop (setImmediate)
+    // counts how many the shared ones had read by then. Unpaced, a consumer reads its whole queue
+    // in one run of microtasks, before any turn.
+    let turns = 0;
+    const readAtTurn: number[] = [];
+    const counts = [0, 0];
+    const ticker = () => {
+      turns += 1;
+      readAtTurn.push(counts[0]! + counts[1]!);
+      if (counts[0]! + counts[1]! < 2 * burst.length) setImmediate(ticker);
+    };
+    setImmediate(ticker);
+    const read = await Promise.all([
+      ...shared.map(async (listener, i) => {
+        const got: number[] = [];
+        for (let n = 0; n < burst.length; n++) {
+          got.push((await listener.next()).value!.sequence);
+          counts[i] += 1;
+        }
+        return got;
+      }),
+      (async () => {
+        const got: number[] = [];
+        for (let n = 0; n < burst.length; n++) got.push((await plain.next()).value!.sequence);
+        return { got, turnsSeen: turns };
+      })(),
+    ]);
+    const sequences = burst.map((e) => e.sequence);
+    expect(read[0]).toEqual(sequences);
+    expect(read[1]).toEqual(sequences);
+    expect((read[2] as { got: number[] }).got).toEqual(sequences);
+    // The unshared listener read all 600 before the first turn; the shared ones took many turns.
+    expect((read[2] as { turnsSeen: number }).turnsSeen).toBe(0);
+    expect(turns).toBeGreaterThan(4);
+    expect(readAtTurn[0]).toBeLessThan(2 * burst.length);
+    for (const listener of [...shared, plain]) await listener.return();
+    await feed.close();
+  });
+
   it('the feed ends its listeners with EVENTS_UNAVAILABLE when the outbox cannot be read', async () => {
     const feed = new EventFeed(prisma, silent);
     await feed.start();

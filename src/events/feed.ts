@@ -13,6 +13,9 @@ export interface ListenerHooks {
 export const MAX_PENDING_EVENTS = 50_000;
 /** Rows read per query when the feed catches up from the outbox. */
 const CATCH_UP_BATCH = 1_000;
+/** The turn of the event loop a paced listener's steps aim for (see Pacer). */
+export const PACED_TURN_MS = 4;
+const MAX_STEPS_PER_TURN = 4_096;
 
 /** A live stream of the feed's events, from when it was opened. */
 export interface FeedListener extends AsyncIterableIterator<LiveEvent> {
@@ -31,6 +34,7 @@ export interface FeedListener extends AsyncIterableIterator<LiveEvent> {
 export class EventFeed {
   private delivered = 0;
   private readonly listeners = new Set<Listener>();
+  private readonly pacer = new Pacer();
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
 
@@ -70,7 +74,9 @@ export class EventFeed {
   /**
    * Opens a listener: it receives every event delivered from now on. It counts as a subscriber
    * (ListenerHooks) unless `shared`: a subscription group's one listener, whose members are
-   * counted one by one with track().
+   * counted one by one with track(). A shared listener is also paced (see Pacer): a group executes
+   * every event it reads, and a hundred groups executing a burst at once would hold the event loop
+   * for as long as that takes, in front of every HTTP request.
    */
   listen(options: { shared?: boolean } = {}): FeedListener {
     if (this.closed) throw unavailable('The server is shutting down; reconnect to another instance.');
@@ -78,7 +84,7 @@ export class EventFeed {
     const listener = new Listener(() => {
       this.listeners.delete(listener);
       if (counted) this.hooks?.stopped();
-    });
+    }, options.shared ? this.pacer : undefined);
     this.listeners.add(listener);
     if (counted) this.hooks?.started();
     return listener;
@@ -137,13 +143,69 @@ function unavailable(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'EVENTS_UNAVAILABLE' } });
 }
 
-/** One listener's queue of delivered events. */
+/**
+ * Spreads the steps of paced listeners over turns of the event loop, so that the work they start
+ * (a group's execution of an event and its socket writes) leaves room for I/O: each turn grants a
+ * batch of waiting steps, in the order they asked, and the batch adapts to the time a turn takes —
+ * halved when a turn took over twice PACED_TURN_MS, doubled when it took under PACED_TURN_MS.
+ * Between two turns the event loop polls, so an HTTP request waits behind one turn's share of the
+ * fan-out at each of its steps, not behind a whole burst of it. Every step is granted in order:
+ * the fan-out falls behind under load, and catches up after; nothing is dropped.
+ */
+class Pacer {
+  private readonly waiting: (() => void)[] = [];
+  private head = 0;
+  private batch = 64;
+  private lastTurn = 0;
+  private scheduled = false;
+
+  /** Resolves on a turn of its own. */
+  step(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(this.turn);
+      }
+    });
+  }
+
+  private readonly turn = () => {
+    const now = performance.now();
+    if (this.lastTurn > 0) {
+      const took = now - this.lastTurn;
+      if (took > 2 * PACED_TURN_MS) this.batch = Math.max(1, this.batch >> 1);
+      else if (took < PACED_TURN_MS) this.batch = Math.min(MAX_STEPS_PER_TURN, this.batch * 2);
+    }
+    const end = Math.min(this.waiting.length, this.head + this.batch);
+    while (this.head < end) this.waiting[this.head++]!();
+    if (this.head < this.waiting.length) {
+      if (this.head >= 1_024) {
+        this.waiting.splice(0, this.head);
+        this.head = 0;
+      }
+      this.lastTurn = now;
+      setImmediate(this.turn);
+      return;
+    }
+    // Idle: the next step starts a fresh measure.
+    this.waiting.length = 0;
+    this.head = 0;
+    this.lastTurn = 0;
+    this.scheduled = false;
+  };
+}
+
+/** One listener's queue of delivered events; with a pacer, each event is handed out on a turn. */
 class Listener implements FeedListener {
   private readonly queue: LiveEvent[] = [];
   private waiting?: { resolve: (r: IteratorResult<LiveEvent>) => void; reject: (e: unknown) => void };
   private done = false;
   private error: unknown;
-  constructor(private readonly detach: () => void) {}
+  constructor(
+    private readonly detach: () => void,
+    private readonly pacer?: Pacer,
+  ) {}
 
   push(event: LiveEvent): void {
     if (this.done) return;
@@ -190,6 +252,14 @@ class Listener implements FeedListener {
   }
 
   next(): Promise<IteratorResult<LiveEvent>> {
+    if (!this.pacer) return this.take();
+    return this.take().then(async (step) => {
+      if (!step.done) await this.pacer!.step();
+      return step;
+    });
+  }
+
+  private take(): Promise<IteratorResult<LiveEvent>> {
     if (this.queue.length > 0) return Promise.resolve({ value: this.queue.shift()!, done: false });
     if (this.error !== undefined) {
       const error = this.error;
