@@ -37,6 +37,12 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/.+/, 'DATABASE_URL must be a postgresql:// connection string')
     .optional(),
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ error: 'DATABASE_POOL_SIZE must be a number' })
+    .int('DATABASE_POOL_SIZE must be a whole number')
+    .min(1, 'DATABASE_POOL_SIZE must be between 1 and 200')
+    .max(200, 'DATABASE_POOL_SIZE must be between 1 and 200')
+    .default(20),
   DATA_DIR: z.string().min(1, 'DATA_DIR must not be empty').default('./.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z
@@ -99,6 +105,8 @@ export type Config = {
   host: string;
   /** PostgreSQL connection string; absent means the embedded PGlite database. */
   databaseUrl?: string;
+  /** Connections to PostgreSQL at most. */
+  databasePoolSize: number;
   /** PGlite data directory, or 'memory' to keep the embedded database in memory. */
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -166,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,

@@ -28,7 +28,7 @@ async function main() {
     console.error(portProblem);
     process.exit(1);
   }
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, dataDir: config.dataDir });
   const applied = await migrate(db.sql);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const seeded = await seedIfEmpty(db.prisma);

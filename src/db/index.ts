@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { ReservingPool } from './pool.js';
 import type { SqlDriver } from './sql.js';
 
 export type { PrismaClient } from '../generated/prisma/client.js';
@@ -14,6 +14,8 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export interface DatabaseOptions {
   /** A postgresql:// URL; without it the embedded PGlite database is used. */
   databaseUrl?: string;
+  /** Connections to PostgreSQL at most; 10 unless given (the server passes DATABASE_POOL_SIZE). Ignored without databaseUrl. */
+  poolSize?: number;
   /** PGlite's data directory, or 'memory'. Ignored with databaseUrl. */
   dataDir?: string;
   /** Called with every SQL statement Prisma sends (for logs and the statement-count benchmarks). */
@@ -37,7 +39,7 @@ const transactionOptions = { maxWait: 20_000, timeout: 30_000 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const database = options.databaseUrl
-    ? openPostgres(options.databaseUrl)
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
     : await openPglite(options.dataDir ?? './.data');
   if (options.onQuery) {
     const onQuery = options.onQuery;
@@ -46,8 +48,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return database;
 }
 
-function openPostgres(url: string): Database {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+function openPostgres(url: string, poolSize: number): Database {
+  // A quarter of the connections (at least 2) stay free for statements outside transactions.
+  const pool = new ReservingPool({ connectionString: url, max: poolSize, reserved: Math.min(poolSize - 1, Math.max(2, Math.floor(poolSize / 4))) });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const prisma = new PrismaClient({

@@ -90,6 +90,15 @@ export class EventFeed {
     return listener;
   }
 
+  /**
+   * Waits for a paced turn (see Pacer): for a subscription group's work on an event that resumes
+   * after a shared load (src/roster/event-schema.ts), which would otherwise resume for every group
+   * at once, outside the turns, when the load completes.
+   */
+  paced(): Promise<void> {
+    return this.pacer.step();
+  }
+
   /** Counts a subscriber that hears the feed through a shared listener; call the result when it stops. */
   track(): () => void {
     this.hooks?.started();

@@ -40,6 +40,7 @@ export const RosterEventKindEnum = builder.enumType('RosterEventKind', {
  * key, so it counts as used on every path.
  */
 function eventRow<T>(
+  ctx: Context,
   e: RosterEvent,
   field: string,
   id: number | null | undefined,
@@ -47,7 +48,11 @@ function eventRow<T>(
   load: (id: number) => Promise<T>,
 ): Promise<T> | null {
   const key = `${field}:${JSON.stringify(query)}`;
-  return id == null ? null : sharedField(e, key, () => load(id));
+  if (id == null) return null;
+  const row = sharedField(e, key, () => load(id));
+  // A group's execution resumes on a paced turn (src/events/feed.ts), not with every other group's
+  // in one run when the shared load completes.
+  return ctx.liveGroup ? row.then(async (value) => (await ctx.events.feed.paced(), value)) : row;
 }
 
 export const RosterEventRef = builder.node(builder.objectRef<RosterEvent>('RosterEvent'), {
@@ -74,21 +79,21 @@ export const RosterEventRef = builder.node(builder.objectRef<RosterEvent>('Roste
       nullable: true,
       description:
         'The shift concerned, as it is now. Null (with a FORBIDDEN error) for anonymous subscribers once it is no longer public, e.g. full.',
-      resolve: (query, e, _args, ctx) => eventRow(e, 'shift', e.shiftId, query, (id) => ctx.prisma.shift.findUnique({ ...query, where: { id } })),
+      resolve: (query, e, _args, ctx) => eventRow(ctx, e, 'shift', e.shiftId, query, (id) => ctx.prisma.shift.findUnique({ ...query, where: { id } })),
     }),
     assignment: t.prismaField({
       type: 'ShiftAssignment',
       nullable: true,
       description: 'The assignment concerned; null for changes to the shift as a whole.',
       resolve: (query, e, _args, ctx) =>
-        eventRow(e, 'assignment', e.assignmentId, query, (id) => ctx.prisma.shiftAssignment.findUnique({ ...query, where: { id } })),
+        eventRow(ctx, e, 'assignment', e.assignmentId, query, (id) => ctx.prisma.shiftAssignment.findUnique({ ...query, where: { id } })),
     }),
     volunteer: t.prismaField({
       type: 'Volunteer',
       nullable: true,
       description: 'The volunteer concerned; null for changes to the shift as a whole.',
       resolve: (query, e, _args, ctx) =>
-        eventRow(e, 'volunteer', e.volunteerId, query, (id) => ctx.prisma.volunteer.findUnique({ ...query, where: { id } })),
+        eventRow(ctx, e, 'volunteer', e.volunteerId, query, (id) => ctx.prisma.volunteer.findUnique({ ...query, where: { id } })),
     }),
   }),
 });
