@@ -39,7 +39,9 @@ export function boardSnapshot(ctx: Pick<Context, 'prisma' | 'clock'>, site: { id
  * - A subscriber that has not taken its last snapshot yet has it replaced by the newer one
  *   (coalesced), never queued without bound.
  * Each subscriber still listens to the feed itself (cheap, no SQL), so a feed that ends or fails
- * ends its streams as before.
+ * ends its streams as before. Over WebSocket, identical subscriptions of one visibility class are
+ * one subscriber here: their group's (src/events/subscription-groups.ts), which executes each
+ * snapshot once for all its members.
  */
 interface Subscriber {
   /** The newest snapshot handed to it (by `n`), to skip an older one arriving late. */
