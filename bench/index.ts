@@ -36,7 +36,8 @@ import { runLive } from './ws-bench.js';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const quick = args.quick!;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? (quick ? 3 : 8));
+// Quick: 1-s runs, the fixed-rate baselines left out (the ratios stay), shorter live phases.
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (quick ? 1 : 8));
 const CITY_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/volunteer_bench_city';
 const JWT_SECRET = 'bench-only-secret-0123456789abcdefghijklmnop';
 const tokenSettings = { secret: new TextEncoder().encode(JWT_SECRET), accessTokenTtlSeconds: 3600, refreshTokenTtlSeconds: 3600 };
@@ -95,9 +96,10 @@ if (!(await db.prisma.account.findUnique({ where: { phone } }))) {
   await createAccount(db.prisma, { phone, password: 'bench-password', roles: [{ role: 'ADMIN' }] });
 }
 const { accessToken } = await login(db.prisma, tokenSettings, { phone, password: 'bench-password', ip: 'bench' });
-const bench: Bench = { db, server, bus, probe, statements, accessToken, runs: Number(process.env.BENCH_RUNS ?? (quick ? 5 : 10)) };
+const bench: Bench = { db, server, bus, probe, statements, accessToken, runs: Number(process.env.BENCH_RUNS ?? (quick ? 3 : 10)) };
 
 const plan = await scenarios(db);
+if (quick) for (const scenario of plan.list) scenario.runs = scenario.runs.filter((run) => !run.rate || run.server === 'api');
 // The live scenarios' "normal query": the roster of an institute (before BENCH_ONLY filters the list).
 const normalQuery = plan.list.find((s) => s.name.startsWith('roster(institute'))!;
 // BENCH_ONLY=<text> runs only the load scenarios whose name contains it (and writes no results.json);
@@ -126,13 +128,16 @@ await bus.close();
 
 const profileArgs = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
 const env = { DATABASE_URL: databaseUrl, JWT_SECRET, NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', ACCESS_TOKEN_TTL_SECONDS: '3600' };
+// The three servers start side by side (they only start; each run then loads one of them).
 const children: Record<string, Child> = plan.list.length
-  ? {
-      // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the API process (summarise: bench/profile-summary.ts).
-      api: await startChild('api', 'src/main.ts', env, /ready: (http:\/\/\S+\/graphql)/, profileArgs),
-      raw: await startChild('raw', 'bench/raw-server.ts', env, /raw server ready: (http:\/\/\S+)/),
-      yoga: await startChild('yoga', 'bench/bare-yoga.ts', env, /bare yoga ready: (http:\/\/\S+)/),
-    }
+  ? Object.fromEntries(
+      await Promise.all([
+        // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the API process (summarise: bench/profile-summary.ts).
+        startChild('api', 'src/main.ts', env, /ready: (http:\/\/\S+\/graphql)/, profileArgs).then((c) => ['api', c] as const),
+        startChild('raw', 'bench/raw-server.ts', env, /raw server ready: (http:\/\/\S+)/).then((c) => ['raw', c] as const),
+        startChild('yoga', 'bench/bare-yoga.ts', env, /bare yoga ready: (http:\/\/\S+)/).then((c) => ['yoga', c] as const),
+      ]),
+    )
   : {};
 interface LoadRow extends LoadResult {
   scenario: string;
@@ -198,8 +203,10 @@ const live = !only || only.startsWith('ws')
   ? await runLive({ db, tokens: tokenSettings, env, quick, seconds: SECONDS, query: { name: normalQuery.name, body: normalQuery.graphql! }, only })
   : null;
 
+// A quick run writes next to the city-scale results (bench/results.quick.json, not committed).
+const resultsFile = quick ? './results.quick.json' : './results.json';
 if (!process.env.BENCH_ONLY) writeFileSync(
-  new URL('./results.json', import.meta.url),
+  new URL(resultsFile, import.meta.url),
   `${JSON.stringify(
     {
       when: new Date().toISOString(),
@@ -217,11 +224,11 @@ if (!process.env.BENCH_ONLY) writeFileSync(
     2,
   )}\n`,
 );
-if (!process.env.BENCH_ONLY) console.log('\nWrote bench/results.json');
+if (!process.env.BENCH_ONLY) console.log(`\nWrote bench/${resultsFile.slice(2)}`);
 
 await db.close();
 await scratch?.drop();
 
 // The outbox relay's throughput (events/s) on PostgreSQL, through Redis when it answers.
-if (!process.env.BENCH_ONLY) await relayThroughput();
+if (!process.env.BENCH_ONLY) await relayThroughput(quick ? 5_000 : 20_000);
 export type { Scenario };

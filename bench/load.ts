@@ -132,15 +132,18 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   options.check?.(json);
 
   const times: number[] = [];
+  // A paced instance sends exactly `seconds` requests (one a second), and ends with its last response.
   const run = (connections: number, rate?: number) =>
     new Promise<autocannon.Result>((resolve, reject) => {
+      const length = rate ? { amount: Math.max(1, Math.round(options.seconds * rate)), overallRate: rate } : { duration: options.seconds };
       const instance = autocannon(
-        { url: options.url, method: 'POST', headers, body, connections, duration: options.seconds, ...(rate ? { overallRate: rate } : {}) },
+        { url: options.url, method: 'POST', headers, body, connections, ...length },
         (error, done) => (error ? reject(error) : resolve(done)),
       );
       instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
     });
   let results: autocannon.Result[];
+  const started = performance.now();
   if (!options.rate) {
     results = [await run(options.connections)];
   } else {
@@ -159,7 +162,9 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   return {
     rate: options.rate ?? null,
     requests: total,
-    perSecond: round(total / options.seconds),
+    // Flat out: over the fixed duration. Paced: over the run's actual span (it ends with its last
+    // response), so a server that falls behind shows a lower rate than was asked.
+    perSecond: round(total / (options.rate ? (performance.now() - started) / 1000 : options.seconds)),
     errors: results.reduce((n, r) => n + r.errors + r.non2xx + r.timeouts, 0),
     p50: round(percentile(times, 50)),
     p95: round(percentile(times, 95)),

@@ -13,8 +13,8 @@ const logger = createLogger('silent');
  * answers, else the in-memory bus) in batches and marked sent. Uses BENCH_DATABASE_URL when it is
  * PostgreSQL, else a scratch database on the local server (dropped afterwards).
  */
-export async function relayThroughput(): Promise<void> {
-  const N = Number(process.env.BENCH_RELAY_EVENTS ?? 20_000);
+export async function relayThroughput(events: number): Promise<void> {
+  const N = Number(process.env.BENCH_RELAY_EVENTS ?? events);
   const { rosterWorld, makeShift, futureSlot } = await import('../test/support/roster-fixtures.js');
   const { appendToOutbox } = await import('../src/events/outbox.js');
   const { Relay } = await import('../src/events/relay.js');

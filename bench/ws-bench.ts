@@ -65,7 +65,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
   const runBoard = wanted('ws: dutyBoard');
   let subscribers = Number(process.env.BENCH_WS_SUBSCRIBERS ?? (quick ? 500 : 10_000));
   const boards = Number(process.env.BENCH_WS_BOARDS ?? (quick ? 100 : 1_000));
-  const changes = Number(process.env.BENCH_WS_BOARD_CHANGES ?? (quick ? 5 : 10));
+  const changes = Number(process.env.BENCH_WS_BOARD_CHANGES ?? (quick ? 2 : 10));
   const poolSize = Math.max(1, Math.min(Number(process.env.BENCH_WS_POOLS ?? 4), Math.ceil(subscribers / 250)));
   const shifts = 20;
   // One round before calibrating, up to 10 rounds to make sure every subscriber listens, the rest.
@@ -99,10 +99,11 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
   let background = 0;
   /** Waits until the API sends no more SQL than its background for a second (at most a minute). */
   const quiet = async () => {
-    for (let waited = 0; waited < 60_000; waited += 1_000) {
+    const step = quick ? 500 : 1_000;
+    for (let waited = 0; waited < 60_000; waited += step) {
       const before = await sql();
-      await sleep(1_000);
-      if ((await sql()) - before <= background + 2) return;
+      await sleep(step);
+      if ((await sql()) - before <= (background * step) / 1_000 + 2) return;
     }
   };
   const query = (label: string) =>
@@ -110,10 +111,11 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
 
   try {
     // What one assignment costs the API with nobody listening, over the same window as a duty-board
-    // change below (its asynchronous consequences, e.g. reminder jobs, included): the median of 5.
+    // change below (its asynchronous consequences, e.g. reminder jobs, included): the median of 5 (3 when quick).
     await driver.round();
     const costs: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    const costRounds = quick ? 3 : 5;
+    for (let i = 0; i < costRounds; i++) {
       const before = await sql();
       const started = performance.now();
       await driver.assign();
@@ -121,9 +123,10 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
       costs.push((await sql()) - before);
     }
     const idle0 = await sql();
-    await sleep(3_000);
-    background = results.backgroundSqlPerSecond = Math.round(((await sql()) - idle0) / 3);
-    results.sqlPerMutation = costs.sort((a, b) => a - b)[2]! - background * (CHANGE_WINDOW_MS / 1000);
+    const idleSeconds = quick ? 1 : 3;
+    await sleep(idleSeconds * 1_000);
+    background = results.backgroundSqlPerSecond = Math.round(((await sql()) - idle0) / idleSeconds);
+    results.sqlPerMutation = costs.sort((a, b) => a - b)[Math.floor(costRounds / 2)]! - background * (CHANGE_WINDOW_MS / 1000);
     // Warm the query up (JIT, plans, caches) before its first measured run.
     await load({ url: api.url, body: options.query.body, headers: { authorization: world.admin.authorization! }, rate: QUERY_RATE, connections: 10, seconds: 1 });
 
@@ -153,7 +156,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
         if (reached < connected.connected) results.notes.push(`${connected.connected - reached} subscribers never received an event before the run`);
         // Idle means idle: let the API finish delivering the readiness rounds first.
         const drainLimit = Number(process.env.BENCH_WS_DRAIN_MS ?? (quick ? 60_000 : 300_000));
-        await pool.drain(1_500, drainLimit);
+        await pool.drain(quick ? 500 : 1_500, drainLimit);
         await quiet();
         const after = await afterGc();
         const per = (kb: number) => Math.round((kb / subscribers) * 10) / 10;
