@@ -6,7 +6,7 @@ import { BoardCreateDocument, LiveAssignDocument, SharedBoardDocument } from './
 import { type Session, accountSession, bearer } from './support/accounts.js';
 import { expectType, gql, request } from './support/client.js';
 import { gid } from './support/fixtures.js';
-import { type LiveClient, sseClient, wsClient } from './support/live-clients.js';
+import { clientSet } from './support/live-clients.js';
 import { until } from './support/raw-socket.js';
 import { makeShift, makeVolunteers, minutesFromNow, rosterWorld, testClock, type RosterWorld } from './support/roster-fixtures.js';
 import { type TestServer, startTestServer } from './support/server.js';
@@ -28,7 +28,7 @@ describe('dutyBoard subscription groups over graphql-ws', () => {
   let shiftId: string;
   let volunteers: string[];
   let next = 0;
-  const clients: LiveClient[] = [];
+  const clients = clientSet();
 
   beforeAll(async () => {
     bus = createEventBus({ logger: createLogger('silent') });
@@ -50,22 +50,15 @@ describe('dutyBoard subscription groups over graphql-ws', () => {
     volunteers = (await makeVolunteers(t.db.prisma, world.sites.stationA.id, 10, '组看板')).map((v) => gid('Volunteer', v.id));
   });
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.dispose()));
+    await clients.disposeAll();
     await t?.close();
     await bus?.close();
   });
 
   const groups = () => t.server.subscriptionGroups!.stats();
-  const ws = (headers: Record<string, string>) => {
-    const client = wsClient(t.wsUrl, headers);
-    clients.push(client);
-    return client.subscribe(SharedBoardDocument, { siteId: gid('Site', world.sites.instituteA.id) });
-  };
-  const sse = (headers: Record<string, string>) => {
-    const client = sseClient(t.url, headers);
-    clients.push(client);
-    return client.subscribe(SharedBoardDocument, { siteId: gid('Site', world.sites.instituteA.id) });
-  };
+  const board = () => ({ siteId: gid('Site', world.sites.instituteA.id) });
+  const ws = (headers: Record<string, string>) => clients.ws(t.wsUrl, headers).subscribe(SharedBoardDocument, board());
+  const sse = (headers: Record<string, string>) => clients.sse(t.url, headers).subscribe(SharedBoardDocument, board());
   async function signUp() {
     const result = await gql(t.url, LiveAssignDocument, { input: { shiftId, volunteerId: volunteers[next++]! } }, admin.headers);
     expectType(result.assignVolunteer, 'AssignVolunteerPayload');

@@ -15,7 +15,7 @@ import { WS_CLOSE } from '../src/ws-limits.js';
 import { ANONYMOUS, type AuthWorld, type Session, accountSession, authWorld, logIn } from './support/accounts.js';
 import { expectType, gql, request } from './support/client.js';
 import { gid } from './support/fixtures.js';
-import { type LiveClient, type ResultQueue, sseClient, wsClient } from './support/live-clients.js';
+import { type ResultQueue, clientSet } from './support/live-clients.js';
 import { acked, rawSocket, until } from './support/raw-socket.js';
 import { futureSlot, makePost, makeShift, makeVolunteers, rosterWorld, shanghaiDate } from './support/roster-fixtures.js';
 import { type TestServer, startTestServer } from './support/server.js';
@@ -35,7 +35,7 @@ describe('rosterChanged subscription groups over graphql-ws', () => {
   let managerA: Session;
   let managerB: Session;
   let day = 40;
-  const clients: LiveClient[] = [];
+  const clients = clientSet();
 
   beforeAll(async () => {
     bus = createEventBus({ logger: createLogger('silent') });
@@ -48,17 +48,13 @@ describe('rosterChanged subscription groups over graphql-ws', () => {
     ]);
   });
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.dispose()));
+    await clients.disposeAll();
     await t?.close();
     await bus?.close();
   });
 
   const groups = () => t.server.subscriptionGroups!.stats();
-  const ws = (headers: Record<string, string>) => {
-    const client = wsClient(t.wsUrl, headers);
-    clients.push(client);
-    return client;
-  };
+  const ws = (headers: Record<string, string>) => clients.ws(t.wsUrl, headers);
 
   async function stage() {
     day += 1;
@@ -95,11 +91,7 @@ describe('rosterChanged subscription groups over graphql-ws', () => {
     const subscriptions = principals.map((p) => ({
       ...p,
       grouped: Array.from({ length: p.sockets }, () => ws(p.headers).subscribe(AuthRosterEventPhonesDocument, {})),
-      alone: (() => {
-        const client = sseClient(t.url, p.headers);
-        clients.push(client);
-        return client.subscribe(AuthRosterEventPhonesDocument, {});
-      })(),
+      alone: clients.sse(t.url, p.headers).subscribe(AuthRosterEventPhonesDocument, {}),
     }));
     await t.live.waitForSubscriptionsStarted(before + 8 + 4);
     expect(groups()).toMatchObject({ groups: 4, members: 8 });

@@ -156,3 +156,17 @@ export function sseClient(url: string, headers: Record<string, string>): LiveCli
     },
   };
 }
+
+/**
+ * The live clients a suite opens, disposed together in its afterAll: `ws` and `sse` open one as
+ * wsClient and sseClient do (the role is what the headers carry).
+ */
+export function clientSet() {
+  const open: LiveClient[] = [];
+  const track = <C extends LiveClient>(client: C) => (open.push(client), client);
+  return {
+    ws: (url: string, headers: Record<string, string>) => track(wsClient(url, headers)),
+    sse: (url: string, headers: Record<string, string>) => track(sseClient(url, headers)),
+    disposeAll: () => Promise.all(open.splice(0).map((c) => c.dispose())),
+  };
+}
