@@ -3,7 +3,7 @@
  * event loop) and autocannon at a fixed rate or flat out, with per-response latencies.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface Child {
@@ -22,7 +22,8 @@ export interface Child {
 /**
  * Starts `node --import tsx <script>` and waits for a line matching `ready` (its first group is the
  * URL). `options.preload`: modules imported after tsx (e.g. bench/ws-sql-counter.ts); `options.ipc`:
- * open an IPC channel.
+ * open an IPC channel; `options.logTo`: a file that receives the child's output after it is ready
+ * (e.g. with --trace-gc), instead of discarding it.
  */
 export async function startChild(
   name: string,
@@ -30,7 +31,7 @@ export async function startChild(
   env: NodeJS.ProcessEnv,
   ready: RegExp,
   nodeArgs: string[] = [],
-  options: { preload?: string[]; ipc?: boolean } = {},
+  options: { preload?: string[]; ipc?: boolean; logTo?: string } = {},
 ): Promise<Child> {
   const preload = (options.preload ?? []).flatMap((module) => ['--import', module]);
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...preload, script], {
@@ -52,7 +53,11 @@ export async function startChild(
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('exit', (code) => reject(new Error(`${name} exited (${code}):\n${output}`)));
   });
-  child.stdout!.resume();
+  if (options.logTo) {
+    const log = createWriteStream(options.logTo, { flags: 'a' });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+  } else child.stdout!.resume();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const kb = (field: string) => {
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');

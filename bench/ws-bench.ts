@@ -84,7 +84,13 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
     WS_MAX_CONNECTIONS: String(Math.max(subscribers, boards) + 1_000),
   };
   // --expose-gc: the counter module collects garbage on request, so RSS is read after a full GC.
-  const api: Child = await startChild('api (live)', 'src/main.ts', env, /ready: (http:\/\/\S+\/graphql)/, ['--expose-gc'], { preload: ['./bench/ws-sql-counter.ts'], ipc: true });
+  // BENCH_API_NODE_ARGS (e.g. "--trace-gc") and BENCH_API_LOG (a file for its output) help diagnose it.
+  const nodeArgs = ['--expose-gc', ...(process.env.BENCH_API_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [])];
+  const api: Child = await startChild('api (live)', 'src/main.ts', env, /ready: (http:\/\/\S+\/graphql)/, nodeArgs, {
+    preload: ['./bench/ws-sql-counter.ts'],
+    ipc: true,
+    logTo: process.env.BENCH_API_LOG,
+  });
   const wsUrl = api.url.replace(/^http/, 'ws');
   const afterGc = async () => (await api.ask({ type: 'gc' })) as { rssKb: number; heapKb: number };
   const sql = async () => ((await api.ask({ type: 'sql' })) as { total: number; control: number }).total;
