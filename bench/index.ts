@@ -96,7 +96,7 @@ if (!(await db.prisma.account.findUnique({ where: { phone } }))) {
   await createAccount(db.prisma, { phone, password: 'bench-password', roles: [{ role: 'ADMIN' }] });
 }
 const { accessToken } = await login(db.prisma, tokenSettings, { phone, password: 'bench-password', ip: 'bench' });
-const bench: Bench = { db, server, bus, probe, statements, accessToken, runs: Number(process.env.BENCH_RUNS ?? (quick ? 3 : 10)) };
+const bench: Bench = { db, server, bus, probe, statements, accessToken, runs: Number(process.env.BENCH_RUNS ?? (quick ? 2 : 10)) };
 
 const plan = await scenarios(db);
 if (quick) for (const scenario of plan.list) scenario.runs = scenario.runs.filter((run) => !run.rate || run.server === 'api');
