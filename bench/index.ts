@@ -204,9 +204,9 @@ const live = !only || only.startsWith('ws')
   : null;
 
 // A quick run writes next to the city-scale results (bench/results.quick.json, not committed).
-const resultsFile = quick ? './results.quick.json' : './results.json';
+const resultsFile = quick ? 'results.quick.json' : 'results.json';
 if (!process.env.BENCH_ONLY) writeFileSync(
-  new URL(resultsFile, import.meta.url),
+  new URL(`./${resultsFile}`, import.meta.url),
   `${JSON.stringify(
     {
       when: new Date().toISOString(),
@@ -224,7 +224,7 @@ if (!process.env.BENCH_ONLY) writeFileSync(
     2,
   )}\n`,
 );
-if (!process.env.BENCH_ONLY) console.log(`\nWrote bench/${resultsFile.slice(2)}`);
+if (!process.env.BENCH_ONLY) console.log(`\nWrote bench/${resultsFile}`);
 
 await db.close();
 await scratch?.drop();

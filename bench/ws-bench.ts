@@ -43,11 +43,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const STEADY_RATE = 10;
 const BURST_RATE = 50;
 const QUERY_RATE = 20;
-/**
- * How long after an assignment its SQL is counted (it must cover a duty-board snapshot: 250 ms
- * window + work; 600 ms on the demo city).
- */
-const changeWindowMs = (quick: boolean) => (quick ? 600 : 1_000);
 
 /** Events committed per second over the phase (by their recordedAt). */
 function commitRate(rows: { recordedAt: number }[]): number {
@@ -63,7 +58,9 @@ function openFilesLimit(pid: number): number {
 
 export async function runLive(options: LiveOptions): Promise<LiveResults> {
   const { db, tokens, quick, seconds } = options;
-  const CHANGE_WINDOW_MS = changeWindowMs(quick);
+  // How long after an assignment its SQL is counted: it must cover a duty-board snapshot (250 ms
+  // window + work; 600 ms is enough on the demo city).
+  const changeWindowMs = quick ? 600 : 1_000;
   const wanted = (name: string) => !options.only || name.includes(options.only);
   const runRoster = wanted('ws: rosterChanged');
   const runBoard = wanted('ws: dutyBoard');
@@ -129,14 +126,14 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
       const before = await sql();
       const started = performance.now();
       await driver.assign();
-      await sleep(CHANGE_WINDOW_MS - (performance.now() - started));
+      await sleep(changeWindowMs - (performance.now() - started));
       costs.push((await sql()) - before);
     }
     const idle0 = await sql();
     const idleSeconds = quick ? 1 : 3;
     await sleep(idleSeconds * 1_000);
     background = results.backgroundSqlPerSecond = Math.round(((await sql()) - idle0) / idleSeconds);
-    results.sqlPerMutation = costs.sort((a, b) => a - b)[Math.floor(costRounds / 2)]! - background * (CHANGE_WINDOW_MS / 1000);
+    results.sqlPerMutation = costs.sort((a, b) => a - b)[Math.floor(costRounds / 2)]! - background * (changeWindowMs / 1000);
     // Warm the query up (JIT, plans, caches) before its first measured run.
     await load({ url: api.url, body: options.query.body, headers: { authorization: world.admin.authorization! }, rate: QUERY_RATE, connections: 10, seconds: 1 });
 
@@ -264,7 +261,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
           if (change.error) results.notes.push(`dutyBoard change ${c + 1} failed: ${change.error}`);
           const sequence = await latestSequence(db);
           await pool.waitFor(sequence, connected.connected, 10_000);
-          await sleep(Math.max(100, CHANGE_WINDOW_MS - (performance.now() - started)));
+          await sleep(Math.max(100, changeWindowMs - (performance.now() - started)));
           perChange.push(Math.round((await sql()) - sql0 - results.sqlPerMutation - (background * (performance.now() - started)) / 1000));
           // BENCH_WS_SQL_LOG=1: what the API sent for the first change (the assignment's own statements first).
           if (c === 0 && process.env.BENCH_WS_SQL_LOG) for (const text of ((await api.ask({ type: 'recent' })) as { texts: string[] }).texts) console.log(`    sql: ${text}`);

@@ -44,14 +44,10 @@ export function snapshotNumberOf(result: object): number | undefined {
 /** Moves the tags recorded while resolving onto the result they became. */
 function tagResult(ctx: object, result: object) {
   const holder = ctx as Tags;
-  const tagged = result as Tags;
-  if (holder[EVENT_ID] !== undefined) {
-    tagged[EVENT_ID] = holder[EVENT_ID];
-    delete holder[EVENT_ID];
-  }
-  if (holder[SNAPSHOT] !== undefined) {
-    tagged[SNAPSHOT] = holder[SNAPSHOT];
-    delete holder[SNAPSHOT];
+  for (const tag of [EVENT_ID, SNAPSHOT] as const) {
+    if (holder[tag] === undefined) continue;
+    (result as Record<typeof tag, unknown>)[tag] = holder[tag];
+    delete holder[tag];
   }
 }
 

@@ -75,7 +75,7 @@ export function createSubscriptionGroups(): SubscriptionGroups {
       const result = await subscribe({ ...args, contextValue: groupContext });
       if (!(Symbol.asyncIterator in result)) return result;
       const group: Group = new Group(
-        streamKind(args.document, args.operationName)!,
+        liveStreamKind(args.document, args.operationName, args.variableValues)!,
         result[Symbol.asyncIterator](),
         groupContext.events.feed,
         () => (executions += 1),
@@ -99,7 +99,7 @@ export function createSubscriptionGroups(): SubscriptionGroups {
     keyOf(args, query) {
       const ctx = args.contextValue as Context;
       if (ctx.lastEventId) return null;
-      if (!liveRootField(args.document, args.operationName, args.variableValues)) return null;
+      if (!liveStreamKind(args.document, args.operationName, args.variableValues)) return null;
       return JSON.stringify([visibilityKey(ctx), args.operationName ?? null, query, canonical(args.variableValues ?? {})]);
     },
     async join(key, args, target, subscribe) {
@@ -133,16 +133,17 @@ export function createSubscriptionGroups(): SubscriptionGroups {
 }
 
 /**
- * Whether the operation is a subscription to one grouped field with no resume point: `after`
- * absent, or null (literally or through a variable).
+ * The stream kind of an operation that is a subscription to one grouped field with no resume
+ * point (`after` absent, or null literally or through a variable); null for any other operation.
  */
-function liveRootField(document: DocumentNode, operationName: string | null | undefined, variables: ExecutionArgs['variableValues']): boolean {
+function liveStreamKind(document: DocumentNode, operationName: string | null | undefined, variables: ExecutionArgs['variableValues']): StreamKind | null {
   const operation = getOperationAST(document, operationName);
-  if (!operation || operation.operation !== 'subscription') return false;
+  if (!operation || operation.operation !== 'subscription') return null;
   const [root, ...more] = operation.selectionSet.selections;
-  if (!root || more.length > 0 || root.kind !== Kind.FIELD || !GROUPED_FIELDS.has(root.name.value)) return false;
+  if (!root || more.length > 0 || root.kind !== Kind.FIELD) return null;
+  const kind = GROUPED_FIELDS.get(root.name.value);
   const after = root.arguments?.find((argument) => argument.name.value === 'after');
-  return !after || isNull(after.value, variables ?? {});
+  return kind && (!after || isNull(after.value, variables ?? {})) ? kind : null;
 }
 
 function isNull(value: ValueNode, variables: Record<string, unknown>): boolean {
@@ -150,10 +151,11 @@ function isNull(value: ValueNode, variables: Record<string, unknown>): boolean {
   return value.kind === Kind.VARIABLE && variables[value.name.value] == null;
 }
 
-/** The stream kind of a grouped operation's root field. */
-function streamKind(document: DocumentNode, operationName: string | null | undefined): StreamKind | undefined {
-  const root = getOperationAST(document, operationName)?.selectionSet.selections[0];
-  return root?.kind === Kind.FIELD ? GROUPED_FIELDS.get(root.name.value) : undefined;
+/** Where a result stands in its stream (see Member.after), when it carries a mark. */
+function orderOf(kind: StreamKind, result: ExecutionResult): number | undefined {
+  if (kind === 'snapshots') return snapshotNumberOf(result);
+  const id = eventIdOf(result);
+  return id === undefined ? undefined : Number(id);
 }
 
 /** The message graphql-ws would send for a result, without its envelope. */
@@ -186,7 +188,7 @@ async function prime(member: Member, args: ExecutionArgs, subscribe: Subscribe):
     return undefined;
   }
   if (first.done) member.end();
-  else member.primed(serialise(first.value), snapshotNumberOf(first.value));
+  else member.primed(serialise(first.value), orderOf('snapshots', first.value));
   return undefined;
 }
 
@@ -249,8 +251,8 @@ class Group {
         this.executed();
         // The payload graphql-ws would build, serialised once for every member.
         const payload = serialise(next.value);
-        const order = this.kind === 'events' ? Number(eventIdOf(next.value) ?? NaN) : (snapshotNumberOf(next.value) ?? NaN);
-        for (const member of this.members) member.deliver(payload, Number.isNaN(order) ? undefined : order);
+        const order = orderOf(this.kind, next.value);
+        for (const member of this.members) member.deliver(payload, order);
       }
       this.close();
     } catch (error) {

@@ -46,21 +46,20 @@ export function boardSnapshot(ctx: Pick<Context, 'prisma' | 'clock'>, site: { id
 interface Subscriber {
   /** The newest snapshot handed to it (by `n`), to skip an older one arriving late. */
   seen: number;
-  offer(board: Numbered): void;
+  offer(board: NumberedBoard): void;
   fail(error: unknown): void;
 }
 
 /** A snapshot as the hub hands it out: `n` grows with every snapshot taken, on every site. */
 export type NumberedBoard = SequencedBoard & { n: number };
-type Numbered = NumberedBoard;
 
 interface SiteBoard {
   site: { id: number; path: string };
   subscribers: Set<Subscriber>;
-  latest?: Numbered;
+  latest?: NumberedBoard;
   /** A relevant change arrived after `latest` was started. */
   dirty: boolean;
-  inflight?: Promise<Numbered>;
+  inflight?: Promise<NumberedBoard>;
   lastTaken: number;
   timer?: NodeJS.Timeout;
 }
@@ -71,7 +70,7 @@ class BoardHub {
 
   constructor(private readonly services: Pick<Context, 'prisma' | 'clock'>) {}
 
-  private take(board: SiteBoard): Promise<Numbered> {
+  private take(board: SiteBoard): Promise<NumberedBoard> {
     board.dirty = false;
     board.lastTaken = Date.now();
     const taking = boardSnapshot(this.services, board.site).then((snapshot) => {
@@ -158,7 +157,7 @@ export function sharedBoard(
   return new Repeater<NumberedBoard>(async (push, stop) => {
     // A subscription group's stream (src/events/subscription-groups.ts) counts its members itself.
     const changes = ctx.events.feed.listen({ shared: ctx.liveGroup });
-    let pending: Numbered | undefined;
+    let pending: NumberedBoard | undefined;
     let pushing = false;
     const subscriber: Subscriber = {
       seen: 0,
