@@ -23,7 +23,8 @@ async function roster(input: { date: string; siteId?: number; first: number }) {
   const site = input.siteId
     ? (await pool.query<{ id: number; path: string }>('SELECT id, path FROM "Site" WHERE id = $1', [input.siteId])).rows[0]
     : undefined;
-  const where = `s."endsAt" > $1 AND s."startsAt" < $2 ${site ? `AND (st.id = $3 OR st.path LIKE $4)` : ''}`;
+  // The API's bound too: no shift lasts over a day, so one ending after the day's start began after the day before's.
+  const where = `s."endsAt" > $1 AND s."startsAt" > $1::timestamptz - interval '24 hours' AND s."startsAt" < $2 ${site ? `AND (st.id = $3 OR st.path LIKE $4)` : ''}`;
   const params: unknown[] = [day.start, day.end, ...(site ? [site.id, `${site.path}.%`] : [])];
   const from = `FROM "Shift" s JOIN "DutyPost" p ON p.id = s."postId" JOIN "Site" st ON st.id = p."siteId"`;
   const [count, shifts] = await Promise.all([

@@ -131,7 +131,8 @@ describe.each(DATABASE_KINDS)('hot query plans on %s', (kind) => {
       const data = await gql(server.url, HotDutyBoardDocument, { siteId: centerId }, server.admin);
       expect(data.dutyBoard).not.toBeNull();
     });
-    expect(result.statements).toBeGreaterThanOrEqual(5);
+    // The aggregates, and the understaffed shifts with their posts joined in (relation joins).
+    expect(result.statements).toBeGreaterThanOrEqual(4);
     expect(result.scans).toEqual([]);
   });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command } from '../src/common/command.js';
 import type { ProjectStatus } from '../src/generated/prisma/client.js';
 import { changeProjectStatus } from '../src/projects/service.js';
-import { RosterAssignVolunteerDocument, RosterShiftAssignmentsByStatusDocument } from './generated/graphql.js';
+import { RosterAssignVolunteerDocument, RosterShiftAssignmentsByStatusDocument, RosterShiftOpenSlotsDocument } from './generated/graphql.js';
 import { expectType, gql, request } from './support/client.js';
 import { gid } from './support/fixtures.js';
 import {
@@ -358,6 +358,8 @@ describe.each(KINDS_AND_CLOCKS)('roster rules on %s at %s', (kind, _label, at) =
       expect((await api.volunteer(onDuty.id)).serviceMinutes).toBe(60);
       expect((await api.volunteer(absent.id)).serviceMinutes).toBe(0);
       expect((await api.shift(s.id)).openSlots).toBe(0);
+      // Asked alone, without closedAt beside it (its own select once left closedAt out).
+      expect((await gql(t.url, RosterShiftOpenSlotsDocument, { id: gid('Shift', s.id) }, t.admin)).shift?.openSlots).toBe(0);
 
       // A closed shift is final.
       const closedAt = closed.closedAt;

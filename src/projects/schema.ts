@@ -46,10 +46,10 @@ export const ProjectRef = keyedNode(builder.prismaNode('Project', {
     'A volunteer service project (志愿服务项目), often under a brand. RECRUITING and ACTIVE projects are public; others need a login.',
   id: KEYED_ID,
   // Select mode: the status the auth scope reads, plus what the fields asked for add.
-  select: { id: true, status: true },
+  select: { id: true, status: true, title: true },
   authScopes: (project) => (isOpenProject(project.status) ? { public: true } : { authenticated: true }),
   fields: (t) => ({
-    title: t.exposeString('title', { description: 'Title, e.g. 旅游旺季文明引导行动.' }),
+    title: t.string({ description: 'Title, e.g. 旅游旺季文明引导行动.', resolve: (p) => p.title }),
     description: t.exposeString('description', { description: 'What the project does.' }),
     category: t.expose('category', { type: ProjectCategoryEnum, description: 'Field of service.' }),
     status: t.expose('status', { type: ProjectStatusEnum, description: 'Life-cycle status.' }),

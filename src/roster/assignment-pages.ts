@@ -4,20 +4,25 @@ import { builder } from '../builder.js';
 import { requestLoader } from '../common/loaders.js';
 import type { Context } from '../context.js';
 import { Prisma, type ShiftAssignment } from '../generated/prisma/client.js';
+import { AssignmentFilter, assignmentWhere } from './assignments/schema.js';
 
 /**
- * `Shift.assignments(first:)` for a page of shifts in two statements, whatever the page size:
+ * `Shift.assignments` for a page of shifts, limited per shift in SQL, whatever the page size:
  *
- * - the page of every shift at once, limited per shift in SQL — one window-function query
- *   (`row_number() OVER (PARTITION BY "shiftId" …)`) that reads at most `first + 1` ids per shift
- *   through the (shiftId, …) index, then the rows with what the query selects beneath `node`
- *   (Prisma's nested `take` would read every assignment of every shift and slice in memory,
- *   prisma/orm#16168);
- * - `totalCount`, when asked, as one count grouped by shift over the page's shifts only (the
- *   relatedConnection count aggregated every assignment in the city).
- *
- * Shifts on the same page share a loader when they ask with the same arguments at the same place in
- * the query (the response path without list indices), so they also share one selection.
+ * - **A first page** (`first`, no cursor) is part of the statement that loads the shifts
+ *   themselves: the field's `select` (`assignmentsSelect`) asks for the relation with its `take`,
+ *   order and filter, and its count, and Prisma's relation joins (the `relationJoins` preview
+ *   feature) answer that with one LATERAL subquery per shift, `LIMIT first + 1`, and a counted
+ *   LATERAL beside it — with what the query selects beneath `node` (the volunteer) joined in too.
+ * - **A page after or before a cursor** is left out of the parent's statement: Prisma plans a nested
+ *   cursor with separate queries that read every later assignment of every shift and slice in
+ *   memory (prisma/orm#16168). Those pages come from two statements of their own: a
+ *   window-function query (`row_number() OVER (PARTITION BY "shiftId" …)`) reading at most
+ *   `first + 1` ids per shift through the (shiftId, …) index, then the rows with what the query
+ *   selects beneath `node`; `totalCount`, when asked, is one count grouped by shift over the page's
+ *   shifts only. Shifts on the same page share a loader when they ask with the same arguments at
+ *   the same place in the query (the response path without list indices), so they also share one
+ *   selection.
  */
 
 /** The arguments of `Shift.assignments`. */
@@ -26,12 +31,34 @@ export interface AssignmentPageArgs {
   last?: number | null;
   after?: string | null;
   before?: string | null;
-  filter?: { status?: readonly string[] | null; from?: Date | null; to?: Date | null } | null;
+  filter?: typeof AssignmentFilter.$inferInput | null;
 }
 
 export type AssignmentPage = ReturnType<typeof helpers.resolve> & { totalCount: () => Promise<number> };
 
+/** Sign-up order, the waitlist's order too. */
+const SIGN_UP_ORDER = [{ assignedAt: 'asc' }, { id: 'asc' }] satisfies Prisma.ShiftAssignmentOrderByWithRelationInput[];
+
 const helpers = prismaConnectionHelpers(builder, 'ShiftAssignment', { cursor: 'id' });
+
+/** A page asked by cursor or from the end is loaded apart from its shift (see above). */
+const pagedApart = (args: AssignmentPageArgs) => args.after != null || args.before != null || args.last != null;
+
+/**
+ * What `Shift.assignments` adds to the select of the statement that loads its shift: the first page
+ * and its count. Nothing for a page asked by cursor or from the end.
+ */
+export function assignmentsSelect(args: AssignmentPageArgs, ctx: Context, nestedSelection: Parameters<typeof helpers.getQuery>[2]) {
+  if (pagedApart(args)) return {};
+  const where = assignmentWhere(args.filter);
+  return {
+    assignments: { ...helpers.getQuery(args as never, ctx, nestedSelection), where, orderBy: SIGN_UP_ORDER },
+    _count: { select: { assignments: { where } } },
+  };
+}
+
+/** A shift row as `assignmentsSelect` loaded it (neither key is there for a page loaded apart). */
+type ShiftWithPage = { id: number; assignments?: ShiftAssignment[]; _count?: { assignments?: number } };
 
 /** The response path of a field without list indices: the same field of every shift on a page. */
 function pathKey(info: GraphQLResolveInfo): string {
@@ -102,13 +129,17 @@ async function countAssignments(ctx: Context, shiftIds: readonly number[], filte
   return shiftIds.map((id) => byShift.get(id) ?? 0);
 }
 
-/** The connection `Shift.assignments` resolves to; `totalCount` is counted only when asked. */
+/** The connection `Shift.assignments` resolves to: from the shift's own row, or loaded apart. */
 export async function shiftAssignmentsPage(
-  shift: { id: number },
+  shift: ShiftWithPage,
   args: AssignmentPageArgs,
   ctx: Context,
   info: GraphQLResolveInfo,
 ): Promise<AssignmentPage> {
+  const count = shift._count?.assignments;
+  if (shift.assignments && count !== undefined) {
+    return Object.assign(helpers.resolve(shift.assignments, args as never, ctx, shift as never), { totalCount: async () => count });
+  }
   const key = `${pathKey(info)}:${JSON.stringify(args)}`;
   // What the query selects beneath `edges.node`. Asked for each shift: it also records, for this
   // shift's field, that the relations beneath resolve from the loaded rows rather than loading again.

@@ -29,7 +29,7 @@ export const CHECK_IN_OPENS_MINUTES = 30;
 export const CHECK_OUT_GRACE_MINUTES = 30;
 /** The most shifts one createShifts call may create. */
 export const MAX_SHIFTS_PER_CALL = 5000;
-/** The longest a single shift may last. */
+/** The longest a single shift may last (the database checks it too: "Shift_lasts_at_most_a_day"). */
 export const MAX_SHIFT_MINUTES = 24 * 60;
 
 export const MINUTE_MS = 60_000;

@@ -21,9 +21,9 @@ export const SiteRef = keyedNode(builder.prismaNode('Site', {
     'A civilisation-practice site. Sites form a tree: the center, its institutes, and their stations.',
   id: KEYED_ID,
   // Select mode: a query loads the columns its fields need (each expose/relation adds its own).
-  select: { id: true },
+  select: { id: true, name: true },
   fields: (t) => ({
-    name: t.exposeString('name', { description: 'Official name, e.g. 城关镇新时代文明实践所.' }),
+    name: t.string({ description: 'Official name, e.g. 城关镇新时代文明实践所.', resolve: (s) => s.name }),
     level: t.expose('level', { type: SiteLevelEnum, description: 'Tier of the site in the tree.' }),
     address: t.exposeString('address', { description: 'Street address.' }),
     services: t.exposeStringList('services', {

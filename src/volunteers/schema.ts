@@ -36,10 +36,10 @@ export const VolunteerRef = keyedNode(builder.prismaNode('Volunteer', {
   description: 'A registered volunteer (志愿者). Visible to logged-in accounts; phone and birth date only to those entitled.',
   id: KEYED_ID,
   // Select mode: a query loads the columns its fields need (each expose/relation adds its own).
-  select: { id: true },
+  select: { id: true, name: true },
   authScopes: { authenticated: true },
   fields: (t) => ({
-    name: t.exposeString('name', { description: 'Full name.' }),
+    name: t.string({ description: 'Full name.', resolve: (v) => v.name }),
     phone: t.string({
       nullable: true,
       select: { id: true, phone: true },

@@ -41,12 +41,12 @@ export const ShiftAssignmentRef = keyedNode(builder.prismaNode('ShiftAssignment'
   description: 'A volunteer on a shift, from sign-up to check-out. Needs a login.',
   id: KEYED_ID,
   // Select mode: a query loads the columns its fields need (each expose/relation adds its own).
-  select: { id: true },
+  select: { id: true, status: true },
   authScopes: { authenticated: true },
   fields: (t) => ({
     shift: t.relation('shift', { description: 'The shift.' }),
     volunteer: t.relation('volunteer', { description: 'The volunteer.' }),
-    status: t.expose('status', { type: AssignmentStatusEnum, description: 'Where the volunteer stands.' }),
+    status: t.field({ type: AssignmentStatusEnum, description: 'Where the volunteer stands.', resolve: (a) => a.status }),
     waitlistPosition: t.int({
       nullable: true,
       description: '1-based place in the waitlist while WAITLISTED; null otherwise.',

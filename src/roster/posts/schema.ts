@@ -47,9 +47,9 @@ export const DutyPostRef = keyedNode(builder.prismaNode('DutyPost', {
   description: 'A duty post (岗位): a place where volunteers serve, such as a scenic spot or an intersection.',
   id: KEYED_ID,
   // Select mode: a query loads the columns its fields need (each expose/relation adds its own).
-  select: { id: true },
+  select: { id: true, name: true },
   fields: (t) => ({
-    name: t.exposeString('name', { description: 'Name, e.g. 古城南门文明引导岗.' }),
+    name: t.string({ description: 'Name, e.g. 古城南门文明引导岗.', resolve: (p) => p.name }),
     kind: t.expose('kind', { type: DutyPostKindEnum, description: 'What kind of place it is.' }),
     site: t.relation('site', { description: 'The site responsible for the post.' }),
     address: t.exposeString('address', { description: 'Where to report for duty.' }),

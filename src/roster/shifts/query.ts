@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../../db/index.js';
 import type { Prisma, ShiftStatus } from '../../generated/prisma/client.js';
 import { subtreeFilter } from '../../sites/service.js';
-import type { Staffing, Tx } from '../rules.js';
+import { MAX_SHIFT_MINUTES, MINUTE_MS, type Staffing, type Tx } from '../rules.js';
 
 /** The Prisma side of roster queries: filters and orders for the GraphQL layer. */
 
@@ -36,6 +36,15 @@ export function staffingWhere(prisma: PrismaClient | Tx, staffing: Staffing): Pr
 }
 
 /**
+ * What `endsAt > from` implies for `startsAt`, since no shift lasts longer than MAX_SHIFT_MINUTES
+ * (the "Shift_lasts_at_most_a_day" check): it bounds the (startsAt, id) index scan from below, so
+ * a day's roster reads that day's shifts rather than every shift since the season began.
+ */
+export function startsAfterShiftsEndingAfter(from: Date): Prisma.ShiftWhereInput {
+  return { startsAt: { gt: new Date(from.getTime() - MAX_SHIFT_MINUTES * MINUTE_MS) } };
+}
+
+/**
  * The Prisma filter for a roster query. from/to select shifts overlapping [from, to), so
  * `shanghaiDayRange(date)` gives a day's roster including shifts running across midnight.
  */
@@ -44,7 +53,7 @@ export async function rosterWhere(prisma: PrismaClient, filter: RosterFilter = {
   if (filter.siteId != null) and.push({ post: { site: await subtreeFilter(prisma, filter.siteId) } });
   if (filter.postId != null) and.push({ postId: filter.postId });
   if (filter.projectId != null) and.push({ projectId: filter.projectId });
-  if (filter.from != null) and.push({ endsAt: { gt: filter.from } });
+  if (filter.from != null) and.push({ endsAt: { gt: filter.from } }, startsAfterShiftsEndingAfter(filter.from));
   if (filter.to != null) and.push({ startsAt: { lt: filter.to } });
   if (filter.status?.length) and.push({ status: { in: [...filter.status] } });
   if (filter.staffing?.length) {

@@ -7,7 +7,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { ProjectRef } from '../../projects/schema.js';
 import { SiteRef } from '../../sites/schema.js';
 import { subtreeOf } from '../../sites/service.js';
-import { type AssignmentPage, shiftAssignmentsPage } from '../assignment-pages.js';
+import { type AssignmentPage, assignmentsSelect, shiftAssignmentsPage } from '../assignment-pages.js';
 import { AssignmentFilter, ShiftAssignmentRef, assignmentWhere } from '../assignments/schema.js';
 import { publicShiftWhere } from '../open-shifts.js';
 import { DutyPostRef } from '../posts/schema.js';
@@ -62,40 +62,28 @@ export const ShiftRef = keyedNode(builder.prismaNode('Shift', {
     'One stretch of duty at a post for a project, e.g. 08:00–12:00 at the old town’s south gate. Open shifts with free places are public; others need a login.',
   id: KEYED_ID,
   // Select mode: what the auth scopes read (publicShift, boardShift), plus what the fields asked for add.
-  select: { id: true, status: true, assignedCount: true, capacity: true, projectId: true, postId: true },
+  select: { id: true, status: true, assignedCount: true, capacity: true, minimum: true, projectId: true, postId: true, role: true, startsAt: true, endsAt: true, closedAt: true },
   authScopes: (shift) => ({ $any: { authenticated: true, publicShift: shift, boardShift: shift } }),
   fields: (t) => ({
     project: t.relation('project', { description: 'The project the shift serves.' }),
     post: t.relation('post', { description: 'Where the shift takes place.' }),
-    startsAt: t.expose('startsAt', { type: 'DateTime', description: 'When duty starts.' }),
-    endsAt: t.expose('endsAt', { type: 'DateTime', description: 'When duty ends.' }),
-    capacity: t.exposeInt('capacity', { description: 'How many volunteers the shift takes; more join the waitlist.' }),
-    minimum: t.exposeInt('minimum', { description: 'How many volunteers are needed; below this it is UNDERSTAFFED.' }),
-    role: t.exposeString('role', { description: 'The duty, e.g. 文明引导 or 交通协管.' }),
+    startsAt: t.field({ type: 'DateTime', description: 'When duty starts.', resolve: (s) => s.startsAt }),
+    endsAt: t.field({ type: 'DateTime', description: 'When duty ends.', resolve: (s) => s.endsAt }),
+    capacity: t.int({ description: 'How many volunteers the shift takes; more join the waitlist.', resolve: (s) => s.capacity }),
+    minimum: t.int({ description: 'How many volunteers are needed; below this it is UNDERSTAFFED.', resolve: (s) => s.minimum }),
+    role: t.string({ description: 'The duty, e.g. 文明引导 or 交通协管.', resolve: (s) => s.role }),
     notes: t.exposeString('notes', { nullable: true, description: 'Notes for the volunteers.' }),
-    status: t.expose('status', { type: ShiftStatusEnum, description: 'Whether the shift is going ahead.' }),
-    assignedCount: t.exposeInt('assignedCount', {
-      description: 'Volunteers holding a place: ASSIGNED, CHECKED_IN or COMPLETED.',
-    }),
+    status: t.field({ type: ShiftStatusEnum, description: 'Whether the shift is going ahead.', resolve: (s) => s.status }),
+    assignedCount: t.int({ description: 'Volunteers holding a place: ASSIGNED, CHECKED_IN or COMPLETED.', resolve: (s) => s.assignedCount }),
     checkedInCount: t.exposeInt('checkedInCount', { description: 'Volunteers on duty now (CHECKED_IN).' }),
-    openSlots: t.int({
-      description: 'Places still free (0 when the shift is full or cancelled).',
-      select: { capacity: true, assignedCount: true, status: true },
-      resolve: (s) => openSlots(s),
-    }),
+    openSlots: t.int({ description: 'Places still free (0 when the shift is full or cancelled).', resolve: (s) => openSlots(s) }),
     staffing: t.field({
       type: StaffingEnum,
       description: 'Staffing level from assignedCount against minimum and capacity.',
-      select: { capacity: true, minimum: true, assignedCount: true },
       resolve: (s) => staffingOf(s),
     }),
-    checkInOpensAt: t.field({
-      type: 'DateTime',
-      description: 'When check-in opens: 30 minutes before the start.',
-      select: { startsAt: true, endsAt: true },
-      resolve: (s) => checkInWindow(s).opensAt,
-    }),
-    closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true, description: 'When staff closed the shift, if they have.' }),
+    checkInOpensAt: t.field({ type: 'DateTime', description: 'When check-in opens: 30 minutes before the start.', resolve: (s) => checkInWindow(s).opensAt }),
+    closedAt: t.field({ type: 'DateTime', nullable: true, description: 'When staff closed the shift, if they have.', resolve: (s) => s.closedAt }),
     cancelledAt: t.expose('cancelledAt', { type: 'DateTime', nullable: true, description: 'When the shift was cancelled, if it was.' }),
     assignments: t.connection(
       {
@@ -106,7 +94,9 @@ export const ShiftRef = keyedNode(builder.prismaNode('Shift', {
         description:
           'The volunteers on this shift, in sign-up order (the waitlist in its order). Needs a login (null with a FORBIDDEN error for anonymous callers; the shift is public for open projects).',
         args: { filter: t.arg({ type: AssignmentFilter, description: 'Which assignments.' }) },
-        // One windowed query per page of shifts (src/roster/assignment-pages.ts).
+        // A first page joins the shifts' own statement; a cursor's page is one windowed query per
+        // page of shifts (src/roster/assignment-pages.ts).
+        select: (args, ctx, nestedSelection) => assignmentsSelect(args, ctx, nestedSelection),
         resolve: (shift, args, ctx, info) => shiftAssignmentsPage(shift, args, ctx, info),
       },
       {
