@@ -174,7 +174,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     // Flat out: over the fixed duration. Paced: from the first request to the last response (not
     // to the instances' end, a second's tick later), so a server that falls behind shows a lower
     // rate than was asked.
-    perSecond: round(total / (options.rate ? (lastResponse - started) / 1000 : options.seconds)),
+    perSecond: round(total / (options.rate ? ((lastResponse || performance.now()) - started) / 1000 : options.seconds)),
     errors: results.reduce((n, r) => n + r.errors + r.non2xx + r.timeouts, 0),
     p50: round(percentile(times, 50)),
     p95: round(percentile(times, 95)),

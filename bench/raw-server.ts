@@ -14,6 +14,7 @@ import { verifyAccessToken } from '../src/auth/tokens.js';
 import { shanghaiDayRange } from '../src/roster/time.js';
 import { SEARCH_COUNT_LIMIT, nameSearchBranches } from '../src/volunteers/search.js';
 import { staffingOf } from '../src/roster/service.js';
+import { MAX_SHIFT_MINUTES } from '../src/roster/rules.js';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const tokens = { secret: new TextEncoder().encode(process.env.JWT_SECRET!), accessTokenTtlSeconds: 3600, refreshTokenTtlSeconds: 3600 };
@@ -23,8 +24,8 @@ async function roster(input: { date: string; siteId?: number; first: number }) {
   const site = input.siteId
     ? (await pool.query<{ id: number; path: string }>('SELECT id, path FROM "Site" WHERE id = $1', [input.siteId])).rows[0]
     : undefined;
-  // The API's bound too: no shift lasts over a day, so one ending after the day's start began after the day before's.
-  const where = `s."endsAt" > $1 AND s."startsAt" > $1::timestamptz - interval '24 hours' AND s."startsAt" < $2 ${site ? `AND (st.id = $3 OR st.path LIKE $4)` : ''}`;
+  // The API's bound too (runningAfter): no shift lasts longer than MAX_SHIFT_MINUTES.
+  const where = `s."endsAt" > $1 AND s."startsAt" > $1::timestamptz - interval '${MAX_SHIFT_MINUTES} minutes' AND s."startsAt" < $2 ${site ? `AND (st.id = $3 OR st.path LIKE $4)` : ''}`;
   const params: unknown[] = [day.start, day.end, ...(site ? [site.id, `${site.path}.%`] : [])];
   const from = `FROM "Shift" s JOIN "DutyPost" p ON p.id = s."postId" JOIN "Site" st ON st.id = p."siteId"`;
   const [count, shifts] = await Promise.all([

@@ -3,6 +3,7 @@ import { builder } from '../../builder.js';
 import { requestLoader } from '../../common/loaders.js';
 import { OrderDirection } from '../../common/schema-base.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import { runningAfter } from '../shifts/query.js';
 import { waitlistsOf } from './waitlist.js';
 
 /** Assignments in GraphQL: the type, its filter and order, and a volunteer's assignments. Actions are ./mutations.ts. */
@@ -32,7 +33,7 @@ export function assignmentWhere(filter: typeof AssignmentFilter.$inferInput | nu
   return {
     ...(filter?.status?.length && { status: { in: filter.status } }),
     ...((filter?.from || filter?.to) && {
-      shift: { ...(filter.from && { endsAt: { gt: filter.from } }), ...(filter.to && { startsAt: { lt: filter.to } }) },
+      shift: { ...(filter.from && runningAfter(filter.from)), ...(filter.to && { startsAt: { lt: filter.to } }) },
     }),
   };
 }

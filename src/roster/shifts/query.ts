@@ -36,12 +36,13 @@ export function staffingWhere(prisma: PrismaClient | Tx, staffing: Staffing): Pr
 }
 
 /**
- * What `endsAt > from` implies for `startsAt`, since no shift lasts longer than MAX_SHIFT_MINUTES
- * (the "Shift_lasts_at_most_a_day" check): it bounds the (startsAt, id) index scan from below, so
- * a day's roster reads that day's shifts rather than every shift since the season began.
+ * Shifts still running at or after `from`: `endsAt > from`, and what that implies for `startsAt`,
+ * since no shift lasts longer than MAX_SHIFT_MINUTES (the "Shift_lasts_at_most_a_day" check). The
+ * second bounds the startsAt index scans from below, so a day's roster reads that day's shifts
+ * rather than every shift since the season began.
  */
-export function startsAfterShiftsEndingAfter(from: Date): Prisma.ShiftWhereInput {
-  return { startsAt: { gt: new Date(from.getTime() - MAX_SHIFT_MINUTES * MINUTE_MS) } };
+export function runningAfter(from: Date): Prisma.ShiftWhereInput {
+  return { AND: [{ endsAt: { gt: from } }, { startsAt: { gt: new Date(from.getTime() - MAX_SHIFT_MINUTES * MINUTE_MS) } }] };
 }
 
 /**
@@ -53,7 +54,7 @@ export async function rosterWhere(prisma: PrismaClient, filter: RosterFilter = {
   if (filter.siteId != null) and.push({ post: { site: await subtreeFilter(prisma, filter.siteId) } });
   if (filter.postId != null) and.push({ postId: filter.postId });
   if (filter.projectId != null) and.push({ projectId: filter.projectId });
-  if (filter.from != null) and.push({ endsAt: { gt: filter.from } }, startsAfterShiftsEndingAfter(filter.from));
+  if (filter.from != null) and.push(runningAfter(filter.from));
   if (filter.to != null) and.push({ startsAt: { lt: filter.to } });
   if (filter.status?.length) and.push({ status: { in: [...filter.status] } });
   if (filter.staffing?.length) {

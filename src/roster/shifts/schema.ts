@@ -13,7 +13,7 @@ import { publicShiftWhere } from '../open-shifts.js';
 import { DutyPostRef } from '../posts/schema.js';
 import { checkInWindow, openSlots, staffingOf } from '../rules.js';
 import { shanghaiDayRange } from '../time.js';
-import { type RosterFilter, rosterWhere } from './query.js';
+import { type RosterFilter, rosterWhere, runningAfter } from './query.js';
 
 /*
  * Shifts in GraphQL: the type, the one shift connection, the roster query and its filter and
@@ -50,7 +50,7 @@ export const ShiftRangeFilter = builder.inputType('ShiftRangeFilter', {
 /** A shift list's filter; anonymous clients get only public shifts rather than refusals. */
 export function rangeWhere(ctx: Context, filter: typeof ShiftRangeFilter.$inferInput | null | undefined): Prisma.ShiftWhereInput {
   const where: Prisma.ShiftWhereInput = {
-    ...(filter?.from && { endsAt: { gt: filter.from } }),
+    ...(filter?.from && runningAfter(filter.from)),
     ...(filter?.to && { startsAt: { lt: filter.to } }),
     ...(filter?.status && { status: filter.status }),
   };
