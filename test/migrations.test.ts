@@ -129,7 +129,11 @@ describe.each(KINDS)('migration failures on %s', (kind) => {
   async function heldAdvisoryLocks(db: Database): Promise<number> {
     const rows = await db.sql.withSession((s) =>
       s.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted",
+        // This database's lock only: advisory locks are per database, and other suites' migrators
+        // take the same key in their own databases at the same time.
+        `SELECT count(*)::int AS n FROM pg_locks
+          WHERE locktype = 'advisory' AND objid = $1 AND granted
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
         [PRISMA_ADVISORY_LOCK],
       ),
     );
