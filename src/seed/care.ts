@@ -1,6 +1,7 @@
 import type { BeneficiaryKind, CareService, Prisma } from '../generated/prisma/client.js';
 import { addDays, calendarDate, shanghaiDateOf, shanghaiWallClock } from '../roster/time.js';
-import { type DemoCity, type MembershipRow, type ProjectRow, type TeamRow, insertInBatches, resetIdSequences } from './city.js';
+import { type DemoCity, type MembershipRow, type ProjectRow, type TeamRow, resetIdSequences } from './city.js';
+import { insertRows } from './insert.js';
 import { Random } from './random.js';
 
 /*
@@ -10,7 +11,7 @@ import { Random } from './random.js';
  * added here). Every visit's volunteers are members of the caring team who had joined by then,
  * and each visit wrote one service record per volunteer — APPROVED, except the last two weeks'
  * (PENDING). Rows are built in memory with explicit ids after the ones already written, then
- * inserted set-based with createMany.
+ * inserted set-based (src/seed/insert.ts).
  */
 
 const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段';
@@ -197,14 +198,14 @@ export async function seedCare(tx: Prisma.TransactionClient, city: DemoCity): Pr
            (SELECT coalesce(max("id"), 0) FROM "ServiceRecord")::int AS "serviceRecord"`;
   const care = buildCare(city, max!);
   const counts = {
-    careTeams: await insertInBatches(care.teams, (data) => tx.team.createMany({ data })),
-    careTeamMemberships: await insertInBatches(care.memberships, (data) => tx.teamMembership.createMany({ data })),
-    winterProjects: await insertInBatches(care.projects, (data) => tx.project.createMany({ data })),
-    beneficiaries: await insertInBatches(care.beneficiaries, (data) => tx.beneficiary.createMany({ data })),
-    careAssignments: await insertInBatches(care.assignments, (data) => tx.careAssignment.createMany({ data })),
-    careVisits: await insertInBatches(care.visits, (data) => tx.careVisit.createMany({ data })),
-    careServiceRecords: await insertInBatches(care.records, (data) => tx.serviceRecord.createMany({ data })),
-    careVisitVolunteers: await insertInBatches(care.present, (data) => tx.careVisitVolunteer.createMany({ data })),
+    careTeams: await insertRows(tx, 'Team', care.teams),
+    careTeamMemberships: await insertRows(tx, 'TeamMembership', care.memberships),
+    winterProjects: await insertRows(tx, 'Project', care.projects),
+    beneficiaries: await insertRows(tx, 'Beneficiary', care.beneficiaries),
+    careAssignments: await insertRows(tx, 'CareAssignment', care.assignments),
+    careVisits: await insertRows(tx, 'CareVisit', care.visits),
+    careServiceRecords: await insertRows(tx, 'ServiceRecord', care.records),
+    careVisitVolunteers: await insertRows(tx, 'CareVisitVolunteer', care.present),
   };
   await resetIdSequences(tx, ['Team', 'TeamMembership', 'Project', 'Beneficiary', 'CareAssignment', 'CareVisit', 'ServiceRecord']);
   await tx.$executeRaw`

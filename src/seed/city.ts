@@ -2,8 +2,8 @@
  * The demo city: sites, volunteers, teams and memberships, brands and projects.
  *
  * `buildCity()` is a pure function of the seed: it computes every row, ids included, without
- * touching the database. `writeCity()` inserts those rows in id order with createMany. Because the
- * ids are explicit (and the id sequences are moved past them afterwards), every run produces the
+ * touching the database. `writeCity()` inserts those rows in id order, in set-based batches
+ * (src/seed/insert.ts). Because the ids are explicit (and the id sequences are moved past them afterwards), every run produces the
  * same rows with the same ids, whatever the sequences said before.
  */
 import type {
@@ -31,6 +31,7 @@ import {
   type StationDef,
 } from './data.js';
 import { nameSearchColumns } from '../volunteers/search.js';
+import { insertRows } from './insert.js';
 import { Random } from './random.js';
 
 /** The moment the demo data describes: nothing in it happens later than this. */
@@ -577,14 +578,6 @@ export function buildCity(rng: Random = Random.stream('city')): DemoCity {
   };
 }
 
-/** Rows per createMany statement: well under PostgreSQL's 65,535 bind parameters. */
-export const BATCH_SIZE = 1000;
-
-export async function insertInBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < rows.length; i += BATCH_SIZE) await insert(rows.slice(i, i + BATCH_SIZE));
-  return rows.length;
-}
-
 /**
  * Moves the id sequences of the given tables past the highest id, after rows were inserted with
  * explicit ids, so that rows created later through the API get fresh ids.
@@ -600,14 +593,12 @@ export async function resetIdSequences(tx: Prisma.TransactionClient, tables: rea
 /** Inserts the city in dependency order and returns how many rows of each kind it wrote. */
 export async function writeCity(tx: Prisma.TransactionClient, city: DemoCity): Promise<Record<string, number>> {
   const counts = {
-    sites: await insertInBatches(city.sites, (data) => tx.site.createMany({ data })),
-    volunteers: await insertInBatches(city.volunteers, (rows) =>
-      tx.volunteer.createMany({ data: rows.map((v) => ({ ...v, ...nameSearchColumns(v.name) })) }),
-    ),
-    teams: await insertInBatches(city.teams, (data) => tx.team.createMany({ data })),
-    teamMemberships: await insertInBatches(city.memberships, (data) => tx.teamMembership.createMany({ data })),
-    brands: await insertInBatches(city.brands, (data) => tx.brand.createMany({ data })),
-    projects: await insertInBatches(city.projects, (data) => tx.project.createMany({ data })),
+    sites: await insertRows(tx, 'Site', city.sites),
+    volunteers: await insertRows(tx, 'Volunteer', city.volunteers.map((v) => ({ ...v, ...nameSearchColumns(v.name) }))),
+    teams: await insertRows(tx, 'Team', city.teams),
+    teamMemberships: await insertRows(tx, 'TeamMembership', city.memberships),
+    brands: await insertRows(tx, 'Brand', city.brands),
+    projects: await insertRows(tx, 'Project', city.projects),
   };
   await resetIdSequences(tx, ['Site', 'Volunteer', 'Team', 'TeamMembership', 'Brand', 'Project']);
   return counts;

@@ -1,6 +1,7 @@
 import type { HonorLevel, OutreachVenueKind, Prisma } from '../generated/prisma/client.js';
 import { addDays, calendarDate, shanghaiDateOf, shanghaiWallClock } from '../roster/time.js';
-import { type DemoCity, insertInBatches, resetIdSequences } from './city.js';
+import { type DemoCity, resetIdSequences } from './city.js';
+import { insertRows } from './insert.js';
 import { Random } from './random.js';
 
 /*
@@ -152,13 +153,13 @@ export function buildFamilies(city: DemoCity, rng: Random = Random.stream('famil
 export async function seedFamilies(tx: Prisma.TransactionClient, city: DemoCity): Promise<Record<string, number>> {
   const built = buildFamilies(city);
   const counts = {
-    families: await insertInBatches(built.families, (data) => tx.family.createMany({ data })),
-    familyMembers: await insertInBatches(built.members, (data) => tx.familyMember.createMany({ data })),
-    familySelectionCycles: await insertInBatches([built.cycle], (data) => tx.familySelectionCycle.createMany({ data })),
-    familySelectionBatches: await insertInBatches(built.batches, (data) => tx.familySelectionBatch.createMany({ data })),
-    familyNominations: await insertInBatches(built.nominations, (data) => tx.familyNomination.createMany({ data })),
-    honors: await insertInBatches(built.honors, (data) => tx.honor.createMany({ data })),
-    familyOutreach: await insertInBatches(built.outreach, (data) => tx.familyOutreach.createMany({ data })),
+    families: await insertRows(tx, 'Family', built.families),
+    familyMembers: await insertRows(tx, 'FamilyMember', built.members),
+    familySelectionCycles: await insertRows(tx, 'FamilySelectionCycle', [built.cycle]),
+    familySelectionBatches: await insertRows(tx, 'FamilySelectionBatch', built.batches),
+    familyNominations: await insertRows(tx, 'FamilyNomination', built.nominations),
+    honors: await insertRows(tx, 'Honor', built.honors),
+    familyOutreach: await insertRows(tx, 'FamilyOutreach', built.outreach),
   };
   await resetIdSequences(tx, ['Family', 'FamilyMember', 'FamilySelectionCycle', 'FamilySelectionBatch', 'FamilyNomination', 'Honor', 'FamilyOutreach']);
   return counts;

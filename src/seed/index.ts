@@ -33,7 +33,6 @@ export { Random, DEMO_SEED } from './random.js';
 export {
   buildCity,
   writeCity,
-  insertInBatches,
   resetIdSequences,
   DEMO_AS_OF,
   VOLUNTEER_COUNT,

@@ -1,7 +1,8 @@
 import type { Prisma, ServiceCategory, ServiceOrderStatus } from '../generated/prisma/client.js';
 import { DEFAULT_COMPLETE_WITHIN_MINUTES, DEFAULT_DISPATCH_WITHIN_MINUTES, addressKey, newTrackingCode, trackingCodeHash } from '../orders/rules.js';
 import { formatCalendarDate, shanghaiDateOf } from '../roster/time.js';
-import { type DemoCity, insertInBatches, resetIdSequences } from './city.js';
+import { type DemoCity, resetIdSequences } from './city.js';
+import { insertRows } from './insert.js';
 import { Random } from './random.js';
 
 /*
@@ -163,10 +164,10 @@ export function buildOrders(city: DemoCity, now: Date, rng: Random = Random.stre
 export async function seedOrders(tx: Prisma.TransactionClient, city: DemoCity, now: Date): Promise<Record<string, number>> {
   const built = buildOrders(city, now);
   const counts = {
-    serviceMenuItems: await insertInBatches(built.menuItems, (data) => tx.serviceMenuItem.createMany({ data })),
-    serviceOrders: await insertInBatches(built.orders, (data) => tx.serviceOrder.createMany({ data })),
-    serviceOrderEvents: await insertInBatches(built.events, (data) => tx.serviceOrderEvent.createMany({ data })),
-    serviceOrderRecords: await insertInBatches(built.records, (data) => tx.serviceRecord.createMany({ data })),
+    serviceMenuItems: await insertRows(tx, 'ServiceMenuItem', built.menuItems),
+    serviceOrders: await insertRows(tx, 'ServiceOrder', built.orders),
+    serviceOrderEvents: await insertRows(tx, 'ServiceOrderEvent', built.events),
+    serviceOrderRecords: await insertRows(tx, 'ServiceRecord', built.records),
   };
   await resetIdSequences(tx, ['ServiceMenuItem', 'ServiceOrder']);
   return { ...counts, serviceMenuFamilyTalks: await linkFamilyTalks(tx, now) };

@@ -1,5 +1,6 @@
 import type { CommunityReportCategory, CommunityReportStatus, Prisma } from '../generated/prisma/client.js';
-import { type DemoCity, insertInBatches, resetIdSequences } from './city.js';
+import { type DemoCity, resetIdSequences } from './city.js';
+import { insertRows } from './insert.js';
 import { Random } from './random.js';
 
 /*
@@ -73,8 +74,8 @@ export function buildReports(city: DemoCity, now: Date, rng: Random = Random.str
 export async function seedReports(tx: Prisma.TransactionClient, city: DemoCity, now: Date): Promise<Record<string, number>> {
   const { reports, events } = buildReports(city, now);
   const counts = {
-    communityReports: await insertInBatches(reports, (data) => tx.communityReport.createMany({ data })),
-    communityReportEvents: await insertInBatches(events, (data) => tx.communityReportEvent.createMany({ data })),
+    communityReports: await insertRows(tx, 'CommunityReport', reports),
+    communityReportEvents: await insertRows(tx, 'CommunityReportEvent', events),
   };
   await resetIdSequences(tx, ['CommunityReport']);
   return counts;

@@ -4,7 +4,8 @@
  * service records.
  *
  * Like the city, `buildRoster()` is pure: it computes every row, ids included, and `writeRoster()`
- * inserts them with createMany and credits Volunteer.serviceMinutes with what the rows earned.
+ * inserts them in set-based batches (src/seed/insert.ts) and credits Volunteer.serviceMinutes with
+ * what the rows earned.
  * The rows follow the rules of src/roster/service.ts as if they had been made through it:
  *   - Shift.assignedCount counts ASSIGNED + CHECKED_IN + COMPLETED, checkedInCount CHECKED_IN;
  *   - the waitlist is served in order of assignedAt, then id (promotions are replayed);
@@ -23,7 +24,8 @@ import type {
 } from '../generated/prisma/client.js';
 import { CHECK_IN_OPENS_MINUTES, serviceMinutesFor } from '../roster/service.js';
 import { addDays, parseCalendarDate, shanghaiDateOf, shanghaiMidnight, shanghaiWallClock } from '../roster/time.js';
-import { insertInBatches, resetIdSequences, type DemoCity, type ProjectRow, type VolunteerRow } from './city.js';
+import { resetIdSequences, type DemoCity, type ProjectRow, type VolunteerRow } from './city.js';
+import { insertRows } from './insert.js';
 import { COUNTY } from './data.js';
 import { Random } from './random.js';
 
@@ -1374,10 +1376,10 @@ export function buildRoster(city: DemoCity, now: Date = new Date()): DemoRoster 
  */
 export async function writeRoster(tx: Prisma.TransactionClient, roster: DemoRoster): Promise<Record<string, number>> {
   const counts = {
-    dutyPosts: await insertInBatches(roster.posts, (data) => tx.dutyPost.createMany({ data })),
-    shifts: await insertInBatches(roster.shifts, (data) => tx.shift.createMany({ data })),
-    assignments: await insertInBatches(roster.assignments, (data) => tx.shiftAssignment.createMany({ data })),
-    serviceRecords: await insertInBatches(roster.serviceRecords, (data) => tx.serviceRecord.createMany({ data })),
+    dutyPosts: await insertRows(tx, 'DutyPost', roster.posts),
+    shifts: await insertRows(tx, 'Shift', roster.shifts),
+    assignments: await insertRows(tx, 'ShiftAssignment', roster.assignments),
+    serviceRecords: await insertRows(tx, 'ServiceRecord', roster.serviceRecords),
   };
   await resetIdSequences(tx, ['DutyPost', 'Shift', 'ShiftAssignment', 'ServiceRecord']);
   await tx.$executeRawUnsafe(`
