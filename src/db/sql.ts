@@ -11,3 +11,6 @@ export interface SqlSession {
 export interface SqlDriver {
   withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
 }
+
+/** A PostgreSQL identifier (table, column, constraint) quoted for SQL text. */
+export const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;

@@ -3,8 +3,9 @@
  *
  * `buildCity()` is a pure function of the seed: it computes every row, ids included, without
  * touching the database. `writeCity()` inserts those rows in id order, in set-based batches
- * (src/seed/insert.ts). Because the ids are explicit (and the id sequences are moved past them afterwards), every run produces the
- * same rows with the same ids, whatever the sequences said before.
+ * (src/seed/insert.ts). Because the ids are explicit (and the id sequences are moved past them
+ * afterwards), every run produces the same rows with the same ids, whatever the sequences said
+ * before.
  */
 import type {
   Gender,

@@ -11,10 +11,12 @@
  * It keeps createMany's meaning: a column a row leaves out (or sets to undefined) takes its
  * default — rows are grouped by the columns they give, and only those are listed — and an
  * `@updatedAt` column left out is set to the time of the call, as Prisma does. The rows' types
- * are the model's createMany input. Tables are the models' names: the seeded models have no
- * `@@map` (a mapped one fails with "relation does not exist", not silently).
+ * are the model's createMany input, and a key that is not one of its columns is refused. Tables
+ * are the models' names: the seeded models have no `@@map` (a mapped one fails with "relation
+ * does not exist", not silently).
  */
 import type { Prisma } from '../generated/prisma/client.js';
+import { quoteIdentifier as quote } from '../db/sql.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
 
 /** Rows per statement: keeps each JSON parameter to a few hundred kilobytes. */
@@ -25,17 +27,19 @@ type CreateManyInput<M extends Prisma.ModelName> = Exclude<
   readonly unknown[]
 >;
 
-const updatedAtColumns = new Map(
-  Object.entries(getDatamodel().datamodel.models).map(([model, { fields }]) => [
-    model,
-    fields.filter((f) => f.isUpdatedAt).map((f) => f.name),
-  ]),
-);
-
-const quote = (name: string) => {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a column or table name: ${name}`);
-  return `"${name}"`;
-};
+/** Each model's columns and its `@updatedAt` ones, read from the datamodel on the first insert (not at start-up). */
+let columnsByModel: Map<string, { columns: Set<string>; updatedAt: string[] }> | undefined;
+function columnsOf(model: string) {
+  columnsByModel ??= new Map(
+    Object.entries(getDatamodel().datamodel.models).map(([name, { fields }]) => {
+      const scalars = fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum');
+      return [name, { columns: new Set(scalars.map((f) => f.name)), updatedAt: scalars.filter((f) => f.isUpdatedAt).map((f) => f.name) }];
+    }),
+  );
+  const found = columnsByModel.get(model);
+  if (!found) throw new Error(`not a model: ${model}`);
+  return found;
+}
 
 /** Inserts the rows of `model` in batches (one statement per batch and set of columns); returns how many. */
 export async function insertRows<M extends Prisma.ModelName>(
@@ -44,15 +48,17 @@ export async function insertRows<M extends Prisma.ModelName>(
   rows: readonly CreateManyInput<M>[],
 ): Promise<number> {
   const stamp = new Date();
-  const stamped = updatedAtColumns.get(model);
-  if (!stamped) throw new Error(`not a model: ${model}`);
+  const { columns: known, updatedAt } = columnsOf(model);
   for (let i = 0; i < rows.length; i += BATCH_SIZE) {
     // Rows that give the same columns go in one statement, in their order within the batch.
     const groups = new Map<string, { columns: string[]; rows: Record<string, unknown>[] }>();
     for (const row of rows.slice(i, i + BATCH_SIZE) as Record<string, unknown>[]) {
       const values: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(row)) if (value !== undefined) values[key] = value;
-      for (const column of stamped) values[column] ??= stamp;
+      for (const [key, value] of Object.entries(row)) {
+        if (!known.has(key)) throw new Error(`${model} has no column ${key}`);
+        if (value !== undefined) values[key] = value;
+      }
+      for (const column of updatedAt) values[column] ??= stamp;
       const columns = Object.keys(values).sort();
       const key = columns.join(',');
       const group = groups.get(key) ?? groups.set(key, { columns, rows: [] }).get(key)!;

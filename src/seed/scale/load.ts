@@ -7,6 +7,7 @@
  * go too, as a primary key cannot be dropped under them (those tables are empty: cheap to check).
  */
 import type { SqlSession } from '../../db/index.js';
+import { quoteIdentifier as quote } from '../../db/sql.js';
 
 export interface DroppedForLoad {
   /** What recreates the primary keys, then the other indexes, then the foreign keys, in order. */
@@ -14,8 +15,6 @@ export interface DroppedForLoad {
   /** schemaFingerprint before anything was dropped. */
   fingerprint: string[];
 }
-
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Drops the indexes and constraints of `tables` and the foreign keys referencing them; returns what recreates them. */
 export async function dropForLoad(session: SqlSession, tables: readonly string[]): Promise<DroppedForLoad> {
