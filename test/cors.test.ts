@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { type Database, openDatabase } from '../src/db/index.js';
-import { migrate } from '../src/db/migrate.js';
+import type { Database } from '../src/db/index.js';
+import { openMigratedPglite } from './support/databases.js';
 import { createLogger } from '../src/logger.js';
 import { type RunningServer, startServer } from '../src/server.js';
 
@@ -14,8 +14,7 @@ describe('CORS', () => {
   const DASHBOARD = 'https://dashboard.example.org';
 
   beforeAll(async () => {
-    db = await openDatabase({ dataDir: 'memory' });
-    await migrate(db.sql);
+    db = await openMigratedPglite();
     const logger = createLogger('silent');
     closed = await startServer({ db, logger, env: 'test' }, { port: 0, host: '127.0.0.1' });
     open = await startServer({ db, logger, env: 'test', corsOrigins: [DASHBOARD] }, { port: 0, host: '127.0.0.1' });

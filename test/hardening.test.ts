@@ -26,8 +26,8 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PAGE_SIZE } from '../src/builder.js';
 import { loadConfig } from '../src/config.js';
-import { openDatabase, type Database } from '../src/db/index.js';
-import { migrate } from '../src/db/migrate.js';
+import type { Database } from '../src/db/index.js';
+import { openMigratedPglite } from './support/databases.js';
 import { GRAPHIQL_EXAMPLES } from '../src/graphiql.js';
 import {
   DEFAULT_OPERATION_LIMITS,
@@ -104,8 +104,7 @@ interface Variant {
 
 /** A server on a fresh in-memory PGlite with the given options (env 'test' unless set). */
 async function startVariant(options: Partial<Omit<ServerOptions, 'db' | 'logger'>>): Promise<Variant> {
-  const db = await openDatabase({ dataDir: 'memory' });
-  await migrate(db.sql);
+  const db = await openMigratedPglite();
   const server = await startServer(
     { db, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), env: 'test', ...options },
     { port: 0, host: '127.0.0.1' },

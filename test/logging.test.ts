@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, login } from '../src/auth/service.js';
-import { type Database, openDatabase } from '../src/db/index.js';
-import { migrate } from '../src/db/migrate.js';
+import type { Database } from '../src/db/index.js';
+import { openMigratedPglite } from './support/databases.js';
 import { createLogger } from '../src/logger.js';
 import { type RunningServer, developmentTokens, startServer } from '../src/server.js';
 
@@ -19,8 +19,7 @@ describe('logs and request ids', () => {
   let adminId: number;
 
   beforeAll(async () => {
-    db = await openDatabase({ dataDir: 'memory' });
-    await migrate(db.sql);
+    db = await openMigratedPglite();
     const sink = new Writable({
       write(chunk, _encoding, done) {
         for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));

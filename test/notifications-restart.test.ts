@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../src/common/clock.js';
 import { inbox, notifyWorld, shiftAhead, signUp, withdraw } from './support/notify-fixtures.js';
-import { createScratchDatabase, type ScratchDatabase } from './support/postgres.js';
+import { createMigratedScratchDatabase } from './support/databases.js';
+import type { ScratchDatabase } from './support/postgres.js';
 import { HOUR, testClock } from './support/roster-fixtures.js';
 import { type TestServer, startTestServer } from './support/server.js';
 
@@ -32,7 +33,7 @@ describe('the notification worker on PostgreSQL, stopped, restarted and run by t
   const tick = (s: TestServer) => s.server.services.notifications.tick();
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase('notify');
+    scratch = await createMigratedScratchDatabase('notify');
     clock = testClock(new Date());
   });
   afterAll(async () => {

@@ -3,8 +3,8 @@ import type { Actor } from '../src/auth/viewer.js';
 import { createAccount } from '../src/auth/service.js';
 import { manualClock } from '../src/common/clock.js';
 import { NotFoundError, ValidationError } from '../src/common/errors.js';
-import { type Database, openDatabase } from '../src/db/index.js';
-import { migrate } from '../src/db/migrate.js';
+import type { Database } from '../src/db/index.js';
+import { openMigratedPglite } from './support/databases.js';
 import type { Prisma } from '../src/generated/prisma/client.js';
 import { assignVolunteer, cancelAssignment, markNoShow, selfSignUp } from '../src/roster/assignments/rules.js';
 import {
@@ -51,8 +51,7 @@ const tx = <T>(rule: (t: Prisma.TransactionClient) => Promise<T>) => db.prisma.$
 const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
 
 beforeAll(async () => {
-  db = await openDatabase({ dataDir: 'memory' });
-  await migrate(db.sql);
+  db = await openMigratedPglite();
   const sites = await siteTree(db.prisma, '规则');
   siteId = sites.stationA.id;
   teamId = (await createTeam(db.prisma, { name: '规则测试服务队', siteId: sites.instituteA.id })).id;

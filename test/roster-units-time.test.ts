@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/auth/viewer.js';
 import { createAccount } from '../src/auth/service.js';
 import { manualClock } from '../src/common/clock.js';
-import { type Database, openDatabase } from '../src/db/index.js';
-import { migrate } from '../src/db/migrate.js';
+import type { Database } from '../src/db/index.js';
+import { openMigratedPglite } from './support/databases.js';
 import type { Prisma } from '../src/generated/prisma/client.js';
 import { assignVolunteer, checkIn, checkOut } from '../src/roster/assignments/rules.js';
 import { DailyServiceLimitError, MAX_DAILY_SERVICE_MINUTES, creditedMinutesOn } from '../src/roster/credit.js';
@@ -45,8 +45,7 @@ let reviewer: Actor;
 const tx = <T>(rule: (t: Prisma.TransactionClient) => Promise<T>) => db.prisma.$transaction(rule, { timeout: 20_000 });
 
 beforeAll(async () => {
-  db = await openDatabase({ dataDir: 'memory' });
-  await migrate(db.sql);
+  db = await openMigratedPglite();
   const sites = await siteTree(db.prisma, '单元');
   const team = await createTeam(db.prisma, { name: '单元测试服务队', siteId: sites.instituteA.id });
   const project = await makeProject(db.prisma, {

@@ -10,7 +10,8 @@ import { nameSearchColumns } from '../src/volunteers/search.js';
 import { HotDutyBoardDocument, HotRosterPageDocument, HotVolunteerSearchDocument } from './generated/graphql.js';
 import { gql } from './support/client.js';
 import { gid } from './support/fixtures.js';
-import { createScratchDatabase, type ScratchDatabase } from './support/postgres.js';
+import { createMigratedScratchDatabase } from './support/databases.js';
+import type { ScratchDatabase } from './support/postgres.js';
 import { startTestServer } from './support/server.js';
 
 /**
@@ -23,7 +24,7 @@ const AS_OF = new Date('2026-12-01T02:30:00Z'); // 10:30 in Shanghai: morning sh
 const sizes = scaleSizes(FACTOR);
 
 async function open(): Promise<{ scratch: ScratchDatabase; db: Database }> {
-  const scratch = await createScratchDatabase('scale');
+  const scratch = await createMigratedScratchDatabase('scale');
   const db = await openDatabase({ databaseUrl: scratch.url });
   await migrate(db.sql);
   return { scratch, db };

@@ -18,6 +18,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** PGlite's data directory, or 'memory'. Ignored with databaseUrl. */
   dataDir?: string;
+  /** PGlite: start from this data directory, as dumpDataDir() wrote it, instead of an empty one. Ignored with databaseUrl. */
+  loadDataDir?: Blob;
   /** Called with every SQL statement Prisma sends (for logs and the statement-count benchmarks). */
   onQuery?: (sql: string) => void;
 }
@@ -28,6 +30,8 @@ export interface Database {
   sql: SqlDriver;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
+  /** PGlite only: the whole data directory as an uncompressed tar, for loadDataDir. */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -40,7 +44,7 @@ const transactionOptions = { maxWait: 20_000, timeout: 30_000 };
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const database = options.databaseUrl
     ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
-    : await openPglite(options.dataDir ?? './.data');
+    : await openPglite(options.dataDir ?? './.data', options.loadDataDir);
   if (options.onQuery) {
     const onQuery = options.onQuery;
     database.prisma.$on('query' as never, (event: { query: string }) => onQuery(event.query));
@@ -85,13 +89,13 @@ function openPostgres(url: string, poolSize: number): Database {
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, loadDataDir: Blob | undefined): Promise<Database> {
   let client: PGlite;
   if (dataDir === 'memory') {
-    client = new PGlite();
+    client = new PGlite({ loadDataDir });
   } else {
     mkdirSync(dataDir, { recursive: true });
-    client = new PGlite(dataDir);
+    client = new PGlite({ dataDir, loadDataDir });
   }
   await client.waitReady;
   const prisma = new PrismaClient({
@@ -114,6 +118,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     prisma,
     sql,
     ping: () => ping(sql),
+    dumpDataDir: () => client.dumpDataDir('none'),
     async close() {
       await prisma.$disconnect();
       await client.close();

@@ -20,10 +20,13 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** Creates an empty database for one test file; drop() removes it, even with connections open. */
-export async function createScratchDatabase(label = 'test'): Promise<ScratchDatabase> {
+/**
+ * Creates a database for one test file, empty or a copy of `template`; drop() removes it, even
+ * with connections open.
+ */
+export async function createScratchDatabase(label = 'test', template?: string): Promise<ScratchDatabase> {
   const name = `volunteer_${label}_${process.pid}_${randomBytes(4).toString('hex')}`.toLowerCase();
-  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  await admin((c) => c.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`));
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   return {

@@ -9,7 +9,8 @@ import type { AppBus } from '../../src/events/topics.js';
 import { type RunningServer, type ServerOptions, developmentTokens, startServer } from '../../src/server.js';
 import { type LiveProbe, liveProbe } from './live-probe.js';
 import { CLOCK_SETTINGS, useFixtureClock } from './roster-fixtures.js';
-import { createScratchDatabase, type ScratchDatabase } from './postgres.js';
+import { createMigratedScratchDatabase, openMigratedPglite } from './databases.js';
+import type { ScratchDatabase } from './postgres.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 export const DATABASE_KINDS: DatabaseKind[] = ['pglite', 'postgres'];
@@ -79,16 +80,18 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
   let databaseUrl = options.databaseUrl;
   if (kind === 'postgres' && !databaseUrl) {
     // Only a database this server created is dropped by close().
-    scratch = await createScratchDatabase();
+    scratch = await createMigratedScratchDatabase();
     databaseUrl = scratch.url;
   }
   const queries: string[] = [];
-  const db = await openDatabase({
-    databaseUrl: kind === 'postgres' ? databaseUrl : undefined,
-    dataDir: 'memory',
-    onQuery: (sql) => queries.push(sql),
-  });
-  await migrate(db.sql);
+  const onQuery = (sql: string) => queries.push(sql);
+  let db: Database;
+  if (kind === 'postgres') {
+    db = await openDatabase({ databaseUrl, onQuery });
+    await migrate(db.sql);
+  } else {
+    db = await openMigratedPglite({ onQuery });
+  }
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   // Setup helpers (minutesFromNow, shanghaiDate, …) take "now" from the clock this server's rules see.
   useFixtureClock(options.clock ?? systemClock);
