@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrate.js';
-import { createScratchDatabase } from './postgres.js';
+import { createScratchDatabase, dropAbandonedScratchDatabases } from './postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,6 +23,7 @@ declare module 'vitest' {
  * prisma/migrations. The migrator's own tests start from empty databases.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  await dropAbandonedScratchDatabases();
   const dir = mkdtempSync(join(tmpdir(), 'volunteer-test-'));
   const postgres = await createScratchDatabase('template');
   try {

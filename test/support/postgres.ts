@@ -35,3 +35,26 @@ export async function createScratchDatabase(label = 'test', template?: string): 
     drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }
+
+/**
+ * Drops the scratch databases (volunteer_<label>_<pid>_<hex>) of test processes that no longer
+ * run: a run that was killed leaves its databases behind. A live process's databases stay.
+ */
+export async function dropAbandonedScratchDatabases(): Promise<string[]> {
+  return admin(async (c) => {
+    const { rows } = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname ~ '^volunteer_[a-z_]+_[0-9]+_[0-9a-f]{8}$'`);
+    const abandoned = rows.map((r) => r.datname).filter((name) => !processRuns(Number(name.split('_').at(-2))));
+    for (const name of abandoned) await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    return abandoned;
+  });
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
