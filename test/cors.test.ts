@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/index.js';
-import { openMigratedPglite } from './support/databases.js';
 import { createLogger } from '../src/logger.js';
 import { type RunningServer, startServer } from '../src/server.js';
+import { openMigratedPglite } from './support/databases.js';
 
 /* CORS: off unless CORS_ORIGINS names origins; then only those. Requests are anonymous preflights. */
 

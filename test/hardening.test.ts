@@ -27,7 +27,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PAGE_SIZE } from '../src/builder.js';
 import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/index.js';
-import { openMigratedPglite } from './support/databases.js';
 import { GRAPHIQL_EXAMPLES } from '../src/graphiql.js';
 import {
   DEFAULT_OPERATION_LIMITS,
@@ -42,6 +41,7 @@ import { schema } from '../src/schema.js';
 import { type ServerOptions, startServer } from '../src/server.js';
 import * as generated from './generated/graphql.js';
 import { SitesDocument } from './generated/graphql.js';
+import { openMigratedPglite } from './support/databases.js';
 import { gql } from './support/client.js';
 import { startTestServer, type TestServer } from './support/server.js';
 

@@ -2,9 +2,9 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, login } from '../src/auth/service.js';
 import type { Database } from '../src/db/index.js';
-import { openMigratedPglite } from './support/databases.js';
 import { createLogger } from '../src/logger.js';
 import { type RunningServer, developmentTokens, startServer } from '../src/server.js';
+import { openMigratedPglite } from './support/databases.js';
 
 /*
  * The operation log and request ids, read from the server's real JSON log. Requests act as

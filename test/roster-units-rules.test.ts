@@ -4,7 +4,6 @@ import { createAccount } from '../src/auth/service.js';
 import { manualClock } from '../src/common/clock.js';
 import { NotFoundError, ValidationError } from '../src/common/errors.js';
 import type { Database } from '../src/db/index.js';
-import { openMigratedPglite } from './support/databases.js';
 import type { Prisma } from '../src/generated/prisma/client.js';
 import { assignVolunteer, cancelAssignment, markNoShow, selfSignUp } from '../src/roster/assignments/rules.js';
 import {
@@ -23,6 +22,7 @@ import { rosterWhere } from '../src/roster/shifts/query.js';
 import { createShifts, updateShift } from '../src/roster/shifts/rules.js';
 import { cancelShift, closeShift, endProjectShifts } from '../src/roster/shifts/settle.js';
 import { createTeam } from '../src/teams/service.js';
+import { openMigratedPglite } from './support/databases.js';
 import { siteTree, uniquePhone } from './support/fixtures.js';
 import { calendarDay, makePost, makeProject, makeShift, makeVolunteers, shanghai } from './support/roster-fixtures.js';
 

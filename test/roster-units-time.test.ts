@@ -3,7 +3,6 @@ import type { Actor } from '../src/auth/viewer.js';
 import { createAccount } from '../src/auth/service.js';
 import { manualClock } from '../src/common/clock.js';
 import type { Database } from '../src/db/index.js';
-import { openMigratedPglite } from './support/databases.js';
 import type { Prisma } from '../src/generated/prisma/client.js';
 import { assignVolunteer, checkIn, checkOut } from '../src/roster/assignments/rules.js';
 import { DailyServiceLimitError, MAX_DAILY_SERVICE_MINUTES, creditedMinutesOn } from '../src/roster/credit.js';
@@ -19,6 +18,7 @@ import {
   shanghaiWallClock,
 } from '../src/roster/time.js';
 import { createTeam } from '../src/teams/service.js';
+import { openMigratedPglite } from './support/databases.js';
 import { siteTree, uniquePhone } from './support/fixtures.js';
 import { calendarDay, makePost, makeProject, makeShift, makeVolunteers, shanghai } from './support/roster-fixtures.js';
 
