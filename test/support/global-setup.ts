@@ -26,6 +26,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await dropAbandonedScratchDatabases();
   const dir = mkdtempSync(join(tmpdir(), 'volunteer-test-'));
   const postgres = await createScratchDatabase('template');
+  const removeTemplates = async () => {
+    await postgres.drop();
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     const embedded = await openDatabase({ dataDir: 'memory' });
     await migrate(embedded.sql);
@@ -41,12 +45,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('pgliteTemplate', pgliteTemplate);
     project.provide('postgresTemplate', postgres.name);
   } catch (error) {
-    await postgres.drop();
-    rmSync(dir, { recursive: true, force: true });
+    await removeTemplates();
     throw error;
   }
-  return async () => {
-    await postgres.drop();
-    rmSync(dir, { recursive: true, force: true });
-  };
+  return removeTemplates;
 }

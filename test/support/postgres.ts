@@ -20,6 +20,14 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** Drops a database even with connections open. */
+async function dropDatabase(client: pg.Client, name: string): Promise<void> {
+  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
+
+/** A scratch database's name: volunteer_<label>_<pid of the test process>_<8 hex digits>. */
+const SCRATCH_NAME = /^volunteer_[a-z_]+_([0-9]+)_[0-9a-f]{8}$/;
+
 /**
  * Creates a database for one test file, empty or a copy of `template`; drop() removes it, even
  * with connections open.
@@ -32,7 +40,7 @@ export async function createScratchDatabase(label = 'test', template?: string): 
   return {
     name,
     url: url.toString(),
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () => admin((c) => dropDatabase(c, name)),
   };
 }
 
@@ -42,9 +50,12 @@ export async function createScratchDatabase(label = 'test', template?: string): 
  */
 export async function dropAbandonedScratchDatabases(): Promise<string[]> {
   return admin(async (c) => {
-    const { rows } = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname ~ '^volunteer_[a-z_]+_[0-9]+_[0-9a-f]{8}$'`);
-    const abandoned = rows.map((r) => r.datname).filter((name) => !processRuns(Number(name.split('_').at(-2))));
-    for (const name of abandoned) await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    const { rows } = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'volunteer\\_%'`);
+    const abandoned = rows.map((r) => r.datname).filter((name) => {
+      const pid = SCRATCH_NAME.exec(name)?.[1];
+      return pid !== undefined && !processRuns(Number(pid));
+    });
+    for (const name of abandoned) await dropDatabase(c, name);
     return abandoned;
   });
 }
