@@ -32,7 +32,9 @@ import { type Child, load, type LoadResult, startChild } from './load.js';
 import { type Bench, poster, printStatements, statementTable } from './statements.js';
 import { scenarios, type Scenario } from './scenarios.js';
 import { cityStatsTimes } from './stats.js';
-import { runLive } from './ws-bench.js';
+import { trace } from './trace.js';
+import { type Pool, startPool } from './ws-clients.js';
+import { liveApi, liveSizes, runLive } from './ws-bench.js';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const quick = args.quick!;
@@ -42,13 +44,71 @@ const CITY_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.
 const JWT_SECRET = 'bench-only-secret-0123456789abcdefghijklmnop';
 const tokenSettings = { secret: new TextEncoder().encode(JWT_SECRET), accessTokenTtlSeconds: 3600, refreshTokenTtlSeconds: 3600 };
 
+// BENCH_ONLY=<text> runs only the load scenarios whose name contains it (and writes no results.json);
+// BENCH_ONLY=ws (or "ws: rosterChanged", "ws: dutyBoard") only the live ones (bench/ws-bench.ts).
+const only = process.env.BENCH_ONLY;
+const httpWanted = !only?.startsWith('ws');
+const liveWanted = !only || only.startsWith('ws');
+
+// ------------------------------------------------------------------------ the child processes
+
+interface Processes {
+  /** The API as `npm start` runs it (production mode), for the HTTP and the live scenarios alike. */
+  api: Child;
+  /** The hand-written node:http + pg server and the bare Yoga (HTTP scenarios only). */
+  raw?: Child;
+  yoga?: Child;
+  /** The graphql-ws client processes (live scenarios only). */
+  pools?: { roster: Pool; board: Pool };
+}
+const sizes = liveSizes(quick);
+const env = { JWT_SECRET, NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', ACCESS_TOKEN_TTL_SECONDS: '3600' };
+const READY = /ready: (http:\/\/\S+\/graphql)/;
+
+/**
+ * Starts every server and client process at once (they only start: nothing loads them before the
+ * statement table is done). If one fails to start, the others are stopped.
+ */
+async function startProcesses(databaseUrl: string): Promise<Processes> {
+  trace('starting the servers and client pools');
+  const childEnv = { ...env, DATABASE_URL: databaseUrl };
+  const api = liveApi(sizes);
+  // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the API process (summarise: bench/profile-summary.ts).
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const started = await Promise.allSettled([
+    startChild('api', 'src/main.ts', { ...childEnv, ...api.env }, READY, [...api.nodeArgs, ...profile], api.options),
+    httpWanted ? startChild('raw', 'bench/raw-server.ts', childEnv, /raw server ready: (http:\/\/\S+)/) : undefined,
+    httpWanted ? startChild('yoga', 'bench/bare-yoga.ts', childEnv, /bare yoga ready: (http:\/\/\S+)/) : undefined,
+    liveWanted ? startPool(sizes.rosterPools) : undefined,
+    liveWanted ? startPool(sizes.boardPools) : undefined,
+  ]);
+  const failed = started.find((r) => r.status === 'rejected');
+  const [api_, raw, yoga, roster, board] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [Child?, Child?, Child?, Pool?, Pool?];
+  const processes: Processes = { api: api_!, raw, yoga, ...(roster && board && { pools: { roster, board } }) };
+  if (failed) {
+    await stopProcesses(processes);
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  trace('servers and client pools ready');
+  return processes;
+}
+
+async function stopProcesses(p: Partial<Processes>): Promise<void> {
+  await Promise.all([p.api?.stop(), p.raw?.stop(), p.yoga?.stop(), p.pools?.roster.close(), p.pools?.board.close()]);
+}
+
 // ------------------------------------------------------------------------------------ the data
 
 let scratch: ScratchDatabase | undefined;
 let databaseUrl: string;
+let starting: Promise<Processes> | undefined;
 if (quick) {
   scratch = await createScratchDatabase('bench');
   databaseUrl = scratch.url;
+  // The API child migrates and seeds the demo city as `npm start` does, alongside this process
+  // (the migrator and the seeder each take a lock, so one does the work and the other finds it done).
+  starting = startProcesses(databaseUrl);
+  starting.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
 } else {
   databaseUrl = CITY_URL;
   const name = new URL(databaseUrl).pathname.slice(1);
@@ -59,6 +119,7 @@ if (quick) {
   await admin.end();
 }
 
+trace('migrating and seeding');
 const statements: string[] = [];
 const db = await openDatabase({ databaseUrl, onQuery: (sql) => statements.push(sql) });
 await migrate(db.sql);
@@ -74,80 +135,73 @@ if (quick) {
 } else {
   seeded = 'city scale, seeded earlier';
 }
-const [counts] = await db.sql.withSession((s) =>
-  s.query<Record<string, number>>(
-    `SELECT (SELECT count(*)::int FROM "Volunteer") AS volunteers, (SELECT count(*)::int FROM "Shift") AS shifts,
-            (SELECT count(*)::int FROM "ShiftAssignment") AS assignments, (SELECT count(*)::int FROM "Site") AS sites,
-            (SELECT setting FROM pg_settings WHERE name = 'server_version') AS postgres`,
-  ),
-);
-
-// ------------------------------------------------------------------- 1. statements per operation
-
-const logger = createLogger('silent');
-const bus = createEventBus({ logger });
-const probe = liveProbe();
-const server = await startServer(
-  { db, logger, pubsub: bus, env: 'production', tokens: tokenSettings, events: { listeners: probe.hooks }, sessionCacheMs: 1000 },
-  { port: 0, host: '127.0.0.1' },
-);
-const phone = '+8619900009999';
-if (!(await db.prisma.account.findUnique({ where: { phone } }))) {
-  await createAccount(db.prisma, { phone, password: 'bench-password', roles: [{ role: 'ADMIN' }] });
-}
-const { accessToken } = await login(db.prisma, tokenSettings, { phone, password: 'bench-password', ip: 'bench' });
-const bench: Bench = { db, server, bus, probe, statements, accessToken, runs: Number(process.env.BENCH_RUNS ?? (quick ? 2 : 10)) };
-
-const plan = await scenarios(db);
-if (quick) for (const scenario of plan.list) scenario.runs = scenario.runs.filter((run) => !run.rate || run.server === 'api');
-// The live scenarios' "normal query": the roster of an institute (before BENCH_ONLY filters the list).
-const normalQuery = plan.list.find((s) => s.name.startsWith('roster(institute'))!;
-// BENCH_ONLY=<text> runs only the load scenarios whose name contains it (and writes no results.json);
-// BENCH_ONLY=ws (or "ws: rosterChanged", "ws: dutyBoard") only the live ones (bench/ws-bench.ts).
-if (process.env.BENCH_ONLY) plan.list = plan.list.filter((s) => s.name.includes(process.env.BENCH_ONLY!));
-console.log(`\nDatabase: PostgreSQL ${counts!.postgres} — ${seeded}: ${counts!.sites} sites, ${counts!.volunteers} volunteers, ${counts!.shifts} shifts, ${counts!.assignments} assignments`);
-console.log(`Roster day: ${plan.date}${plan.note ? ` (${plan.note})` : ''}; ${bench.runs} sequential runs per operation\n`);
-// BENCH_ONLY also skips the statement table (for a quick look at one scenario, or a CPU profile).
-const statementRows = process.env.BENCH_ONLY ? [] : await statementTable(bench, plan.date);
-if (statementRows.length) printStatements(statementRows);
-
-// SQL per operation of each load scenario, counted on the in-process server.
-const post = poster(bench);
-const sqlOf = new Map<string, number>();
-for (const scenario of plan.list) {
-  if (!scenario.graphql) continue;
-  await post(scenario.graphql.query, scenario.graphql.variables);
-  statements.length = 0;
-  await post(scenario.graphql.query, scenario.graphql.variables);
-  sqlOf.set(scenario.name, statements.length);
-}
-await server.close();
-await bus.close();
-
-// ------------------------------------------------------------------------------- 2. HTTP load
-
-const profileArgs = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-const env = { DATABASE_URL: databaseUrl, JWT_SECRET, NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', ACCESS_TOKEN_TTL_SECONDS: '3600' };
-// The three servers start side by side (they only start; each run then loads one of them).
-const children: Record<string, Child> = plan.list.length
-  ? Object.fromEntries(
-      await Promise.all([
-        // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the API process (summarise: bench/profile-summary.ts).
-        startChild('api', 'src/main.ts', env, /ready: (http:\/\/\S+\/graphql)/, profileArgs).then((c) => ['api', c] as const),
-        startChild('raw', 'bench/raw-server.ts', env, /raw server ready: (http:\/\/\S+)/).then((c) => ['raw', c] as const),
-        startChild('yoga', 'bench/bare-yoga.ts', env, /bare yoga ready: (http:\/\/\S+)/).then((c) => ['yoga', c] as const),
-      ]),
-    )
-  : {};
-interface LoadRow extends LoadResult {
-  scenario: string;
-  server: string;
-  sql: number | null;
-  rssMb: number;
-  peakMb: number;
-}
-const loadRows: LoadRow[] = [];
+// The city-scale data must exist before the API child starts (it would seed the demo city into an empty database).
+starting ??= startProcesses(databaseUrl);
+starting.catch(() => {});
 try {
+  const [counts] = await db.sql.withSession((s) =>
+    s.query<Record<string, number>>(
+      `SELECT (SELECT count(*)::int FROM "Volunteer") AS volunteers, (SELECT count(*)::int FROM "Shift") AS shifts,
+              (SELECT count(*)::int FROM "ShiftAssignment") AS assignments, (SELECT count(*)::int FROM "Site") AS sites,
+              (SELECT setting FROM pg_settings WHERE name = 'server_version') AS postgres`,
+    ),
+  );
+
+  // ------------------------------------------------------------------- 1. statements per operation
+
+  const logger = createLogger('silent');
+  const bus = createEventBus({ logger });
+  const probe = liveProbe();
+  const server = await startServer(
+    { db, logger, pubsub: bus, env: 'production', tokens: tokenSettings, events: { listeners: probe.hooks }, sessionCacheMs: 1000 },
+    { port: 0, host: '127.0.0.1' },
+  );
+  const phone = '+8619900009999';
+  if (!(await db.prisma.account.findUnique({ where: { phone } }))) {
+    await createAccount(db.prisma, { phone, password: 'bench-password', roles: [{ role: 'ADMIN' }] });
+  }
+  const { accessToken } = await login(db.prisma, tokenSettings, { phone, password: 'bench-password', ip: 'bench' });
+  const bench: Bench = { db, server, bus, probe, statements, accessToken, runs: Number(process.env.BENCH_RUNS ?? (quick ? 2 : 10)) };
+
+  const plan = await scenarios(db);
+  if (quick) for (const scenario of plan.list) scenario.runs = scenario.runs.filter((run) => !run.rate || run.server === 'api');
+  // The live scenarios' "normal query": the roster of an institute (before BENCH_ONLY filters the list).
+  const normalQuery = plan.list.find((s) => s.name.startsWith('roster(institute'))!;
+  if (only) plan.list = plan.list.filter((s) => s.name.includes(only));
+  console.log(`\nDatabase: PostgreSQL ${counts!.postgres} — ${seeded}: ${counts!.sites} sites, ${counts!.volunteers} volunteers, ${counts!.shifts} shifts, ${counts!.assignments} assignments`);
+  console.log(`Roster day: ${plan.date}${plan.note ? ` (${plan.note})` : ''}; ${bench.runs} sequential runs per operation\n`);
+  // The child processes stay idle from here on until phase 2, so they do not disturb the timings.
+  const processes = await starting;
+  trace('statement table');
+  // BENCH_ONLY also skips the statement table (for a quick look at one scenario, or a CPU profile).
+  const statementRows = only ? [] : await statementTable(bench, plan.date);
+  if (statementRows.length) printStatements(statementRows);
+
+  // SQL per operation of each load scenario, counted on the in-process server.
+  const post = poster(bench);
+  const sqlOf = new Map<string, number>();
+  for (const scenario of plan.list) {
+    if (!scenario.graphql) continue;
+    await post(scenario.graphql.query, scenario.graphql.variables);
+    statements.length = 0;
+    await post(scenario.graphql.query, scenario.graphql.variables);
+    sqlOf.set(scenario.name, statements.length);
+  }
+  await server.close();
+  await bus.close();
+
+  // ------------------------------------------------------------------------------- 2. HTTP load
+
+  trace('HTTP load');
+  const children: Record<string, Child | undefined> = { api: processes.api, raw: processes.raw, yoga: processes.yoga };
+  interface LoadRow extends LoadResult {
+    scenario: string;
+    server: string;
+    sql: number | null;
+    rssMb: number;
+    peakMb: number;
+  }
+  const loadRows: LoadRow[] = [];
   for (const scenario of plan.list) {
     for (const run of scenario.runs) {
       const child = children[run.server]!;
@@ -165,70 +219,75 @@ try {
       console.error(`  ${scenario.name} · ${run.server} · ${run.rate ? `${run.rate}/s` : 'flat out'}: ${last.perSecond} req/s, p99 ${last.p99} ms`);
     }
   }
-} finally {
-  for (const child of Object.values(children)) await child.stop();
-}
+  // The comparison servers are done; the API goes on to the live scenarios.
+  await Promise.all([processes.raw?.stop(), processes.yoga?.stop()]);
 
-// ------------------------------------------------------------------------------------- report
+  // ------------------------------------------------------------------------------------- report
 
-const width = Math.max(0, ...loadRows.map((r) => r.scenario.length));
-if (loadRows.length) console.log(`\nHTTP load: ${SECONDS} s per run, flat out on 20 connections, a fixed rate as evenly spaced arrivals; latency per response in ms`);
-if (loadRows.length) console.log(`${'scenario'.padEnd(width)}  server  rate      req/s    p50    p95    p99  errors  late  SQL  RSS MB`);
-for (const r of loadRows) {
-  const f = (n: number) => n.toFixed(1).padStart(6);
-  console.log(
-    `${r.scenario.padEnd(width)}  ${r.server.padEnd(6)}  ${(r.rate ? `${r.rate}/s` : 'max').padEnd(6)}  ${r.perSecond.toFixed(1).padStart(7)}  ${f(r.p50)} ${f(r.p95)} ${f(r.p99)}  ${String(r.errors).padStart(6)}  ${String(r.late).padStart(4)}  ${String(r.sql ?? '-').padStart(3)}  ${String(r.rssMb).padStart(6)}`,
+  const width = Math.max(0, ...loadRows.map((r) => r.scenario.length));
+  if (loadRows.length) console.log(`\nHTTP load: ${SECONDS} s per run, flat out on 20 connections, a fixed rate as evenly spaced arrivals; latency per response in ms`);
+  if (loadRows.length) console.log(`${'scenario'.padEnd(width)}  server  rate      req/s    p50    p95    p99  errors  late  SQL  RSS MB`);
+  for (const r of loadRows) {
+    const f = (n: number) => n.toFixed(1).padStart(6);
+    console.log(
+      `${r.scenario.padEnd(width)}  ${r.server.padEnd(6)}  ${(r.rate ? `${r.rate}/s` : 'max').padEnd(6)}  ${r.perSecond.toFixed(1).padStart(7)}  ${f(r.p50)} ${f(r.p95)} ${f(r.p99)}  ${String(r.errors).padStart(6)}  ${String(r.late).padStart(4)}  ${String(r.sql ?? '-').padStart(3)}  ${String(r.rssMb).padStart(6)}`,
+    );
+  }
+  const flat = (scenario: string, serverName: string) => loadRows.find((r) => r.scenario === scenario && r.server === serverName && r.rate === null);
+  const ratios = plan.list
+    .filter((s) => s.ratio)
+    .map((s) => {
+      const ours = flat(s.name, 'api');
+      const base = flat(s.name, s.ratio!);
+      return { scenario: s.name, versus: s.ratio!, ratio: ours && base ? Math.round((ours.perSecond / base.perSecond) * 100) / 100 : null };
+    });
+  if (ratios.length) console.log('\nThroughput, ours ÷ baseline (flat out, same run):');
+  for (const r of ratios) console.log(`  ${r.scenario.padEnd(width)}  vs ${r.versus.padEnd(4)}  ${r.ratio?.toFixed(2) ?? '-'}×`);
+
+  // cityStats over the whole city (issue 12: under 200 ms).
+  trace('cityStats');
+  const cityStats = only ? [] : await cityStatsTimes(db, statements, bench.runs * 2);
+  if (cityStats.length) console.log('\ncityStats (whole city)');
+  for (const r of cityStats) console.log(`  ${r.period.padEnd(6)} median ${r.medianMs} ms, p90 ${r.p90Ms} ms, ${r.statements} statements`);
+
+  // ------------------------------------------------------------------------ 3. live (WebSocket)
+
+  const live = processes.pools
+    ? await runLive({ db, tokens: tokenSettings, api: processes.api, pools: processes.pools, sizes, quick, seconds: SECONDS, query: { name: normalQuery.name, body: normalQuery.graphql! }, queryWarm: loadRows.some((r) => r.scenario === normalQuery.name && r.server === 'api'), only })
+    : null;
+
+  // A quick run writes next to the city-scale results (bench/results.quick.json, not committed).
+  const resultsFile = quick ? 'results.quick.json' : 'results.json';
+  if (!only) writeFileSync(
+    new URL(`./${resultsFile}`, import.meta.url),
+    `${JSON.stringify(
+      {
+        when: new Date().toISOString(),
+        mode: quick ? 'quick' : 'city',
+        machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, postgres: counts!.postgres },
+        data: { seeded, ...counts, rosterDate: plan.date },
+        secondsPerRun: SECONDS,
+        statements: statementRows,
+        load: loadRows,
+        ratios,
+        cityStats,
+        live,
+      },
+      null,
+      2,
+    )}\n`,
   );
+  if (!only) console.log(`\nWrote bench/${resultsFile}`);
+} finally {
+  trace('stopping');
+  // (If something failed before the processes were awaited, they are stopped once they have started.)
+  await starting.then(stopProcesses, () => {});
+  await db.close();
+  await scratch?.drop();
 }
-const flat = (scenario: string, serverName: string) => loadRows.find((r) => r.scenario === scenario && r.server === serverName && r.rate === null);
-const ratios = plan.list
-  .filter((s) => s.ratio)
-  .map((s) => {
-    const ours = flat(s.name, 'api');
-    const base = flat(s.name, s.ratio!);
-    return { scenario: s.name, versus: s.ratio!, ratio: ours && base ? Math.round((ours.perSecond / base.perSecond) * 100) / 100 : null };
-  });
-if (ratios.length) console.log('\nThroughput, ours ÷ baseline (flat out, same run):');
-for (const r of ratios) console.log(`  ${r.scenario.padEnd(width)}  vs ${r.versus.padEnd(4)}  ${r.ratio?.toFixed(2) ?? '-'}×`);
-
-// cityStats over the whole city (issue 12: under 200 ms).
-const cityStats = process.env.BENCH_ONLY ? [] : await cityStatsTimes(db, statements, bench.runs * 2);
-if (cityStats.length) console.log('\ncityStats (whole city)');
-for (const r of cityStats) console.log(`  ${r.period.padEnd(6)} median ${r.medianMs} ms, p90 ${r.p90Ms} ms, ${r.statements} statements`);
-
-// ------------------------------------------------------------------------ 3. live (WebSocket)
-
-const only = process.env.BENCH_ONLY;
-const live = !only || only.startsWith('ws')
-  ? await runLive({ db, tokens: tokenSettings, env, quick, seconds: SECONDS, query: { name: normalQuery.name, body: normalQuery.graphql! }, only })
-  : null;
-
-// A quick run writes next to the city-scale results (bench/results.quick.json, not committed).
-const resultsFile = quick ? 'results.quick.json' : 'results.json';
-if (!process.env.BENCH_ONLY) writeFileSync(
-  new URL(`./${resultsFile}`, import.meta.url),
-  `${JSON.stringify(
-    {
-      when: new Date().toISOString(),
-      mode: quick ? 'quick' : 'city',
-      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, postgres: counts!.postgres },
-      data: { seeded, ...counts, rosterDate: plan.date },
-      secondsPerRun: SECONDS,
-      statements: statementRows,
-      load: loadRows,
-      ratios,
-      cityStats,
-      live,
-    },
-    null,
-    2,
-  )}\n`,
-);
-if (!process.env.BENCH_ONLY) console.log(`\nWrote bench/${resultsFile}`);
-
-await db.close();
-await scratch?.drop();
 
 // The outbox relay's throughput (events/s) on PostgreSQL, through Redis when it answers.
-if (!process.env.BENCH_ONLY) await relayThroughput(quick ? 5_000 : 20_000);
+trace('relay throughput');
+if (!only) await relayThroughput(quick ? 5_000 : 20_000);
+trace('done');
 export type { Scenario };

@@ -3,18 +3,39 @@
  * the API process spent its time, by package and by function (self time).
  *
  *   npx tsx bench/profile-summary.ts /tmp/prof/CPU.*.cpuprofile
+ *   npx tsx bench/profile-summary.ts <profile> --busiest 2   # only the busiest 2 s (e.g. the burst)
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
 }
-const profile = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as { nodes: ProfileNode[]; samples: number[] };
+const { values: options, positionals } = parseArgs({ allowPositionals: true, options: { busiest: { type: 'string' } } });
+const profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+
+// Which samples count: all, or those of the window of --busiest seconds with the fewest idle ones.
+const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+let from = 0;
+let to = profile.samples.length;
+if (options.busiest) {
+  const span = Number(options.busiest) * 1e6;
+  const at: number[] = [];
+  profile.timeDeltas.reduce((t, d, i) => (at[i] = t + d), 0);
+  let best = -1;
+  let busy = 0;
+  for (let end = 0, start = 0; end < at.length; end++) {
+    if (!idle.has(profile.samples[end]!)) busy++;
+    while (at[end]! - at[start]! > span) if (!idle.has(profile.samples[start++]!)) busy--;
+    if (busy > best) [best, from, to] = [busy, start, end + 1];
+  }
+  console.log(`busiest ${options.busiest} s: from ${((at[from]! - at[0]!) / 1e6).toFixed(1)} s into the profile, ${((100 * best) / (to - from)).toFixed(0)}% busy`);
+}
 const hits = new Map<number, number>();
-for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
-const total = profile.samples.length;
+for (const id of profile.samples.slice(from, to)) hits.set(id, (hits.get(id) ?? 0) + 1);
+const total = to - from;
 
 const where = (url: string) => {
   const pkg = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1];

@@ -20,8 +20,9 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { TokenSettings } from '../src/auth/tokens.js';
 import type { Database } from '../src/db/index.js';
-import { type Child, load, startChild } from './load.js';
-import { countOf, percentileOf, startPool } from './ws-clients.js';
+import { type Child, load } from './load.js';
+import { trace } from './trace.js';
+import { countOf, type Pool, percentileOf } from './ws-clients.js';
 import { createDriver, latestSequence, outboxRows } from './ws-driver.js';
 import type { PhaseTally, SubscriberSpec } from './ws-protocol.js';
 import { BOARD_SELECTIONS, buildWorld, gid } from './ws-world.js';
@@ -30,11 +31,17 @@ import { printLive, type LiveResults } from './ws-report.js';
 export interface LiveOptions {
   db: Database;
   tokens: TokenSettings;
-  env: Record<string, string>;
+  /** The API in its child process, started with `liveApi` below (the caller stops it). */
+  api: Child;
+  /** The client pools, started with `liveSizes`' process counts (the caller closes them). */
+  pools: { roster: Pool; board: Pool };
+  sizes: LiveSizes;
   quick: boolean;
   seconds: number;
   /** The "normal query" of scenario 3 (and its name). */
   query: { name: string; body: { query: string; variables: Record<string, unknown> } };
+  /** The HTTP scenarios have already run that query against this API. */
+  queryWarm: boolean;
   /** Which of the two to run (names contain "ws"). */
   only?: string;
 }
@@ -56,19 +63,50 @@ function openFilesLimit(pid: number): number {
   return Number(line?.split(/\s{2,}/)[1] ?? NaN);
 }
 
+export interface LiveSizes {
+  subscribers: number;
+  boards: number;
+  /** Duty-board changes measured. */
+  changes: number;
+  /** Client processes for the rosterChanged subscribers and for the dutyBoard ones. */
+  rosterPools: number;
+  boardPools: number;
+}
+
+export function liveSizes(quick: boolean): LiveSizes {
+  const subscribers = Number(process.env.BENCH_WS_SUBSCRIBERS ?? (quick ? 500 : 10_000));
+  const boards = Number(process.env.BENCH_WS_BOARDS ?? (quick ? 100 : 1_000));
+  const rosterPools = Math.max(1, Math.min(Number(process.env.BENCH_WS_POOLS ?? 4), Math.ceil(subscribers / 250)));
+  return { subscribers, boards, changes: Number(process.env.BENCH_WS_BOARD_CHANGES ?? (quick ? 2 : 10)), rosterPools, boardPools: Math.max(1, Math.min(rosterPools, Math.ceil(boards / 250))) };
+}
+
+/**
+ * How the API child runs for the bench (HTTP and live scenarios alike): src/main.ts with
+ * bench/ws-sql-counter.ts preloaded and an IPC channel to ask it, --expose-gc (the counter
+ * collects garbage on request, so RSS is read after a full GC), and the WebSocket caps lifted for
+ * the subscribers, who all connect from 127.0.0.1 (bench only). BENCH_API_NODE_ARGS (e.g.
+ * "--trace-gc", "--cpu-prof") and BENCH_API_LOG (a file for its output) help diagnose it.
+ */
+export function liveApi(sizes: LiveSizes): { env: Record<string, string>; nodeArgs: string[]; options: { preload: string[]; ipc: true; logTo?: string } } {
+  return {
+    env: { WS_MAX_CONNECTIONS_PER_IP: '100000', WS_MAX_CONNECTIONS: String(Math.max(sizes.subscribers, sizes.boards) + 1_000) },
+    nodeArgs: ['--expose-gc', ...(process.env.BENCH_API_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [])],
+    options: { preload: ['./bench/ws-sql-counter.ts'], ipc: true, ...(process.env.BENCH_API_LOG && { logTo: process.env.BENCH_API_LOG }) },
+  };
+}
+
 export async function runLive(options: LiveOptions): Promise<LiveResults> {
-  const { db, tokens, quick, seconds } = options;
+  const { db, tokens, quick, seconds, api } = options;
   // How long after an assignment its SQL is counted: it must cover a duty-board snapshot (250 ms
   // window + work; 600 ms is enough on the demo city).
   const changeWindowMs = quick ? 600 : 1_000;
   const wanted = (name: string) => !options.only || name.includes(options.only);
   const runRoster = wanted('ws: rosterChanged');
   const runBoard = wanted('ws: dutyBoard');
-  let subscribers = Number(process.env.BENCH_WS_SUBSCRIBERS ?? (quick ? 500 : 10_000));
-  const boards = Number(process.env.BENCH_WS_BOARDS ?? (quick ? 100 : 1_000));
-  const changes = Number(process.env.BENCH_WS_BOARD_CHANGES ?? (quick ? 2 : 10));
-  const poolSize = Math.max(1, Math.min(Number(process.env.BENCH_WS_POOLS ?? 4), Math.ceil(subscribers / 250)));
+  let { subscribers } = options.sizes;
+  const { boards, changes, rosterPools: poolSize } = options.sizes;
   const shifts = 20;
+  trace('live: building the world');
   // One round before calibrating, up to 10 rounds to make sure every subscriber listens, the rest.
   const planned = (s: number) => 12 * s + 10 + (STEADY_RATE + BURST_RATE) * seconds + changes;
   const world = await buildWorld(db, tokens, { shifts, mutations: planned });
@@ -78,20 +116,6 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
   const results: LiveResults = { subscribers, boards, pools: poolSize, classes: world.classes.length, classRoles: roleKinds, benchShifts: world.shifts.length, seconds, loadAverage: { before: loadavg().map((n) => Math.round(n * 100) / 100) }, notes: [] };
   if (world.volunteerIds.length * world.shifts.length < mutationsPlanned) results.notes.push(`only ${world.volunteerIds.length} active volunteers for ${world.shifts.length} shifts: the driver may run out of pairs`);
 
-  const env = {
-    ...options.env,
-    // The bench opens every socket from 127.0.0.1: lift the per-address and total caps (bench only).
-    WS_MAX_CONNECTIONS_PER_IP: '100000',
-    WS_MAX_CONNECTIONS: String(Math.max(subscribers, boards) + 1_000),
-  };
-  // --expose-gc: the counter module collects garbage on request, so RSS is read after a full GC.
-  // BENCH_API_NODE_ARGS (e.g. "--trace-gc") and BENCH_API_LOG (a file for its output) help diagnose it.
-  const nodeArgs = ['--expose-gc', ...(process.env.BENCH_API_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [])];
-  const api: Child = await startChild('api (live)', 'src/main.ts', env, /ready: (http:\/\/\S+\/graphql)/, nodeArgs, {
-    preload: ['./bench/ws-sql-counter.ts'],
-    ipc: true,
-    logTo: process.env.BENCH_API_LOG,
-  });
   const wsUrl = api.url.replace(/^http/, 'ws');
   const afterGc = async () => (await api.ask({ type: 'gc' })) as { rssKb: number; heapKb: number };
   const sql = async () => ((await api.ask({ type: 'sql' })) as { total: number; control: number }).total;
@@ -119,6 +143,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
   try {
     // What one assignment costs the API with nobody listening, over the same window as a duty-board
     // change below (its asynchronous consequences, e.g. reminder jobs, included): the median of 5 (3 when quick).
+    trace('live: SQL of one assignment, background SQL');
     await driver.round();
     const costs: number[] = [];
     const costRounds = quick ? 3 : 5;
@@ -134,25 +159,28 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
     await sleep(idleSeconds * 1_000);
     background = results.backgroundSqlPerSecond = Math.round(((await sql()) - idle0) / idleSeconds);
     results.sqlPerMutation = costs.sort((a, b) => a - b)[Math.floor(costRounds / 2)]! - background * (changeWindowMs / 1000);
-    // Warm the query up (JIT, plans, caches) before its first measured run.
-    await load({ url: api.url, body: options.query.body, headers: { authorization: world.admin.authorization! }, rate: QUERY_RATE, connections: 10, seconds: 1 });
+    // Warm the query up (JIT, plans, caches) before its first measured run, unless the HTTP
+    // scenarios already ran it against this API.
+    if (!options.queryWarm) await load({ url: api.url, body: options.query.body, headers: { authorization: world.admin.authorization! }, rate: QUERY_RATE, connections: 10, seconds: 1 });
 
     if (runRoster) {
       results.query = { name: options.query.name, rate: QUERY_RATE, runs: [await query('no subscribers')] };
       // 2. memory per idle subscriber
-      const pool = await startPool(poolSize);
-      try {
+      const pool = options.pools.roster;
+      {
         const specs: SubscriberSpec[] = Array.from({ length: subscribers }, (_, i) => {
           const cls = world.classes[i % world.classes.length]!;
           return { cls: i % world.classes.length, query: cls.query, variables: cls.variables, ...(cls.role.authorization && { authorization: cls.role.authorization }) };
         });
         const before = await afterGc();
+        trace(`live: connecting ${subscribers} rosterChanged subscribers`);
         const connectStarted = performance.now();
         const connected = await pool.connect(wsUrl, specs);
         const connectMs = Math.round(performance.now() - connectStarted);
         const rssConnected = (await afterGc()).rssKb;
         if (connected.failed) results.notes.push(`${connected.failed} sockets failed to connect: ${connected.errors.join(' | ')}`);
         // Ready when every subscriber has received an event (a round of one assignment per bench shift).
+        trace('live: readiness rounds');
         const readyStarted = performance.now();
         const mark = await latestSequence(db);
         let reached = 0;
@@ -163,6 +191,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
         if (reached < connected.connected) results.notes.push(`${connected.connected - reached} subscribers never received an event before the run`);
         // Idle means idle: let the API finish delivering the readiness rounds first.
         const drainLimit = Number(process.env.BENCH_WS_DRAIN_MS ?? (quick ? 60_000 : 300_000));
+        trace('live: drain, quiet');
         await pool.drain(quick ? 500 : 1_500, drainLimit);
         await quiet();
         const after = await afterGc();
@@ -176,7 +205,9 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
           connectMs,
           readyMs: Math.round(performance.now() - readyStarted),
         };
+        trace('live: query with idle subscribers');
         results.query.runs.push(await query(`${subscribers} idle subscribers`));
+        trace('live: steady');
 
         // 1. steady, then burst (with the query at its rate alongside)
         const s0 = await latestSequence(db);
@@ -194,11 +225,13 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
         const steadyDue = await due(s0, s1);
         const steadyDrain = await pool.drain(15_000, drainLimit, received0 + steadyDue);
         const steadySql = (await sql()) - sqlSteady0 - steady.mutations * results.sqlPerMutation - (background * (performance.now() - steadyStarted)) / 1000;
+        trace('live: burst');
         const [burst, during] = await Promise.all([driver.atRate(BURST_RATE, seconds), query(`${subscribers} subscribers, ${BURST_RATE}/s burst`)]);
         const s2 = await latestSequence(db);
         const burstDrain = await pool.drain(15_000, drainLimit, received0 + steadyDue + (await due(s1, s2)));
         results.query.runs.push(during);
 
+        trace('live: tallies');
         const rows = await outboxRows(db, s0, s2);
         const expected: Record<number, number[]> = {};
         world.classes.forEach((c, i) => (expected[i] = rows.filter((e) => c.receives(e)).map((e) => e.sequence)));
@@ -231,16 +264,18 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
         results.phases = [phase(tallies[0]!, steady, s0, s1, steadyDrain, steadySql), phase(tallies[1]!, burst, s1, s2, burstDrain)];
         if (steady.firstError ?? burst.firstError) results.notes.push(`mutation error: ${steady.firstError ?? burst.firstError}`);
         results.clientResults = { partial: status.partial, empty: status.empty, closedSockets: status.closed, failed: status.failed, completed: status.completed, errors: status.errors };
-      } finally {
-        await pool.close();
       }
+      // Its sockets closed, so the API is back to idle for the duty board.
+      await pool.close();
     }
 
     // 4. dutyBoard(center) subscribers, once the API has finished with the previous scenario
     if (runBoard) {
+      trace('live: quiet before the duty board');
       await quiet();
-      const pool = await startPool(Math.max(1, Math.min(poolSize, Math.ceil(boards / 250))));
-      try {
+      trace(`live: ${boards} dutyBoard subscribers, ${changes} changes`);
+      const pool = options.pools.board;
+      {
         const specs: SubscriberSpec[] = Array.from({ length: boards }, (_, i) => {
           const role = world.boardRoles[i % world.boardRoles.length]!;
           const query = `subscription Board($id: ID!) { dutyBoard(siteId: $id) { ${BOARD_SELECTIONS[i % BOARD_SELECTIONS.length]} } }`;
@@ -286,12 +321,10 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
           partialResults: status.partial,
           errors: status.errors,
         };
-      } finally {
-        await pool.close();
       }
     }
   } finally {
-    await api.stop();
+    trace('live: cleanup');
     await world.cleanup();
   }
   results.loadAverage.after = loadavg().map((n) => Math.round(n * 100) / 100);

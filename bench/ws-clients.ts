@@ -67,6 +67,7 @@ export async function startPool(size: number): Promise<Pool> {
   });
   await Promise.all(children.map((c) => c.ask(null)));
   const all = (request: PoolRequest) => Promise.all(children.map((c) => c.ask(request)));
+  let closed: Promise<void> | undefined;
   const pool: Pool = {
     size,
     async connect(url, subscribers) {
@@ -134,10 +135,14 @@ export async function startPool(size: number): Promise<Pool> {
         missing: sum(r.map((x) => x.missing)),
       };
     },
-    async close() {
-      await all({ type: 'close' }).catch(() => {});
-      for (const c of children) c.child.disconnect();
-      await Promise.all(children.map((c) => c.exited));
+    /** Closes every socket and ends the processes (once: a second call waits for the first). */
+    close() {
+      closed ??= (async () => {
+        await all({ type: 'close' }).catch(() => {});
+        for (const c of children) c.child.disconnect();
+        await Promise.all(children.map((c) => c.exited));
+      })();
+      return closed;
     },
   };
   return pool;
