@@ -8,10 +8,16 @@
  *      next to a hand-written node:http + pg server answering the same roster and search shapes
  *      (bench/raw-server.ts) and a bare Yoga for `{ __typename }`, all in the same run, so that the
  *      ratios are measured on the same machine under the same conditions.
+ *   3. The live scenarios (bench/ws-bench.ts), against the same API child, with graphql-ws clients
+ *      in child processes of their own.
+ *
+ * Every child process starts at once, while this one migrates, seeds and counts statements; they
+ * stay idle until phase 2.
  *
  *   npm run bench                  # the city-scale data on PostgreSQL (BENCH_DATABASE_URL, or the
  *                                  # local volunteer_bench_city database, seeded on first use)
  *   npm run bench -- --quick       # the demo city in a scratch PostgreSQL database, short runs
+ *   BENCH_TRACE=1 npm run bench    # … and when each step starts (bench/trace.ts)
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
