@@ -13,6 +13,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // One migrated PGlite and PostgreSQL database per run, which test servers start from copies of.
     globalSetup: ['test/support/global-setup.ts'],
+    // Per file: module state a file leaves behind is reset for the next one (see the file).
+    setupFiles: ['test/support/file-setup.ts'],
     // Each file starts its own servers and databases (and Redis channels), so files run side by
     // side: two at a time. (Vitest's own default is one fewer worker than cores: one, on two.)
     pool: 'forks',
