@@ -8,8 +8,9 @@
  *      next to a hand-written node:http + pg server answering the same roster and search shapes
  *      (bench/raw-server.ts) and a bare Yoga for `{ __typename }`, all in the same run, so that the
  *      ratios are measured on the same machine under the same conditions.
- *   3. The live scenarios (bench/ws-bench.ts), against the same API child, with graphql-ws clients
- *      in child processes of their own.
+ *   3. The live scenarios (bench/ws-bench.ts), against an API child of their own (a fresh process,
+ *      so that its memory per subscriber does not depend on what the HTTP load left behind), with
+ *      graphql-ws clients in child processes.
  *
  * Every child process starts at once, while this one migrates, seeds and counts statements; they
  * stay idle until phase 2.
@@ -59,13 +60,13 @@ const liveWanted = !only || only.startsWith('ws');
 // ------------------------------------------------------------------------ the child processes
 
 interface Processes {
-  /** The API as `npm start` runs it (production mode), for the HTTP and the live scenarios alike. */
-  api: Child;
+  /** The API as `npm start` runs it (production mode), for the HTTP scenarios. */
+  api?: Child;
   /** The hand-written node:http + pg server and the bare Yoga (HTTP scenarios only). */
   raw?: Child;
   yoga?: Child;
-  /** The graphql-ws client processes (live scenarios only). */
-  pools?: { roster: Pool; board: Pool };
+  /** The API for the live scenarios (src/main.ts with their preloads; see liveApi) and the graphql-ws client processes. */
+  live?: { api: Child; pools: { roster: Pool; board: Pool } };
 }
 const sizes = liveSizes(quick);
 const env = { JWT_SECRET, NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', ACCESS_TOKEN_TTL_SECONDS: '3600' };
@@ -78,19 +79,20 @@ const READY = /ready: (http:\/\/\S+\/graphql)/;
 async function startProcesses(databaseUrl: string): Promise<Processes> {
   trace('starting the servers and client pools');
   const childEnv = { ...env, DATABASE_URL: databaseUrl };
-  const api = liveApi(sizes);
-  // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the API process (summarise: bench/profile-summary.ts).
+  const live = liveApi(sizes);
+  // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the HTTP scenarios' API process (summarise: bench/profile-summary.ts).
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
   const started = await Promise.allSettled([
-    startChild('api', 'src/main.ts', { ...childEnv, ...api.env }, READY, [...api.nodeArgs, ...profile], api.options),
+    httpWanted ? startChild('api', 'src/main.ts', childEnv, READY, profile) : undefined,
     httpWanted ? startChild('raw', 'bench/raw-server.ts', childEnv, /raw server ready: (http:\/\/\S+)/) : undefined,
     httpWanted ? startChild('yoga', 'bench/bare-yoga.ts', childEnv, /bare yoga ready: (http:\/\/\S+)/) : undefined,
+    liveWanted ? startChild('api (live)', 'src/main.ts', { ...childEnv, ...live.env }, READY, live.nodeArgs, live.options) : undefined,
     liveWanted ? startPool(sizes.rosterPools) : undefined,
     liveWanted ? startPool(sizes.boardPools) : undefined,
   ]);
   const failed = started.find((r) => r.status === 'rejected');
-  const [api_, raw, yoga, roster, board] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [Child?, Child?, Child?, Pool?, Pool?];
-  const processes: Processes = { api: api_!, raw, yoga, ...(roster && board && { pools: { roster, board } }) };
+  const [api, raw, yoga, liveApi_, roster, board] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [Child?, Child?, Child?, Child?, Pool?, Pool?];
+  const processes: Processes = { api, raw, yoga, ...(liveApi_ && roster && board && { live: { api: liveApi_, pools: { roster, board } } }) };
   if (failed) {
     await stopProcesses(processes);
     throw (failed as PromiseRejectedResult).reason;
@@ -100,7 +102,7 @@ async function startProcesses(databaseUrl: string): Promise<Processes> {
 }
 
 async function stopProcesses(p: Partial<Processes>): Promise<void> {
-  await Promise.all([p.api?.stop(), p.raw?.stop(), p.yoga?.stop(), p.pools?.roster.close(), p.pools?.board.close()]);
+  await Promise.all([p.api?.stop(), p.raw?.stop(), p.yoga?.stop(), p.live?.api.stop(), p.live?.pools.roster.close(), p.live?.pools.board.close()]);
 }
 
 // ------------------------------------------------------------------------------------ the data
@@ -225,8 +227,8 @@ try {
       console.error(`  ${scenario.name} · ${run.server} · ${run.rate ? `${run.rate}/s` : 'flat out'}: ${last.perSecond} req/s, p99 ${last.p99} ms`);
     }
   }
-  // The comparison servers are done; the API goes on to the live scenarios.
-  await Promise.all([processes.raw?.stop(), processes.yoga?.stop()]);
+  // The HTTP scenarios' servers are done.
+  await Promise.all([processes.api?.stop(), processes.raw?.stop(), processes.yoga?.stop()]);
 
   // ------------------------------------------------------------------------------------- report
 
@@ -258,8 +260,8 @@ try {
 
   // ------------------------------------------------------------------------ 3. live (WebSocket)
 
-  const live = processes.pools
-    ? await runLive({ db, tokens: tokenSettings, api: processes.api, pools: processes.pools, sizes, quick, seconds: SECONDS, query: { name: normalQuery.name, body: normalQuery.graphql! }, queryWarm: loadRows.some((r) => r.scenario === normalQuery.name && r.server === 'api'), only })
+  const live = processes.live
+    ? await runLive({ db, tokens: tokenSettings, ...processes.live, sizes, quick, seconds: SECONDS, query: { name: normalQuery.name, body: normalQuery.graphql! }, only })
     : null;
 
   // A quick run writes next to the city-scale results (bench/results.quick.json, not committed).

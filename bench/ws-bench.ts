@@ -40,8 +40,6 @@ export interface LiveOptions {
   seconds: number;
   /** The "normal query" of scenario 3 (and its name). */
   query: { name: string; body: { query: string; variables: Record<string, unknown> } };
-  /** The HTTP scenarios have already run that query against this API. */
-  queryWarm: boolean;
   /** Which of the two to run (names contain "ws"). */
   only?: string;
 }
@@ -81,11 +79,11 @@ export function liveSizes(quick: boolean): LiveSizes {
 }
 
 /**
- * How the API child runs for the bench (HTTP and live scenarios alike): src/main.ts with
- * bench/ws-sql-counter.ts preloaded and an IPC channel to ask it, --expose-gc (the counter
- * collects garbage on request, so RSS is read after a full GC), and the WebSocket caps lifted for
- * the subscribers, who all connect from 127.0.0.1 (bench only). BENCH_API_NODE_ARGS (e.g.
- * "--trace-gc", "--cpu-prof") and BENCH_API_LOG (a file for its output) help diagnose it.
+ * How the API child of the live scenarios runs: src/main.ts with bench/ws-sql-counter.ts preloaded
+ * and an IPC channel to ask it, --expose-gc (the counter collects garbage on request, so RSS is
+ * read after a full GC), and the WebSocket caps lifted for the subscribers, who all connect from
+ * 127.0.0.1 (bench only). BENCH_API_NODE_ARGS (e.g. "--trace-gc", "--cpu-prof") and BENCH_API_LOG
+ * (a file for its output) help diagnose it.
  */
 export function liveApi(sizes: LiveSizes): { env: Record<string, string>; nodeArgs: string[]; options: { preload: string[]; ipc: true; logTo?: string } } {
   return {
@@ -159,9 +157,8 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
     await sleep(idleSeconds * 1_000);
     background = results.backgroundSqlPerSecond = Math.round(((await sql()) - idle0) / idleSeconds);
     results.sqlPerMutation = costs.sort((a, b) => a - b)[Math.floor(costRounds / 2)]! - background * (changeWindowMs / 1000);
-    // Warm the query up (JIT, plans, caches) before its first measured run, unless the HTTP
-    // scenarios already ran it against this API.
-    if (!options.queryWarm) await load({ url: api.url, body: options.query.body, headers: { authorization: world.admin.authorization! }, rate: QUERY_RATE, connections: 10, seconds: 1 });
+    // Warm the query up (JIT, plans, caches) before its first measured run.
+    await load({ url: api.url, body: options.query.body, headers: { authorization: world.admin.authorization! }, rate: QUERY_RATE, connections: 10, seconds: 1 });
 
     if (runRoster) {
       results.query = { name: options.query.name, rate: QUERY_RATE, runs: [await query('no subscribers')] };
