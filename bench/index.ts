@@ -91,8 +91,8 @@ async function startProcesses(databaseUrl: string): Promise<Processes> {
     liveWanted ? startPool(sizes.boardPools) : undefined,
   ]);
   const failed = started.find((r) => r.status === 'rejected');
-  const [api, raw, yoga, liveApi_, roster, board] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [Child?, Child?, Child?, Child?, Pool?, Pool?];
-  const processes: Processes = { api, raw, yoga, ...(liveApi_ && roster && board && { live: { api: liveApi_, pools: { roster, board } } }) };
+  const [api, raw, yoga, liveServer, roster, board] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [Child?, Child?, Child?, Child?, Pool?, Pool?];
+  const processes: Processes = { api, raw, yoga, ...(liveServer && roster && board && { live: { api: liveServer, pools: { roster, board } } }) };
   if (failed) {
     await stopProcesses(processes);
     throw (failed as PromiseRejectedResult).reason;

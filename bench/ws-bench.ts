@@ -164,104 +164,102 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
       results.query = { name: options.query.name, rate: QUERY_RATE, runs: [await query('no subscribers')] };
       // 2. memory per idle subscriber
       const pool = options.pools.roster;
-      {
-        const specs: SubscriberSpec[] = Array.from({ length: subscribers }, (_, i) => {
-          const cls = world.classes[i % world.classes.length]!;
-          return { cls: i % world.classes.length, query: cls.query, variables: cls.variables, ...(cls.role.authorization && { authorization: cls.role.authorization }) };
-        });
-        const before = await afterGc();
-        trace(`live: connecting ${subscribers} rosterChanged subscribers`);
-        const connectStarted = performance.now();
-        const connected = await pool.connect(wsUrl, specs);
-        const connectMs = Math.round(performance.now() - connectStarted);
-        const rssConnected = (await afterGc()).rssKb;
-        if (connected.failed) results.notes.push(`${connected.failed} sockets failed to connect: ${connected.errors.join(' | ')}`);
-        // Ready when every subscriber has received an event (a round of one assignment per bench shift).
-        trace('live: readiness rounds');
-        const readyStarted = performance.now();
-        const mark = await latestSequence(db);
-        let reached = 0;
-        for (let round = 0; round < 10 && reached < connected.connected; round++) {
-          await driver.round();
-          reached = (await pool.waitFor(mark + 1, connected.connected, 10_000)).reached;
-        }
-        if (reached < connected.connected) results.notes.push(`${connected.connected - reached} subscribers never received an event before the run`);
-        // Idle means idle: let the API finish delivering the readiness rounds first.
-        const drainLimit = Number(process.env.BENCH_WS_DRAIN_MS ?? (quick ? 60_000 : 300_000));
-        trace('live: drain, quiet');
-        await pool.drain(quick ? 500 : 1_500, drainLimit);
-        await quiet();
-        const after = await afterGc();
-        const per = (kb: number) => Math.round((kb / subscribers) * 10) / 10;
-        results.memory = {
-          rssBeforeKb: before.rssKb,
-          rssConnectedKb: rssConnected,
-          rssAfterKb: after.rssKb,
-          perSubscriberKb: per(after.rssKb - before.rssKb),
-          heapPerSubscriberKb: per(after.heapKb - before.heapKb),
-          connectMs,
-          readyMs: Math.round(performance.now() - readyStarted),
-        };
-        trace('live: query with idle subscribers');
-        results.query.runs.push(await query(`${subscribers} idle subscribers`));
-        trace('live: steady');
-
-        // 1. steady, then burst (with the query at its rate alongside)
-        const s0 = await latestSequence(db);
-        // What the filters and roles call for from a range of the outbox, over all subscribers.
-        const perClass = world.classes.map((_, i) => specs.filter((s) => s.cls === i).length);
-        const due = async (after: number, through: number) => {
-          const rows = await outboxRows(db, after, through);
-          return world.classes.reduce((n, c, i) => n + perClass[i]! * rows.filter((e) => c.receives(e)).length, 0);
-        };
-        const received0 = (await pool.status(Number.MAX_SAFE_INTEGER)).received;
-        const sqlSteady0 = await sql();
-        const steadyStarted = performance.now();
-        const steady = await driver.atRate(STEADY_RATE, seconds);
-        const s1 = await latestSequence(db);
-        const steadyDue = await due(s0, s1);
-        const steadyDrain = await pool.drain(15_000, drainLimit, received0 + steadyDue);
-        const steadySql = (await sql()) - sqlSteady0 - steady.mutations * results.sqlPerMutation - (background * (performance.now() - steadyStarted)) / 1000;
-        trace('live: burst');
-        const [burst, during] = await Promise.all([driver.atRate(BURST_RATE, seconds), query(`${subscribers} subscribers, ${BURST_RATE}/s burst`)]);
-        const s2 = await latestSequence(db);
-        const burstDrain = await pool.drain(15_000, drainLimit, received0 + steadyDue + (await due(s1, s2)));
-        results.query.runs.push(during);
-
-        trace('live: tallies');
-        const rows = await outboxRows(db, s0, s2);
-        const expected: Record<number, number[]> = {};
-        world.classes.forEach((c, i) => (expected[i] = rows.filter((e) => c.receives(e)).map((e) => e.sequence)));
-        const recordedAt = Object.fromEntries(rows.map((e) => [e.sequence, e.recordedAt]));
-        const tallies = await pool.events([{ name: 'steady', after: s0, through: s1 }, { name: 'burst', after: s1, through: s2 }], expected, recordedAt);
-        const status = await pool.status(0);
-        const phase = (t: PhaseTally, run: typeof steady, from: number, to: number, drain: { ms: number }, sqlBeyond?: number) => ({
-          name: `${t.name} ${run.mutations / seconds}/s`,
-          mutations: run.mutations,
-          mutationErrors: run.errors,
-          mutationP50Ms: run.p50Ms,
-          mutationP99Ms: run.p99Ms,
-          events: to - from,
-          eventsPerSecond: commitRate(rows.filter((e) => e.sequence > from && e.sequence <= to)),
-          expected: t.expected,
-          received: t.received,
-          lost: t.lost,
-          duplicated: t.duplicated,
-          unexpected: t.unexpected,
-          subscribersMissing: t.subscribersMissing,
-          p50: percentileOf(t.latency, 50),
-          p95: percentileOf(t.latency, 95),
-          p99: percentileOf(t.latency, 99),
-          max: percentileOf(t.latency, 100),
-          measured: countOf(t.latency),
-          drainMs: drain.ms,
-          ...(drain.ms > drainLimit && { drainTimedOut: true }),
-          ...(sqlBeyond != null && { sqlPerEvent: Math.round((sqlBeyond / Math.max(1, to - from)) * 10) / 10, sqlPerDelivery: Math.round((sqlBeyond / Math.max(1, t.received)) * 100) / 100 }),
-        });
-        results.phases = [phase(tallies[0]!, steady, s0, s1, steadyDrain, steadySql), phase(tallies[1]!, burst, s1, s2, burstDrain)];
-        if (steady.firstError ?? burst.firstError) results.notes.push(`mutation error: ${steady.firstError ?? burst.firstError}`);
-        results.clientResults = { partial: status.partial, empty: status.empty, closedSockets: status.closed, failed: status.failed, completed: status.completed, errors: status.errors };
+      const specs: SubscriberSpec[] = Array.from({ length: subscribers }, (_, i) => {
+        const cls = world.classes[i % world.classes.length]!;
+        return { cls: i % world.classes.length, query: cls.query, variables: cls.variables, ...(cls.role.authorization && { authorization: cls.role.authorization }) };
+      });
+      const before = await afterGc();
+      trace(`live: connecting ${subscribers} rosterChanged subscribers`);
+      const connectStarted = performance.now();
+      const connected = await pool.connect(wsUrl, specs);
+      const connectMs = Math.round(performance.now() - connectStarted);
+      const rssConnected = (await afterGc()).rssKb;
+      if (connected.failed) results.notes.push(`${connected.failed} sockets failed to connect: ${connected.errors.join(' | ')}`);
+      // Ready when every subscriber has received an event (a round of one assignment per bench shift).
+      trace('live: readiness rounds');
+      const readyStarted = performance.now();
+      const mark = await latestSequence(db);
+      let reached = 0;
+      for (let round = 0; round < 10 && reached < connected.connected; round++) {
+        await driver.round();
+        reached = (await pool.waitFor(mark + 1, connected.connected, 10_000)).reached;
       }
+      if (reached < connected.connected) results.notes.push(`${connected.connected - reached} subscribers never received an event before the run`);
+      // Idle means idle: let the API finish delivering the readiness rounds first.
+      const drainLimit = Number(process.env.BENCH_WS_DRAIN_MS ?? (quick ? 60_000 : 300_000));
+      trace('live: drain, quiet');
+      await pool.drain(quick ? 500 : 1_500, drainLimit);
+      await quiet();
+      const after = await afterGc();
+      const per = (kb: number) => Math.round((kb / subscribers) * 10) / 10;
+      results.memory = {
+        rssBeforeKb: before.rssKb,
+        rssConnectedKb: rssConnected,
+        rssAfterKb: after.rssKb,
+        perSubscriberKb: per(after.rssKb - before.rssKb),
+        heapPerSubscriberKb: per(after.heapKb - before.heapKb),
+        connectMs,
+        readyMs: Math.round(performance.now() - readyStarted),
+      };
+      trace('live: query with idle subscribers');
+      results.query.runs.push(await query(`${subscribers} idle subscribers`));
+      trace('live: steady');
+
+      // 1. steady, then burst (with the query at its rate alongside)
+      const s0 = await latestSequence(db);
+      // What the filters and roles call for from a range of the outbox, over all subscribers.
+      const perClass = world.classes.map((_, i) => specs.filter((s) => s.cls === i).length);
+      const due = async (after: number, through: number) => {
+        const rows = await outboxRows(db, after, through);
+        return world.classes.reduce((n, c, i) => n + perClass[i]! * rows.filter((e) => c.receives(e)).length, 0);
+      };
+      const received0 = (await pool.status(Number.MAX_SAFE_INTEGER)).received;
+      const sqlSteady0 = await sql();
+      const steadyStarted = performance.now();
+      const steady = await driver.atRate(STEADY_RATE, seconds);
+      const s1 = await latestSequence(db);
+      const steadyDue = await due(s0, s1);
+      const steadyDrain = await pool.drain(15_000, drainLimit, received0 + steadyDue);
+      const steadySql = (await sql()) - sqlSteady0 - steady.mutations * results.sqlPerMutation - (background * (performance.now() - steadyStarted)) / 1000;
+      trace('live: burst');
+      const [burst, during] = await Promise.all([driver.atRate(BURST_RATE, seconds), query(`${subscribers} subscribers, ${BURST_RATE}/s burst`)]);
+      const s2 = await latestSequence(db);
+      const burstDrain = await pool.drain(15_000, drainLimit, received0 + steadyDue + (await due(s1, s2)));
+      results.query.runs.push(during);
+
+      trace('live: tallies');
+      const rows = await outboxRows(db, s0, s2);
+      const expected: Record<number, number[]> = {};
+      world.classes.forEach((c, i) => (expected[i] = rows.filter((e) => c.receives(e)).map((e) => e.sequence)));
+      const recordedAt = Object.fromEntries(rows.map((e) => [e.sequence, e.recordedAt]));
+      const tallies = await pool.events([{ name: 'steady', after: s0, through: s1 }, { name: 'burst', after: s1, through: s2 }], expected, recordedAt);
+      const status = await pool.status(0);
+      const phase = (t: PhaseTally, run: typeof steady, from: number, to: number, drain: { ms: number }, sqlBeyond?: number) => ({
+        name: `${t.name} ${run.mutations / seconds}/s`,
+        mutations: run.mutations,
+        mutationErrors: run.errors,
+        mutationP50Ms: run.p50Ms,
+        mutationP99Ms: run.p99Ms,
+        events: to - from,
+        eventsPerSecond: commitRate(rows.filter((e) => e.sequence > from && e.sequence <= to)),
+        expected: t.expected,
+        received: t.received,
+        lost: t.lost,
+        duplicated: t.duplicated,
+        unexpected: t.unexpected,
+        subscribersMissing: t.subscribersMissing,
+        p50: percentileOf(t.latency, 50),
+        p95: percentileOf(t.latency, 95),
+        p99: percentileOf(t.latency, 99),
+        max: percentileOf(t.latency, 100),
+        measured: countOf(t.latency),
+        drainMs: drain.ms,
+        ...(drain.ms > drainLimit && { drainTimedOut: true }),
+        ...(sqlBeyond != null && { sqlPerEvent: Math.round((sqlBeyond / Math.max(1, to - from)) * 10) / 10, sqlPerDelivery: Math.round((sqlBeyond / Math.max(1, t.received)) * 100) / 100 }),
+      });
+      results.phases = [phase(tallies[0]!, steady, s0, s1, steadyDrain, steadySql), phase(tallies[1]!, burst, s1, s2, burstDrain)];
+      if (steady.firstError ?? burst.firstError) results.notes.push(`mutation error: ${steady.firstError ?? burst.firstError}`);
+      results.clientResults = { partial: status.partial, empty: status.empty, closedSockets: status.closed, failed: status.failed, completed: status.completed, errors: status.errors };
       // Its sockets closed, so the API is back to idle for the duty board.
       await pool.close();
     }
@@ -272,53 +270,51 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
       await quiet();
       trace(`live: ${boards} dutyBoard subscribers, ${changes} changes`);
       const pool = options.pools.board;
-      {
-        const specs: SubscriberSpec[] = Array.from({ length: boards }, (_, i) => {
-          const role = world.boardRoles[i % world.boardRoles.length]!;
-          const query = `subscription Board($id: ID!) { dutyBoard(siteId: $id) { ${BOARD_SELECTIONS[i % BOARD_SELECTIONS.length]} } }`;
-          return { cls: 0, query, variables: { id: gid('Site', world.center.id) }, ...(role.authorization && { authorization: role.authorization }) };
-        });
-        const mark = await latestSequence(db);
-        const connected = await pool.connect(wsUrl, specs);
-        const first = await pool.waitFor(mark, connected.connected, 60_000);
-        if (first.reached < connected.connected) results.notes.push(`${connected.connected - first.reached} dutyBoard subscribers got no first snapshot`);
-        await sleep(500);
-        const perChange: number[] = [];
-        const made: { sequence: number; recordedAt: number }[] = [];
-        for (let c = 0; c < changes; c++) {
-          if (c === 0 && process.env.BENCH_WS_SQL_LOG) await api.ask({ type: 'recent' });
-          const sql0 = await sql();
-          const started = performance.now();
-          const change = await driver.assign();
-          if (change.error) results.notes.push(`dutyBoard change ${c + 1} failed: ${change.error}`);
-          const sequence = await latestSequence(db);
-          await pool.waitFor(sequence, connected.connected, 10_000);
-          await sleep(Math.max(100, changeWindowMs - (performance.now() - started)));
-          perChange.push(Math.round((await sql()) - sql0 - results.sqlPerMutation - (background * (performance.now() - started)) / 1000));
-          // BENCH_WS_SQL_LOG=1: what the API sent for the first change (the assignment's own statements first).
-          if (c === 0 && process.env.BENCH_WS_SQL_LOG) for (const text of ((await api.ask({ type: 'recent' })) as { texts: string[] }).texts) console.log(`    sql: ${text}`);
-          const [row] = await outboxRows(db, sequence - 1, sequence);
-          made.push({ sequence, recordedAt: row!.recordedAt });
-        }
-        const snaps = await pool.snapshots(made);
-        const status = await pool.status(0);
-        perChange.sort((a, b) => a - b);
-        results.dutyBoard = {
-          subscribers: connected.connected,
-          failed: connected.failed,
-          changes,
-          sqlPerChange: perChange[Math.floor(perChange.length / 2)]!,
-          sqlPerChangeMax: perChange[perChange.length - 1]!,
-          p50: percentileOf(snaps.latency, 50),
-          p95: percentileOf(snaps.latency, 95),
-          p99: percentileOf(snaps.latency, 99),
-          max: percentileOf(snaps.latency, 100),
-          worstPerChange: snaps.worst.map((ms) => Math.round(ms)),
-          missing: snaps.missing,
-          partialResults: status.partial,
-          errors: status.errors,
-        };
+      const specs: SubscriberSpec[] = Array.from({ length: boards }, (_, i) => {
+        const role = world.boardRoles[i % world.boardRoles.length]!;
+        const query = `subscription Board($id: ID!) { dutyBoard(siteId: $id) { ${BOARD_SELECTIONS[i % BOARD_SELECTIONS.length]} } }`;
+        return { cls: 0, query, variables: { id: gid('Site', world.center.id) }, ...(role.authorization && { authorization: role.authorization }) };
+      });
+      const mark = await latestSequence(db);
+      const connected = await pool.connect(wsUrl, specs);
+      const first = await pool.waitFor(mark, connected.connected, 60_000);
+      if (first.reached < connected.connected) results.notes.push(`${connected.connected - first.reached} dutyBoard subscribers got no first snapshot`);
+      await sleep(500);
+      const perChange: number[] = [];
+      const made: { sequence: number; recordedAt: number }[] = [];
+      for (let c = 0; c < changes; c++) {
+        if (c === 0 && process.env.BENCH_WS_SQL_LOG) await api.ask({ type: 'recent' });
+        const sql0 = await sql();
+        const started = performance.now();
+        const change = await driver.assign();
+        if (change.error) results.notes.push(`dutyBoard change ${c + 1} failed: ${change.error}`);
+        const sequence = await latestSequence(db);
+        await pool.waitFor(sequence, connected.connected, 10_000);
+        await sleep(Math.max(100, changeWindowMs - (performance.now() - started)));
+        perChange.push(Math.round((await sql()) - sql0 - results.sqlPerMutation - (background * (performance.now() - started)) / 1000));
+        // BENCH_WS_SQL_LOG=1: what the API sent for the first change (the assignment's own statements first).
+        if (c === 0 && process.env.BENCH_WS_SQL_LOG) for (const text of ((await api.ask({ type: 'recent' })) as { texts: string[] }).texts) console.log(`    sql: ${text}`);
+        const [row] = await outboxRows(db, sequence - 1, sequence);
+        made.push({ sequence, recordedAt: row!.recordedAt });
       }
+      const snaps = await pool.snapshots(made);
+      const status = await pool.status(0);
+      perChange.sort((a, b) => a - b);
+      results.dutyBoard = {
+        subscribers: connected.connected,
+        failed: connected.failed,
+        changes,
+        sqlPerChange: perChange[Math.floor(perChange.length / 2)]!,
+        sqlPerChangeMax: perChange[perChange.length - 1]!,
+        p50: percentileOf(snaps.latency, 50),
+        p95: percentileOf(snaps.latency, 95),
+        p99: percentileOf(snaps.latency, 99),
+        max: percentileOf(snaps.latency, 100),
+        worstPerChange: snaps.worst.map((ms) => Math.round(ms)),
+        missing: snaps.missing,
+        partialResults: status.partial,
+        errors: status.errors,
+      };
     }
   } finally {
     trace('live: cleanup');
