@@ -101,6 +101,13 @@ async function startProcesses(databaseUrl: string): Promise<Processes> {
   return processes;
 }
 
+/** startProcesses, left to run while this process sets up; awaited later (before then, a failure is only kept). */
+function startInBackground(databaseUrl: string): Promise<Processes> {
+  const started = startProcesses(databaseUrl);
+  started.catch(() => {});
+  return started;
+}
+
 async function stopProcesses(p: Partial<Processes>): Promise<void> {
   await Promise.all([p.api?.stop(), p.raw?.stop(), p.yoga?.stop(), p.live?.api.stop(), p.live?.pools.roster.close(), p.live?.pools.board.close()]);
 }
@@ -113,10 +120,9 @@ let starting: Promise<Processes> | undefined;
 if (quick) {
   scratch = await createScratchDatabase('bench');
   databaseUrl = scratch.url;
-  // The API child migrates and seeds the demo city as `npm start` does, alongside this process
-  // (the migrator and the seeder each take a lock, so one does the work and the other finds it done).
-  starting = startProcesses(databaseUrl);
-  starting.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+  // The API children migrate and seed the demo city as `npm start` does, alongside this process
+  // (the migrator and the seeder each take a lock, so one does the work and the others find it done).
+  starting = startInBackground(databaseUrl);
 } else {
   databaseUrl = CITY_URL;
   const name = new URL(databaseUrl).pathname.slice(1);
@@ -144,8 +150,7 @@ if (quick) {
   seeded = 'city scale, seeded earlier';
 }
 // The city-scale data must exist before the API child starts (it would seed the demo city into an empty database).
-starting ??= startProcesses(databaseUrl);
-starting.catch(() => {});
+starting ??= startInBackground(databaseUrl);
 try {
   const [counts] = await db.sql.withSession((s) =>
     s.query<Record<string, number>>(

@@ -19,16 +19,13 @@ describe.each(DATABASE_KINDS)('statistics on %s', (kind) => {
   let t: TestServer;
   let w: AuthWorld;
   let as: Awaited<ReturnType<typeof roleSessions>>;
-  // The period, a month either side of today, is fixed once the server has set the fixture clock
-  // (in beforeAll): at collection time it may still be a clock an earlier file in this worker set.
-  let from: string;
-  let to: string;
+  const from = shanghaiDate(-30);
+  const to = shanghaiDate(30);
   const inPeriod = (d: Date) => d >= new Date(`${from}T00:00:00+08:00`) && d < new Date(new Date(`${to}T00:00:00+08:00`).getTime() + DAY);
   const dayIn = (d: Date) => d.toISOString().slice(0, 10) >= from && d.toISOString().slice(0, 10) <= to;
 
   beforeAll(async () => {
     t = await startTestServer(kind);
-    [from, to] = [shanghaiDate(-30), shanghaiDate(30)];
     const prisma = t.db.prisma;
     w = await authWorld(prisma, '（统计）');
     as = await roleSessions(t.url, prisma, w);
