@@ -21,7 +21,7 @@
  *   BENCH_TRACE=1 npm run bench    # … and when each step starts (bench/trace.ts)
  */
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, setPriority, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createAccount, login } from '../src/auth/service.js';
@@ -41,7 +41,7 @@ import { scenarios, type Scenario } from './scenarios.js';
 import { cityStatsTimes } from './stats.js';
 import { trace } from './trace.js';
 import { type Pool, startPool } from './ws-clients.js';
-import { liveApi, liveSizes, runLive } from './ws-bench.js';
+import { liveApi, liveSizes, liveSplit, runLive } from './ws-bench.js';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const quick = args.quick!;
@@ -66,7 +66,7 @@ interface Processes {
   raw?: Child;
   yoga?: Child;
   /** The API for the live scenarios (src/main.ts with their preloads; see liveApi) and the graphql-ws client processes. */
-  live?: { api: Child; pools: { roster: Pool; board: Pool } };
+  live?: { api: Child; socketsApi?: Child; pools: { roster: Pool; board: Pool } };
 }
 const sizes = liveSizes(quick);
 const env = { JWT_SECRET, NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', ACCESS_TOKEN_TTL_SECONDS: '3600' };
@@ -87,16 +87,18 @@ async function startProcesses(databaseUrl: string): Promise<Processes> {
     httpWanted ? startChild('raw', 'bench/raw-server.ts', childEnv, /raw server ready: (http:\/\/\S+)/) : undefined,
     httpWanted ? startChild('yoga', 'bench/bare-yoga.ts', childEnv, /bare yoga ready: (http:\/\/\S+)/) : undefined,
     liveWanted ? startChild('api (live)', 'src/main.ts', { ...childEnv, ...live.env }, READY, live.nodeArgs, live.options) : undefined,
-    liveWanted ? startPool(sizes.rosterPools) : undefined,
-    liveWanted ? startPool(sizes.boardPools) : undefined,
+    liveWanted && liveSplit.split ? startChild('api (live sockets)', 'src/main.ts', { ...childEnv, ...live.env }, READY, live.nodeArgs, live.options) : undefined,
+    liveWanted ? startPool(sizes.rosterPools, liveSplit.nicePools) : undefined,
+    liveWanted ? startPool(sizes.boardPools, liveSplit.nicePools) : undefined,
   ]);
   const failed = started.find((r) => r.status === 'rejected');
-  const [api, raw, yoga, liveServer, roster, board] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [Child?, Child?, Child?, Child?, Pool?, Pool?];
-  const processes: Processes = { api, raw, yoga, ...(liveServer && roster && board && { live: { api: liveServer, pools: { roster, board } } }) };
+  const [api, raw, yoga, liveServer, socketsApi, roster, board] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [Child?, Child?, Child?, Child?, Child?, Pool?, Pool?];
+  const processes: Processes = { api, raw, yoga, ...(liveServer && roster && board && { live: { api: liveServer, socketsApi, pools: { roster, board } } }) };
   if (failed) {
     await stopProcesses(processes);
     throw (failed as PromiseRejectedResult).reason;
   }
+  if (socketsApi && liveSplit.niceWsApi !== undefined) setPriority(socketsApi.pid, liveSplit.niceWsApi);
   trace('servers and client pools ready');
   return processes;
 }
@@ -109,7 +111,7 @@ function startInBackground(databaseUrl: string): Promise<Processes> {
 }
 
 async function stopProcesses(p: Partial<Processes>): Promise<void> {
-  await Promise.all([p.api?.stop(), p.raw?.stop(), p.yoga?.stop(), p.live?.api.stop(), p.live?.pools.roster.close(), p.live?.pools.board.close()]);
+  await Promise.all([p.api?.stop(), p.raw?.stop(), p.yoga?.stop(), p.live?.api.stop(), p.live?.socketsApi?.stop(), p.live?.pools.roster.close(), p.live?.pools.board.close()]);
 }
 
 // ------------------------------------------------------------------------------------ the data

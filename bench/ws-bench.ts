@@ -33,6 +33,8 @@ export interface LiveOptions {
   tokens: TokenSettings;
   /** The API in its child process, started with `liveApi` below (the caller stops it). */
   api: Child;
+  /** BENCH_LIVE_SPLIT only: the second instance, which takes the subscribers' sockets (see liveSplit). */
+  socketsApi?: Child;
   /** The client pools, started with `liveSizes`' process counts (the caller closes them). */
   pools: { roster: Pool; board: Pool };
   sizes: LiveSizes;
@@ -79,6 +81,20 @@ export function liveSizes(quick: boolean): LiveSizes {
 }
 
 /**
+ * A diagnostic of the burst (BENCHMARKS.md, "The burst: where the query's time goes"):
+ * BENCH_LIVE_SPLIT=1 starts a second live API instance that takes the subscribers' sockets, while
+ * the driver's writes and the normal query go to the first, as if the fan-out had a process of its
+ * own; BENCH_NICE_WS_API=<n> and BENCH_NICE_POOLS=<n> then lower the CPU priority (nice) of that
+ * instance and of the client pools. Memory is read from the sockets' instance; SQL is summed over
+ * both.
+ */
+export const liveSplit = {
+  split: process.env.BENCH_LIVE_SPLIT === '1',
+  niceWsApi: process.env.BENCH_NICE_WS_API === undefined ? undefined : Number(process.env.BENCH_NICE_WS_API),
+  nicePools: process.env.BENCH_NICE_POOLS === undefined ? undefined : Number(process.env.BENCH_NICE_POOLS),
+};
+
+/**
  * How the API child of the live scenarios runs: src/main.ts with bench/ws-sql-counter.ts preloaded
  * and an IPC channel to ask it, --expose-gc (the counter collects garbage on request, so RSS is
  * read after a full GC), and the WebSocket caps lifted for the subscribers, who all connect from
@@ -87,7 +103,12 @@ export function liveSizes(quick: boolean): LiveSizes {
  */
 export function liveApi(sizes: LiveSizes): { env: Record<string, string>; nodeArgs: string[]; options: { preload: string[]; ipc: true; logTo?: string } } {
   return {
-    env: { WS_MAX_CONNECTIONS_PER_IP: '100000', WS_MAX_CONNECTIONS: String(Math.max(sizes.subscribers, sizes.boards) + 1_000) },
+    env: {
+      WS_MAX_CONNECTIONS_PER_IP: '100000',
+      WS_MAX_CONNECTIONS: String(Math.max(sizes.subscribers, sizes.boards) + 1_000),
+      // Two instances share their events as in production: through the outbox and Redis.
+      ...(liveSplit.split && { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' }),
+    },
     nodeArgs: ['--expose-gc', ...(process.env.BENCH_API_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [])],
     options: { preload: ['./bench/ws-sql-counter.ts'], ipc: true, ...(process.env.BENCH_API_LOG && { logTo: process.env.BENCH_API_LOG }) },
   };
@@ -114,10 +135,17 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
   const results: LiveResults = { subscribers, boards, pools: poolSize, classes: world.classes.length, classRoles: roleKinds, benchShifts: world.shifts.length, seconds, loadAverage: { before: loadavg().map((n) => Math.round(n * 100) / 100) }, notes: [] };
   if (world.volunteerIds.length * world.shifts.length < mutationsPlanned) results.notes.push(`only ${world.volunteerIds.length} active volunteers for ${world.shifts.length} shifts: the driver may run out of pairs`);
 
-  const wsUrl = api.url.replace(/^http/, 'ws');
-  const afterGc = async () => (await api.ask({ type: 'gc' })) as { rssKb: number; heapKb: number };
-  const sql = async () => ((await api.ask({ type: 'sql' })) as { total: number; control: number }).total;
-  const fdLimit = openFilesLimit(api.pid);
+  // The instance the subscribers connect to: the API, or the second one of BENCH_LIVE_SPLIT.
+  const sockets = options.socketsApi ?? api;
+  if (options.socketsApi) results.notes.push(`BENCH_LIVE_SPLIT: subscribers on a second API instance (pid ${sockets.pid}), writes and the normal query on the first; nice: instance ${liveSplit.niceWsApi ?? 0}, client pools ${liveSplit.nicePools ?? 0}`);
+  const wsUrl = sockets.url.replace(/^http/, 'ws');
+  const afterGc = async () => (await sockets.ask({ type: 'gc' })) as { rssKb: number; heapKb: number };
+  const instances = options.socketsApi ? [api, options.socketsApi] : [api];
+  const sql = async () => {
+    const counts = await Promise.all(instances.map((i) => i.ask({ type: 'sql' }) as Promise<{ total: number }>));
+    return counts.reduce((sum, c) => sum + c.total, 0);
+  };
+  const fdLimit = openFilesLimit(sockets.pid);
   results.openFilesLimit = fdLimit;
   if (subscribers + 500 > fdLimit) {
     results.notes.push(`open-files limit ${fdLimit} (ulimit -n, hard): subscribers capped from ${subscribers} to ${fdLimit - 500}`);

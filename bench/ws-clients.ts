@@ -3,6 +3,7 @@
  * subscribers out among them round-robin, and merges their answers.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { setPriority } from 'node:os';
 import type { Histogram, Phase, PhaseTally, PoolReply, PoolRequest, SubscriberSpec } from './ws-protocol.js';
 
 export interface Pool {
@@ -60,9 +61,11 @@ export function percentileOf(h: Histogram, p: number): number | null {
 
 export const countOf = (h: Histogram) => Object.values(h).reduce((s, n) => s + n, 0);
 
-export async function startPool(size: number): Promise<Pool> {
+/** Forks `size` client processes; `nice`, if given, is their CPU priority (a diagnostic: BENCH_NICE_POOLS). */
+export async function startPool(size: number, nice?: number): Promise<Pool> {
   const children = Array.from({ length: size }, () => {
     const child = fork(new URL('./ws-pool.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    if (nice !== undefined) setPriority(child.pid!, nice);
     return new PoolChild(child);
   });
   await Promise.all(children.map((c) => c.ask(null)));
