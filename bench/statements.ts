@@ -72,7 +72,7 @@ export const rosterQuery = (first: number, date: string) => `{
 
 /** The operations of the statement table (the same as before the load benchmark existed). */
 export async function statementTable(bench: Bench, date: string): Promise<StatementRow[]> {
-  const { db, server, bus } = bench;
+  const { db, server } = bench;
   const post = poster(bench);
   const rows: StatementRow[] = [];
   await measure(bench, rows, 'sites: institutes with 10 stations each', () =>

@@ -7,7 +7,6 @@ import { expectType } from './support/client.js';
 import { uniquePhone } from './support/fixtures.js';
 import { DATABASE_KINDS, type TestServer, startTestServer } from './support/server.js';
 
-const MINUTE = 60_000;
 /** The defaults of DEFAULT_LOGIN_LIMITS (src/auth/service.ts), which the test servers use. */
 const LIMITS = { maxFailures: 5, maxFailuresPerIp: 20, windowMinutes: 15 };
 

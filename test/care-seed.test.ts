@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCity } from '../src/seed/city.js';
+import { buildCity } from '../src/seed/city/index.js';
 import { buildCare } from '../src/seed/care.js';
 import { buildFamilies } from '../src/seed/families.js';
 import { shanghaiDateOf } from '../src/roster/time.js';

@@ -7,7 +7,7 @@ import { type LiveEvent, ResumePointError, appendToOutbox, checkResumePoint, out
 import { RELAY_BATCH, Relay } from '../src/events/relay.js';
 import { type AppBus, createEventBus } from '../src/events/topics.js';
 import { createLogger } from '../src/logger.js';
-import { type RosterChange, type RosterEvent, shiftChange } from '../src/roster/events.js';
+import { type RosterChange, shiftChange } from '../src/roster/events.js';
 import { futureSlot, makeShift, rosterWorld, type RosterWorld } from './support/roster-fixtures.js';
 import { DATABASE_KINDS, startTestServer, type TestServer } from './support/server.js';
 

@@ -1,6 +1,6 @@
 import { hashPassword } from '../auth/passwords.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import type { DemoCity } from './city.js';
+import type { DemoCity } from './city/index.js';
 
 /**
  * One demo login per role. The passwords are public on purpose: they exist only in the demo data,

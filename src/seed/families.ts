@@ -1,6 +1,6 @@
 import type { HonorLevel, OutreachVenueKind, Prisma } from '../generated/prisma/client.js';
 import { addDays, calendarDate, shanghaiDateOf, shanghaiWallClock } from '../roster/time.js';
-import { type DemoCity, resetIdSequences } from './city.js';
+import { type DemoCity, resetIdSequences } from './city/index.js';
 import { insertRows } from './insert.js';
 import { Random } from './random.js';
 

@@ -4,8 +4,8 @@
  *
  * The seed is made of parts, run in order in one transaction. Each part builds its rows from its
  * own random stream (`Random.stream('<part>')`), so adding a part never changes the others:
- *   1. city    — src/seed/city.ts: sites, volunteers, teams and memberships, brands, projects.
- *   2. roster  — src/seed/roster.ts: duty posts, shifts, assignments, service records. Its live
+ *   1. city    — src/seed/city/: sites, volunteers, teams and memberships, brands, projects.
+ *   2. roster  — src/seed/roster/: duty posts, shifts, assignments, service records. Its live
  *                part (today's and tomorrow's shifts) is placed around `now`, the only input that
  *                depends on the clock: pass a fixed `now` for identical rows.
  *   2b. care   — src/seed/care.ts: veteran-care teams, veterans and hardship families, care visits
@@ -20,11 +20,11 @@
  */
 import type { PrismaClient } from '../db/index.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { buildCity, writeCity, type DemoCity } from './city.js';
+import { buildCity, writeCity, type DemoCity } from './city/index.js';
 import { writeDemoAccounts } from './accounts.js';
 import { seedOrders } from './orders.js';
 import { seedReports } from './reports.js';
-import { seedRoster } from './roster.js';
+import { seedRoster } from './roster/index.js';
 import { seedCare } from './care.js';
 import { seedFamilies } from './families.js';
 import { seedCertificates } from './certificates.js';
@@ -43,8 +43,8 @@ export {
   type MembershipRow,
   type BrandRow,
   type ProjectRow,
-} from './city.js';
-export { buildRoster, writeRoster, seedRoster, type DemoRoster } from './roster.js';
+} from './city/index.js';
+export { buildRoster, writeRoster, seedRoster, type DemoRoster } from './roster/index.js';
 export { DEMO_ACCOUNTS } from './accounts.js';
 
 export type SeedCounts = Record<string, number>;

@@ -1,7 +1,7 @@
 import type { Prisma, ServiceCategory, ServiceOrderStatus } from '../generated/prisma/client.js';
 import { DEFAULT_COMPLETE_WITHIN_MINUTES, DEFAULT_DISPATCH_WITHIN_MINUTES, addressKey, newTrackingCode, trackingCodeHash } from '../orders/rules.js';
 import { formatCalendarDate, shanghaiDateOf } from '../roster/time.js';
-import { type DemoCity, resetIdSequences } from './city.js';
+import { type DemoCity, resetIdSequences } from './city/index.js';
 import { insertRows } from './insert.js';
 import { Random } from './random.js';
 

@@ -1,5 +1,5 @@
 import type { CommunityReportCategory, CommunityReportStatus, Prisma } from '../generated/prisma/client.js';
-import { type DemoCity, resetIdSequences } from './city.js';
+import { type DemoCity, resetIdSequences } from './city/index.js';
 import { insertRows } from './insert.js';
 import { Random } from './random.js';
 

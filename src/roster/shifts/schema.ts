@@ -8,7 +8,7 @@ import { ProjectRef } from '../../projects/schema.js';
 import { SiteRef } from '../../sites/schema.js';
 import { subtreeOf } from '../../sites/service.js';
 import { type AssignmentPage, assignmentsSelect, shiftAssignmentsPage } from '../assignment-pages.js';
-import { AssignmentFilter, ShiftAssignmentRef, assignmentWhere } from '../assignments/schema.js';
+import { AssignmentFilter, ShiftAssignmentRef } from '../assignments/schema.js';
 import { publicShiftWhere } from '../open-shifts.js';
 import { DutyPostRef } from '../posts/schema.js';
 import { checkInWindow, openSlots, staffingOf } from '../rules.js';

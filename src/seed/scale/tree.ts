@@ -4,7 +4,7 @@
  * pg_temp.rnd(key, salt) — a hash, not random() — so the rows are the same on every run.
  */
 import type { SqlSession } from '../../db/index.js';
-import { BRANDS } from '../data.js';
+import { BRANDS } from '../projects-data.js';
 import type { ScaleSizes } from './sizes.js';
 
 const TOWN_HEADS = ['青', '石', '桃', '云', '白', '龙', '凤', '金', '清', '南', '北', '东', '西', '新', '古', '长', '平', '安', '和', '梅'];
