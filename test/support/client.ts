@@ -29,6 +29,30 @@ export async function request<TResult, TVariables>(
   return (await response.json()) as GraphQLResponse<TResult>;
 }
 
+/** A response as it came: its status, its body parsed as JSON (undefined if it is not JSON) and its text. */
+export interface RawReply {
+  status: number;
+  body: any;
+  text: string;
+}
+
+/** A raw POST of `body` as it is (for malformed, oversized or hand-built requests). */
+export async function rawPost(url: string, body: string | Uint8Array, headers: Record<string, string> = {}, contentType = 'application/json'): Promise<RawReply> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': contentType, accept: 'application/graphql-response+json', ...headers },
+    body: body as BodyInit,
+  });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, body: parsed, text };
+}
+
 /** Like request, but fails the test on any GraphQL error and returns the data. */
 export async function gql<TResult, TVariables>(
   url: string,
