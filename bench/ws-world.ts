@@ -111,7 +111,9 @@ export async function buildWorld(db: Database, tokens: TokenSettings, options: {
     });
     shifts.push({ id: shift.id, postId: p.postId, siteId: p.siteId, sitePath: p.sitePath, projectId, institutePath: p.institutePath });
   }
-  const volunteerIds = (await prisma.volunteer.findMany({ where: { status: 'ACTIVE' }, take: Math.ceil(options.mutations(shifts.length) / shifts.length) + 2, orderBy: { id: 'desc' }, select: { id: true } })).map((v) => v.id);
+  // A few to spare: the driver uses the largest count coprime to the number of shifts (bench/ws-driver.ts).
+  const volunteersNeeded = Math.ceil(options.mutations(shifts.length) / shifts.length) + 6;
+  const volunteerIds = (await prisma.volunteer.findMany({ where: { status: 'ACTIVE' }, take: volunteersNeeded, orderBy: { id: 'desc' }, select: { id: true } })).map((v) => v.id);
 
   // Roles: staff accounts (kept between runs, found by phone) and board credentials (removed after).
   const account = async (phone: string, roles: { role: 'ADMIN' | 'SITE_MANAGER'; siteId?: number }[]) => {
