@@ -1,4 +1,4 @@
-import { appendToOutbox } from '../src/events/outbox.js';
+import { appendToOutbox, eventsAfter, outboxPosition } from '../src/events/outbox.js';
 import { shiftChange } from '../src/roster/events.js';
 import { type GraphQLInputType, getNamedType, getNullableType, isListType, isNonNullType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,9 +99,9 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       data: { siteId: world.sites.stationA.id, label: '坏输入看板', secretHash: 'not-a-secret', issuedById: issuer.id },
     });
     // A stored roster event (as a command writes it), for RosterEvent, a node type.
-    const [event] = await prisma.$transaction((tx) =>
-      appendToOutbox(tx, [shiftChange('SHIFT_UPDATED', shift.id, at)], at, { markSent: true }),
-    );
+    const { latest } = await outboxPosition(prisma);
+    await prisma.$transaction((tx) => appendToOutbox(tx, [shiftChange('SHIFT_UPDATED', shift.id, at)], at, { markSent: true }));
+    const [event] = await eventsAfter(prisma, latest, 1);
     Object.assign(real, {
       RosterEvent: gid('RosterEvent', event!.sequence),
       BoardCredential: gid('BoardCredential', board.id),

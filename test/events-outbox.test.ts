@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../src/common/clock.js';
 import type { PrismaClient } from '../src/db/index.js';
 import { EventFeed } from '../src/events/feed.js';
-import { type LiveEvent, ResumePointError, appendToOutbox, checkResumePoint, outboxPosition } from '../src/events/outbox.js';
+import { type LiveEvent, ResumePointError, appendToOutbox, checkResumePoint, eventsAfter, outboxPosition } from '../src/events/outbox.js';
 import { RELAY_BATCH, Relay } from '../src/events/relay.js';
 import { type AppBus, createEventBus } from '../src/events/topics.js';
 import { createLogger } from '../src/logger.js';
@@ -50,8 +50,14 @@ describe.each(DATABASE_KINDS)('outbox, relay and feed on %s', (kind) => {
 
   const changes = (n: number): RosterChange[] =>
     Array.from({ length: n }, () => shiftChange('SHIFT_UPDATED', shiftId, clock.now()));
-  const append = (n: number, markSent: boolean) =>
-    prisma.$transaction((tx) => appendToOutbox(tx, changes(n), clock.now(), { markSent }));
+  /** Appends in a transaction of its own, then reads the rows back as committed: numbered at COMMIT. */
+  const append = async (n: number, markSent: boolean): Promise<LiveEvent[]> => {
+    const { latest } = await outboxPosition(prisma);
+    const pending = await prisma.$transaction((tx) => appendToOutbox(tx, changes(n), clock.now(), { markSent }));
+    const committed = await eventsAfter(prisma, latest, n + 1);
+    expect(committed).toHaveLength(pending.length);
+    return committed;
+  };
   const markAllSent = () => prisma.outboxEvent.updateMany({ where: { sentAt: null }, data: { sentAt: clock.now() } });
 
   it('hands out gapless sequences and carries what subscribers filter on, read in the transaction', async () => {
@@ -68,6 +74,32 @@ describe.each(DATABASE_KINDS)('outbox, relay and feed on %s', (kind) => {
       occurredAt: clock.now().toISOString(),
     });
     expect((await outboxPosition(prisma)).latest).toBe(latest + 3);
+  });
+
+  // Only PostgreSQL runs two transactions at once (PGlite has one connection).
+  if (kind === 'postgres') it('numbers events at COMMIT, in commit order, holding nothing while a writer is still open', async () => {
+    const { latest } = await outboxPosition(prisma);
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    let appended!: () => void;
+    const first = new Promise<void>((resolve) => (appended = resolve));
+    // A writes first and stays open; B writes after it and commits while A is still open.
+    const a = prisma.$transaction(async (tx) => {
+      await appendToOutbox(tx, changes(2), clock.now(), { markSent: true });
+      appended();
+      await held;
+    });
+    await first;
+    // Other transactions see none of A's rows, numbered or pending.
+    expect(await prisma.outboxEvent.count({ where: { OR: [{ sequence: { gt: BigInt(latest) } }, { sequence: { lt: 0n } }] } })).toBe(0);
+    const b = await append(1, true);
+    expect(b.map((e) => e.sequence)).toEqual([latest + 1]);
+    finish();
+    await a;
+    const all = await eventsAfter(prisma, latest, 10);
+    expect(all.map((e) => e.sequence)).toEqual([latest + 1, latest + 2, latest + 3]);
+    expect((await outboxPosition(prisma)).latest).toBe(latest + 3);
+    expect(await prisma.outboxEvent.count({ where: { sequence: { lt: 0n } } })).toBe(0);
   });
 
   it('a rolled-back transaction takes its rows and its sequences with it', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { manualClock } from '../src/common/clock.js';
 import { seed } from '../src/seed/index.js';
 import {
@@ -184,6 +184,7 @@ describe.each(DATABASE_KINDS)('hot query plans on %s', (kind) => {
     // the session lookup (no session cache here), then the transaction — shift lock with the
     // project's status, volunteer lock with their record on the shift, overlap check, insert,
     // counter, outbox — and the commit. The payload's shift is the row the counter update returned.
+    // With the feed's read-back below: 7 + BEGIN + COMMIT + 1 = 10 statements, outbox included.
     const commit = captured.findIndex((s) => /COMMIT/.test(s.query));
     const request = captured.slice(0, commit + 1).map((s) => s.query.replace(/\s+/g, ' ').trim());
     expect(request.filter((q) => !/^(BEGIN|COMMIT|-- Implicit "COMMIT")/.test(q))).toHaveLength(7);
@@ -191,6 +192,12 @@ describe.each(DATABASE_KINDS)('hot query plans on %s', (kind) => {
     // Nothing after the commit reads the shift's counts or the assignment back for the payload.
     const after = captured.slice(commit + 1).filter((s) => /^\s*SELECT/i.test(s.query));
     expect(after.filter((s) => /"Shift"\."assignedCount"|FROM "public"\."ShiftAssignment" WHERE \("public"\."ShiftAssignment"\."id" = /.test(s.query))).toEqual([]);
+    // Its event is numbered at COMMIT (the outbox's deferred trigger), so this instance's feed
+    // reads it back once it is committed: the outbox's one statement outside the transaction.
+    const sequence = (await server.db.prisma.outboxCounter.findUniqueOrThrow({ where: { id: 1 } })).last;
+    await vi.waitFor(() => expect(server.server.services.events.feed.position).toBe(Number(sequence)));
+    const feedReads = captured.slice(commit + 1).filter((s) => /FROM "public"\."outbox"/.test(s.query) && /"sitePath"/.test(s.query));
+    expect(feedReads).toHaveLength(1);
     await server.db.prisma.shiftAssignment.deleteMany({ where: { shiftId: shift.id } });
     await server.db.prisma.shift.delete({ where: { id: shift.id } });
   });

@@ -36,6 +36,8 @@ export class EventFeed {
   private readonly listeners = new Set<Listener>();
   private readonly pacer = new Pacer();
   private chain: Promise<void> = Promise.resolve();
+  /** A catch-up queued behind the chain and not yet started (see catchUp). */
+  private waitingCatchUp?: Promise<void>;
   private closed = false;
 
   constructor(
@@ -66,9 +68,18 @@ export class EventFeed {
     });
   }
 
-  /** Delivers whatever the outbox holds beyond the last delivered sequence. */
+  /**
+   * Delivers whatever the outbox holds beyond the last delivered sequence. A catch-up asked for
+   * while another waits to start is that one: it reads everything committed by the time it runs.
+   */
   catchUp(): Promise<void> {
-    return this.enqueue(() => this.readThrough(Number.MAX_SAFE_INTEGER));
+    if (this.waitingCatchUp) return this.waitingCatchUp;
+    const queued = this.enqueue(() => {
+      this.waitingCatchUp = undefined;
+      return this.readThrough(Number.MAX_SAFE_INTEGER);
+    });
+    this.waitingCatchUp = queued;
+    return queued;
   }
 
   /**

@@ -3,7 +3,7 @@ import type { Clock } from '../common/clock.js';
 import type { PrismaClient } from '../db/index.js';
 import type { Logger } from '../logger.js';
 import { type ListenerHooks, EventFeed } from './feed.js';
-import { type LiveEvent, pruneOutbox } from './outbox.js';
+import { type LiveEvent, type PendingEvent, pruneOutbox } from './outbox.js';
 import { Relay } from './relay.js';
 import type { AppBus } from './topics.js';
 
@@ -22,7 +22,7 @@ export interface LiveEventsOptions {
   /** Told as subscribers start and stop listening (the test harness counts them). */
   listeners?: ListenerHooks;
   /** Runs after a command's commit, before its events go anywhere (a test makes the process exit here). */
-  afterCommit?: (events: readonly LiveEvent[]) => void;
+  afterCommit?: (events: readonly PendingEvent[]) => void;
   /**
    * Runs before each prune: the outbox's consumers (the notification worker) catch up, so the prune
    * may take what they have read. It never takes what they have not (src/events/outbox.ts).
@@ -39,8 +39,8 @@ export interface LiveEvents {
   feed: EventFeed;
   /** Null without Redis. */
   relay: Relay | null;
-  /** A command committed these events: deliver them here at once and relay them. */
-  committed(events: readonly LiveEvent[]): void;
+  /** A command committed these events: read them back (numbered at COMMIT), deliver them here at once and relay them. */
+  committed(events: readonly PendingEvent[]): void;
   /** Deletes events older than the retention period; returns how many. */
   prune(): Promise<number>;
   start(): Promise<void>;
@@ -72,7 +72,9 @@ export function createLiveEvents(
     committed(events) {
       if (events.length === 0) return;
       options.afterCommit?.(events);
-      void feed.offer(events);
+      // Their sequences were given at COMMIT: the feed reads them from the outbox (one read for
+      // every commit that arrives before it starts), the relay from its unsent rows.
+      void feed.catchUp();
       void relay?.flush();
     },
     prune,

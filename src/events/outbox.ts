@@ -7,10 +7,13 @@ import type { RosterChange, RosterChangeKind, RosterEvent } from '../roster/even
 /*
  * The transactional outbox: live events (roster changes, service orders, street reports) are rows
  * written by the transaction that made the change, each with its stream and what its subscribers
- * filter on, all in one order. The single counter row is bumped by the same statement that inserts the rows, as the
- * transaction's last write; its row lock makes concurrent transactions hand out sequences in the
- * order they commit, with no gaps (a rolled-back transaction rolls its bump back too). So a reader
- * that has seen sequence n and finds n + 2 committed knows n + 1 is committed as well.
+ * filter on, all in one order. A row is inserted with a pending (negative) sequence, and numbered
+ * when its transaction commits, by a deferred trigger (migration 20261204120000): the single
+ * counter row's lock makes committing transactions number their rows one transaction after
+ * another, in the order they commit, with no gaps (a rolled-back transaction numbers nothing), and
+ * it is held only for the COMMIT itself, never across a round trip to this process. So a reader
+ * that has seen sequence n and finds n + 2 committed knows n + 1 is committed as well; nobody but
+ * the writing transaction ever sees a pending sequence.
  */
 
 type Tx = Prisma.TransactionClient;
@@ -48,19 +51,24 @@ const RETURNING = Prisma.sql`RETURNING "sequence"::text AS "sequence", "stream",
 
 type Returned = Omit<OutboxEvent, 'sequence'> & { sequence: string | bigint | number };
 
+/** An event as its transaction wrote it: numbered only when that transaction commits. */
+export type PendingEvent = Omit<LiveEvent, 'sequence'> & { stream: LiveStream };
+
 /**
- * Writes a rule's changes to the outbox, in the rule's transaction and as its last writes, and
- * returns them as events with their sequences and what subscribers filter on (for a shift its site
- * path, post, project and organiser; for an order its site, team and requester; for a report its
- * site and reporter — read in the same transaction). One statement per stream the changes touch.
- * `sentAt` is set at once when there is no other instance to relay to.
+ * Writes a rule's changes to the outbox, in the rule's transaction, and returns them as the events
+ * subscribers will receive, without their sequences: those are given at COMMIT (see above), and
+ * the committed rows are read back by whoever delivers them (the feed, the relay). What
+ * subscribers filter on (for a shift its site path, post, project and organiser; for an order its
+ * site, team and requester; for a report its site and reporter) is read in the same transaction.
+ * One statement per stream the changes touch. `sentAt` is set at once when there is no other
+ * instance to relay to.
  */
 export async function appendToOutbox(
   tx: Tx,
   changes: readonly OutboxChange[],
   recordedAt: Date,
   options: { markSent: boolean },
-): Promise<LiveEvent[]> {
+): Promise<PendingEvent[]> {
   if (changes.length === 0) return [];
   const at = { recordedAt: recordedAt.toISOString(), sentAt: options.markSent ? recordedAt.toISOString() : null };
   const roster = changes.filter((c): c is RosterChange => c.stream === 'roster');
@@ -71,20 +79,21 @@ export async function appendToOutbox(
     ...(orders.length ? await appendOrders(tx, orders, at) : []),
     ...(reports.length ? await appendReports(tx, reports, at) : []),
   ];
-  return rows.map(toLiveEvent).sort((a, b) => a.sequence - b.sequence);
+  return rows.map((row) => {
+    const { sequence: _pending, ...event } = toLiveEvent(row);
+    return event as PendingEvent;
+  });
 }
 
 type Stamp = { recordedAt: string; sentAt: string | null };
 
-/** Bumps the counter by `n` (the transaction's row lock orders sequences by commit). */
-const counter = (n: number) => Prisma.sql`"counter" AS (
-  UPDATE "outbox_counter" SET "last" = "last" + ${n}::int WHERE "id" = 1 RETURNING "last"
-)`;
+/** A pending sequence, negative and unique; the deferred trigger numbers the row at COMMIT. */
+const PENDING = Prisma.sql`-nextval('"outbox_pending_sequence"')`;
 
 async function appendRoster(tx: Tx, changes: readonly RosterChange[], at: Stamp): Promise<Returned[]> {
   const n = changes.length;
   const rows = await tx.$queryRaw<Returned[]>`
-    WITH ${counter(n)}, "changes" AS (
+    WITH "changes" AS (
       SELECT * FROM unnest(
         ${changes.map((c) => c.kind)}::text[],
         ${changes.map((c) => c.shiftId)}::int[],
@@ -95,15 +104,15 @@ async function appendRoster(tx: Tx, changes: readonly RosterChange[], at: Stamp)
     )
     INSERT INTO "outbox" ("sequence", "stream", "kind", "occurredAt", "shiftId", "assignmentId", "volunteerId",
                           "sitePath", "siteId", "postId", "projectId", "organizerId", "recordedAt", "sentAt")
-    SELECT "counter"."last" - ${n}::int + c."ord", 'roster', c."kind", c."occurredAt", c."shiftId", c."assignmentId",
+    SELECT ${PENDING}, 'roster', c."kind", c."occurredAt", c."shiftId", c."assignmentId",
            c."volunteerId", site."path", site."id", shift."postId", shift."projectId", project."organizerId",
            ${at.recordedAt}::timestamptz, ${at.sentAt}::timestamptz
     FROM "changes" c
-    CROSS JOIN "counter"
     JOIN "Shift" shift ON shift."id" = c."shiftId"
     JOIN "DutyPost" post ON post."id" = shift."postId"
     JOIN "Site" site ON site."id" = post."siteId"
     JOIN "Project" project ON project."id" = shift."projectId"
+    ORDER BY c."ord"
     ${RETURNING}`;
   // A change for a shift that does not exist: a bug in a rule. Roll everything back.
   if (rows.length !== n) throw new Error(`outbox: ${n - rows.length} of ${n} changes name no existing shift`);
@@ -113,7 +122,7 @@ async function appendRoster(tx: Tx, changes: readonly RosterChange[], at: Stamp)
 async function appendOrders(tx: Tx, changes: readonly OrderChange[], at: Stamp): Promise<Returned[]> {
   const n = changes.length;
   const rows = await tx.$queryRaw<Returned[]>`
-    WITH ${counter(n)}, "changes" AS (
+    WITH "changes" AS (
       SELECT * FROM unnest(
         ${changes.map((c) => c.status)}::text[],
         ${changes.map((c) => c.previousStatus)}::text[],
@@ -123,12 +132,12 @@ async function appendOrders(tx: Tx, changes: readonly OrderChange[], at: Stamp):
     )
     INSERT INTO "outbox" ("sequence", "stream", "kind", "previousKind", "occurredAt", "orderId", "sitePath", "siteId",
                           "teamId", "accountId", "recordedAt", "sentAt")
-    SELECT "counter"."last" - ${n}::int + c."ord", 'serviceOrder', c."kind", c."previousKind", c."occurredAt", c."orderId",
+    SELECT ${PENDING}, 'serviceOrder', c."kind", c."previousKind", c."occurredAt", c."orderId",
            site."path", site."id", o."teamId", o."requesterAccountId", ${at.recordedAt}::timestamptz, ${at.sentAt}::timestamptz
     FROM "changes" c
-    CROSS JOIN "counter"
     JOIN "ServiceOrder" o ON o."id" = c."orderId"
     JOIN "Site" site ON site."id" = o."siteId"
+    ORDER BY c."ord"
     ${RETURNING}`;
   if (rows.length !== n) throw new Error(`outbox: ${n - rows.length} of ${n} changes name no existing service order`);
   return rows;
@@ -137,7 +146,7 @@ async function appendOrders(tx: Tx, changes: readonly OrderChange[], at: Stamp):
 async function appendReports(tx: Tx, changes: readonly ReportChange[], at: Stamp): Promise<Returned[]> {
   const n = changes.length;
   const rows = await tx.$queryRaw<Returned[]>`
-    WITH ${counter(n)}, "changes" AS (
+    WITH "changes" AS (
       SELECT * FROM unnest(
         ${changes.map((c) => c.status)}::text[],
         ${changes.map((c) => c.previousStatus)}::text[],
@@ -147,12 +156,12 @@ async function appendReports(tx: Tx, changes: readonly ReportChange[], at: Stamp
     )
     INSERT INTO "outbox" ("sequence", "stream", "kind", "previousKind", "occurredAt", "reportId", "volunteerId",
                           "sitePath", "siteId", "recordedAt", "sentAt")
-    SELECT "counter"."last" - ${n}::int + c."ord", 'communityReport', c."kind", c."previousKind", c."occurredAt", c."reportId",
+    SELECT ${PENDING}, 'communityReport', c."kind", c."previousKind", c."occurredAt", c."reportId",
            r."reporterId", site."path", site."id", ${at.recordedAt}::timestamptz, ${at.sentAt}::timestamptz
     FROM "changes" c
-    CROSS JOIN "counter"
     JOIN "CommunityReport" r ON r."id" = c."reportId"
     JOIN "Site" site ON site."id" = r."siteId"
+    ORDER BY c."ord"
     ${RETURNING}`;
   if (rows.length !== n) throw new Error(`outbox: ${n - rows.length} of ${n} changes name no existing street report`);
   return rows;
