@@ -25,8 +25,8 @@ export interface FeedListener extends AsyncIterableIterator<LiveEvent> {
 /**
  * An instance's ordered stream of live events (roster, service orders, street reports; each
  * listener picks its stream): every sequence exactly once, in order, to every listener on this
- * instance. Events arrive from this instance's own commits (at once, whether or
- * not Redis is up), from other instances through the bus, and from the outbox itself. Because
+ * instance. Events arrive from the outbox, read at once after each of this instance's commits
+ * (whether or not Redis is up), and from other instances through the bus. Because
  * sequences are gapless and follow commit order, a jump (n + 2 after n) proves n + 1 is committed,
  * and the feed reads it from the outbox before going on; a periodic catch-up finds what the bus
  * lost. All input is processed one batch at a time.

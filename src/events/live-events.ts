@@ -33,7 +33,7 @@ export interface LiveEventsOptions {
 /**
  * Live events (roster, service orders, street reports) of one instance: the feed its subscribers listen to and, when events fan out
  * through Redis, the outbox relay. Without Redis there is no other instance to relay to: rows are
- * written already marked sent, and commits go straight to the feed.
+ * written already marked sent, and the feed reads each commit's events back at once.
  */
 export interface LiveEvents {
   feed: EventFeed;
