@@ -81,7 +81,7 @@ export function liveSizes(quick: boolean): LiveSizes {
 }
 
 /**
- * A diagnostic of the burst (BENCHMARKS.md, "The burst: where the query's time goes"):
+ * A diagnostic of the burst (BENCHMARKS.md, "This round (2026-12-04): where the burst's query time goes"):
  * BENCH_LIVE_SPLIT=1 starts a second live API instance that takes the subscribers' sockets, while
  * the driver's writes and the normal query go to the first, as if the fan-out had a process of its
  * own; BENCH_NICE_WS_API=<n> and BENCH_NICE_POOLS=<n> then lower the CPU priority (nice) of that
@@ -133,7 +133,6 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
   const roleKinds: Record<string, number> = {};
   for (const c of world.classes) roleKinds[c.role.kind] = (roleKinds[c.role.kind] ?? 0) + 1;
   const results: LiveResults = { subscribers, boards, pools: poolSize, classes: world.classes.length, classRoles: roleKinds, benchShifts: world.shifts.length, seconds, loadAverage: { before: loadavg().map((n) => Math.round(n * 100) / 100) }, notes: [] };
-  if (world.volunteerIds.length * world.shifts.length < mutationsPlanned) results.notes.push(`only ${world.volunteerIds.length} active volunteers for ${world.shifts.length} shifts: the driver may run out of pairs`);
 
   // The instance the subscribers connect to: the API, or the second one of BENCH_LIVE_SPLIT.
   const sockets = options.socketsApi ?? api;
@@ -152,6 +151,7 @@ export async function runLive(options: LiveOptions): Promise<LiveResults> {
     subscribers = results.subscribers = fdLimit - 500;
   }
   const driver = createDriver(api.url, world);
+  if (driver.capacity < mutationsPlanned) results.notes.push(`only ${world.volunteerIds.length} active volunteers for ${world.shifts.length} shifts: the driver may run out of pairs`);
   // The API's own background SQL (the notification worker polls every second), per second.
   let background = 0;
   /** Waits until the API sends no more SQL than its background for a second (at most a minute). */

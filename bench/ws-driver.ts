@@ -1,7 +1,7 @@
 /**
  * The live scenarios' writer: assignVolunteer over HTTP as the bench admin, at a fixed rate, each
- * on the next bench shift (round-robin) by the next volunteer (round-robin), never a pair twice; and what the outbox says
- * happened (the sequences and the `recordedAt` each was committed with).
+ * on the next bench shift (round-robin) by the next volunteer (round-robin), never a pair twice;
+ * and what the outbox says happened (the sequences and the `recordedAt` each was committed with).
  */
 import type { Database } from '../src/db/index.js';
 import { gid, type OutboxRow, type World } from './ws-world.js';
@@ -63,6 +63,8 @@ export function createDriver(url: string, world: World) {
   }
 
   return {
+    /** How many sign-ups the world's shifts and volunteers allow (each pair once). */
+    capacity,
     assign,
     /** One assignment on every bench shift, in parallel (every subscriber class sees at least one). */
     async round(): Promise<void> {
